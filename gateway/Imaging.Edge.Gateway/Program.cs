@@ -1,1 +1,55 @@
-return 0;
+using Imaging.Edge.Dicom.Network;
+using Imaging.Edge.Gateway.Cli;
+
+// imaging-edge: the appliance executable. Commands are dispatched here; each lives in Cli/.
+using var interrupted = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    if (args.FirstOrDefault() == "run") return; // the host handles Ctrl+C itself
+    e.Cancel = true;
+    interrupted.Cancel();
+};
+
+try
+{
+    var rest = args.Skip(1).ToArray();
+    return args.FirstOrDefault() switch
+    {
+        "run" => await RunCommand.ExecuteAsync(rest),
+        "echo" => await EchoCommand.ExecuteAsync(rest, interrupted.Token),
+        "send" => await SendCommand.ExecuteAsync(rest, interrupted.Token),
+        "--version" => PrintVersion(),
+        "--help" or "-h" or "help" => PrintUsage(Console.Out, ExitCodes.Success),
+        null => PrintUsage(Console.Error, ExitCodes.BadInput),
+        var unknown => throw new UsageException($"unknown command '{unknown}'"),
+    };
+}
+catch (UsageException e)
+{
+    await Console.Error.WriteLineAsync($"imaging-edge: {e.Message}");
+    await Console.Error.WriteLineAsync("try: imaging-edge --help");
+    return ExitCodes.BadInput;
+}
+catch (AssociationRejectedException e)
+{
+    await Console.Error.WriteLineAsync($"imaging-edge: {e.Message}");
+    return ExitCodes.Failure;
+}
+catch (Exception e) when (e is AssociationAbortedException or System.Net.Sockets.SocketException or IOException or OperationCanceledException)
+{
+    await Console.Error.WriteLineAsync($"imaging-edge: {e.Message}");
+    return ExitCodes.Failure;
+}
+
+static int PrintVersion()
+{
+    var version = typeof(RunCommand).Assembly.GetName().Version;
+    Console.WriteLine($"imaging-edge {version}");
+    return ExitCodes.Success;
+}
+
+static int PrintUsage(TextWriter writer, int exitCode)
+{
+    writer.WriteLine(Usage.Text);
+    return exitCode;
+}

@@ -1,0 +1,9 @@
+using Imaging.Edge.Dicom.Network.Pdus;
+
+namespace Imaging.Edge.Dicom.Network;
+
+/// <summary>A well-formed PDU that breaks the association's rules; the association is aborted with <see cref="Reason"/>.</summary>
+public sealed class AssociationViolationException(AbortReason reason, string message) : Exception(message)
+{
+    public AbortReason Reason { get; } = reason;
+}

@@ -1,0 +1,34 @@
+using System.Net;
+
+namespace Imaging.Edge.Dicom.Network;
+
+/// <summary>What the association acceptor needs to know; the gateway builds it from its configuration.</summary>
+public sealed record DicomServerOptions
+{
+    public required string AeTitle { get; init; }
+    public IPAddress BindAddress { get; init; } = IPAddress.Any;
+    public int Port { get; init; } = 11112;
+
+    /// <summary>Associations served at once; one more is rejected as transient, local limit exceeded (PS3.8 §9.3.4).</summary>
+    public int MaxAssociations { get; init; } = 32;
+
+    /// <summary>Largest P-DATA-TF PDU we accept; advertised in the A-ASSOCIATE-AC maximum length sub-item.</summary>
+    public uint MaxPduLength { get; init; } = 256 * 1024;
+
+    /// <summary>When false, only callers listed in <see cref="KnownCallers"/> may associate.</summary>
+    public bool AllowUnknownCallers { get; init; } = true;
+
+    public IReadOnlyList<KnownCaller> KnownCallers { get; init; } = [];
+
+    /// <summary>Private or not-yet-listed storage SOP classes accepted beside PS3.4 Annex B.</summary>
+    public IReadOnlySet<string> ExtraSopClasses { get; init; } = new HashSet<string>();
+
+    /// <summary>ARTIM (PS3.8 §9.1.5): how long a connection may take to send its A-ASSOCIATE-RQ.</summary>
+    public TimeSpan ArtimTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an established association may stay silent before it is aborted.</summary>
+    public TimeSpan DimseTimeout { get; init; } = TimeSpan.FromSeconds(120);
+}
+
+/// <summary>A device allowed to associate: its AE title and, optionally, the address it must come from.</summary>
+public sealed record KnownCaller(string AeTitle, IPAddress? Host);

@@ -1,0 +1,30 @@
+using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace Imaging.Edge.Gateway.Cli;
+
+/// <summary><c>imaging-edge run</c>: load and validate the configuration, then run the host until stopped.</summary>
+internal static class RunCommand
+{
+    public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
+    {
+        var arguments = Arguments.Parse(args, valued: new HashSet<string> { "config" }, flags: new HashSet<string>());
+        if (arguments.Positional.Count > 0)
+            throw new UsageException($"run takes no arguments (got '{arguments.Positional[0]}')");
+
+        EdgeConfiguration configuration;
+        try
+        {
+            configuration = EdgeConfiguration.Load(arguments.Option("config"));
+        }
+        catch (ConfigurationException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return ExitCodes.BadInput;
+        }
+        using var host = GatewayHost.Build(configuration);
+        await host.RunAsync();
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,34 @@
+namespace Imaging.Edge.Gateway.Configuration;
+
+/// <summary>Section <c>Dicom</c>: the DICOM receiver.</summary>
+internal sealed class DicomOptions
+{
+    public const string Section = "Dicom";
+
+    public string AeTitle { get; set; } = "IMAGING_EDGE";
+    public int Port { get; set; } = 11112;
+    public string BindAddress { get; set; } = "0.0.0.0";
+    public int MaxAssociations { get; set; } = 32;
+    public int MaxPduLength { get; set; } = 256 * 1024;
+    public bool AllowUnknownCallers { get; set; } = true;
+    public int ArtimTimeoutSeconds { get; set; } = 30;
+    public int DimseTimeoutSeconds { get; set; } = 120;
+    public List<DeviceOptions> Devices { get; set; } = [];
+
+    /// <summary>Private storage SOP classes accepted beside those of PS3.4 Annex B.</summary>
+    public List<string> PrivateSopClasses { get; set; } = [];
+}
+
+/// <summary>One imaging device allowed to send (<c>Dicom:Devices:N</c>).</summary>
+internal sealed class DeviceOptions
+{
+    public string AeTitle { get; set; } = "";
+
+    /// <summary>When set, the device must connect from this address.</summary>
+    public string? Host { get; set; }
+
+    public string? Name { get; set; }
+
+    /// <summary>Upload priority of this device's instances: Low, Medium or High.</summary>
+    public string Priority { get; set; } = "Medium";
+}

@@ -1,0 +1,10 @@
+namespace Imaging.Edge.Gateway.Configuration;
+
+/// <summary>Section <c>Retention</c>: disk duties. Only the reserve is used by the receiver.</summary>
+internal sealed class RetentionOptions
+{
+    public const string Section = "Retention";
+
+    /// <summary>Below this much free space on the data disk, new instances are refused with 0xA700.</summary>
+    public long ReserveMegabytes { get; set; } = 512;
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Imaging.Edge.Gateway.Intake;
+
+/// <summary>Log messages of the intake. No patient data: instances are named by association and message id.</summary>
+internal static partial class IntakeLog
+{
+    [LoggerMessage(2000, LogLevel.Warning, "Refusing instance from association {AssociationId}: free space {FreeMegabytes} MB is below the reserve of {ReserveMegabytes} MB")]
+    public static partial void ReserveReached(ILogger logger, long associationId, long freeMegabytes, long reserveMegabytes);
+
+    [LoggerMessage(2001, LogLevel.Debug, "Stored instance of association {AssociationId}, message {MessageId}: {Bytes} bytes")]
+    public static partial void Stored(ILogger logger, long associationId, ushort messageId, long bytes);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Instance of association {AssociationId} already received with this SOP Instance UID: kept as version {Version}")]
+    public static partial void KeptAsNewVersion(ILogger logger, long associationId, int version);
+
+    [LoggerMessage(2003, LogLevel.Information, "Removed {Count} unacknowledged spool files left by an earlier run")]
+    public static partial void SpoolCleaned(ILogger logger, int count);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Could not remove spool file {Path}")]
+    public static partial void SpoolCleanupFailed(ILogger logger, string path, Exception exception);
+}
