@@ -1,0 +1,164 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace Imaging.Edge.Dicom.Data;
+
+/// <summary>
+/// Push parser: fed the data set bytes in arbitrary chunks (as PDV fragments arrive), in the given transfer
+/// syntax, it extracts the top-level attributes of <see cref="DataSetAttributes"/> (PS3.5 §7).
+/// <para>
+/// Memory is bounded and independent of the data set size: a 12-byte header buffer, the wanted values (each at
+/// most 64 KiB; longer ones are skipped), a stack of open undefined-length sequences (depth limit 64) and, for
+/// deflated syntaxes, a 32 KiB inflater window plus two 16 KiB buffers.
+/// Scanning stops at the first top-level tag greater than (0020,000E) (which includes Pixel Data); from then on
+/// <see cref="Feed"/> returns at once without looking at the bytes.
+/// </para>
+/// Not thread-safe; one instance per data set.
+/// </summary>
+public sealed class DataSetScanner
+{
+    private const int InflateBufferSize = 16 * 1024;
+
+    private readonly DataSetParser _parser;
+    private readonly PendingInputStream? _pending;
+    private readonly DeflateStream? _inflater;
+    private readonly byte[]? _inflated;
+    private bool _finished;
+
+    public DataSetScanner(TransferSyntax transferSyntax)
+    {
+        ArgumentNullException.ThrowIfNull(transferSyntax);
+        TransferSyntax = transferSyntax;
+        _parser = new DataSetParser(transferSyntax.IsExplicitVr, transferSyntax.IsBigEndian);
+        if (transferSyntax.IsDeflated)
+        {
+            _pending = new PendingInputStream(InflateBufferSize);
+            _inflater = new DeflateStream(_pending, CompressionMode.Decompress, leaveOpen: true);
+            _inflated = new byte[InflateBufferSize];
+        }
+    }
+
+    public TransferSyntax TransferSyntax { get; }
+
+    /// <summary>True once scanning stopped: every wanted tag has passed, later bytes are ignored.</summary>
+    public bool IsComplete => _parser.IsDone;
+
+    /// <summary>
+    /// Feeds the next bytes of the data set. Throws <see cref="DicomFormatException"/> on malformed data (a nonsense
+    /// VR in an explicit syntax, an unexpected delimiter, sequences nested deeper than 64, corrupt deflate data).
+    /// </summary>
+    public void Feed(ReadOnlySpan<byte> chunk)
+    {
+        if (_parser.IsDone || chunk.IsEmpty) return;
+        ObjectDisposedException.ThrowIf(_finished, this);
+        if (_inflater is null)
+        {
+            _parser.Feed(chunk);
+            return;
+        }
+
+        while (!chunk.IsEmpty && !_parser.IsDone)
+        {
+            int taken = _pending!.Load(chunk);
+            chunk = chunk[taken..];
+            Inflate();
+        }
+    }
+
+    private void Inflate()
+    {
+        try
+        {
+            int n;
+            while (!_parser.IsDone && (n = _inflater!.Read(_inflated!, 0, _inflated!.Length)) > 0)
+                _parser.Feed(_inflated.AsSpan(0, n));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DicomFormatException($"Deflated data set is corrupt: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Ends the data set and returns what was found. Throws <see cref="DicomFormatException"/> if the data ended
+    /// in the middle of an element (or of an open sequence) before scanning stopped.
+    /// </summary>
+    public DataSetAttributes Finish()
+    {
+        if (!_finished)
+        {
+            _finished = true;
+            _inflater?.Dispose();
+        }
+
+        _parser.EnsureComplete();
+        return Build(_parser.Values);
+    }
+
+    internal static DataSetAttributes Build(IReadOnlyDictionary<DicomTag, byte[]> values)
+    {
+        string? charset = Ascii(DicomTag.SpecificCharacterSet);
+        return new DataSetAttributes
+        {
+            SpecificCharacterSet = charset,
+            SopClassUid = Ascii(DicomTag.SopClassUid),
+            SopInstanceUid = Ascii(DicomTag.SopInstanceUid),
+            StudyInstanceUid = Ascii(DicomTag.StudyInstanceUid),
+            SeriesInstanceUid = Ascii(DicomTag.SeriesInstanceUid),
+            StudyDate = Ascii(DicomTag.StudyDate),
+            StudyTime = Ascii(DicomTag.StudyTime),
+            Modality = Ascii(DicomTag.Modality),
+            PatientBirthDate = Ascii(DicomTag.PatientBirthDate),
+            PatientName = Text(DicomTag.PatientName),
+            PatientId = Text(DicomTag.PatientId),
+            AccessionNumber = Text(DicomTag.AccessionNumber),
+        };
+
+        // UI, CS, DA, TM are in the default repertoire whatever (0008,0005) says.
+        string? Ascii(DicomTag tag) =>
+            values.TryGetValue(tag, out byte[]? v) ? Trim(Encoding.Latin1.GetString(v)) : null;
+
+        string? Text(DicomTag tag) =>
+            values.TryGetValue(tag, out byte[]? v) ? Trim(DicomCharacterSets.Decode(v, charset)) : null;
+
+        static string Trim(string s) => s.Trim(' ', '\0');
+    }
+
+    /// <summary>The inflater's source: hands over the bytes loaded by <see cref="Load"/>, then reports "no data yet" (0).</summary>
+    private sealed class PendingInputStream(int capacity) : Stream
+    {
+        private readonly byte[] _buffer = new byte[capacity];
+        private int _offset;
+        private int _count;
+
+        public int Load(ReadOnlySpan<byte> chunk)
+        {
+            int n = Math.Min(chunk.Length, _buffer.Length);
+            chunk[..n].CopyTo(_buffer);
+            _offset = 0;
+            _count = n;
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = Math.Min(buffer.Length, _count);
+            _buffer.AsSpan(_offset, n).CopyTo(buffer);
+            _offset += n;
+            _count -= n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
