@@ -84,7 +84,7 @@ internal static class SendCommand
         unreadable = 0;
         foreach (var path in paths)
         {
-            var candidates = Directory.Exists(path)
+            IEnumerable<string> candidates = Directory.Exists(path)
                 ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
                 : File.Exists(path) ? [path] : throw new UsageException($"no such file or folder: {path}");
             foreach (var candidate in candidates)

@@ -2,6 +2,7 @@ using System.Net;
 using Imaging.Edge.Dicom.Network;
 using Imaging.Edge.Gateway.Configuration;
 using Imaging.Edge.Gateway.Intake;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
