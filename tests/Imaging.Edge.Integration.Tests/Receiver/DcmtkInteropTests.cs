@@ -1,0 +1,48 @@
+using Imaging.Edge.Integration.Tests.Infrastructure;
+
+namespace Imaging.Edge.Integration.Tests.Receiver;
+
+/// <summary>dcmtk's echoscu and storescu against the receiver.</summary>
+public sealed class DcmtkInteropTests
+{
+    [Fact]
+    public async Task Echoscu_gets_success()
+    {
+        await using var receiver = new ReceiverUnderTest();
+        var result = await Dcmtk.EchoAsync(receiver);
+        Assert.True(result.ExitCode == 0, result.Output);
+    }
+
+    [Fact]
+    public async Task Storescu_instance_is_stored_byte_identical_and_readable_by_dcmdump()
+    {
+        await using var receiver = new ReceiverUnderTest();
+        var source = PydicomCorpus.File("CT_small.dcm");
+
+        var result = await Dcmtk.StoreAsync(receiver, [source], ["-xe"]);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var received = Assert.Single(receiver.ReceivedFiles());
+        Assert.Equal(ReceiverUnderTest.DataSetBytes(source), ReceiverUnderTest.DataSetBytes(received));
+        var dump = await Dcmtk.DumpAsync(received);
+        Assert.True(dump.ExitCode == 0, dump.Output);
+        Assert.Contains("(0002,0016) AE [STORESCU]", dump.StandardOutput);
+        Assert.Empty(receiver.SpoolFiles());
+    }
+
+    [Fact]
+    public async Task Several_storescu_processes_at_once_all_land()
+    {
+        await using var receiver = new ReceiverUnderTest();
+        using var inputs = new TemporaryDirectory();
+        const int senders = 4, perSender = 15;
+        var batches = Enumerable.Range(0, senders)
+            .Select(s => FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), inputs.Combine($"s{s}"), perSender))
+            .ToList();
+
+        var results = await Task.WhenAll(batches.Select((files, s) => Dcmtk.StoreAsync(receiver, files, ["-xe"], callingAe: $"SENDER{s}")));
+
+        foreach (var result in results) Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal(senders * perSender, receiver.ReceivedFiles().Count);
+    }
+}
