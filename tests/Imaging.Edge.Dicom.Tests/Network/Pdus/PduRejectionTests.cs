@@ -178,4 +178,16 @@ public sealed class PduRejectionTests
 
         Assert.Equal("ABCDEFGHIJKLMNOP", decoded.CalledAeTitle);
     }
+
+    [Fact]
+    public void Duplicate_maximum_length_sub_item_is_an_unexpected_parameter()
+    {
+        byte[] accept = HandEncoded.AssociateAcceptWithPaddingAndUnknownSubItem();
+        // Turn the unknown 5FH sub-item (6 bytes) into nothing and append a second 51H sub-item (8 bytes): lengths grow by 2.
+        byte[] bytes = [.. accept[..^6], 0x51, 0x00, 0x00, 0x04, 0x00, 0x00, 0x10, 0x00];
+        bytes[5] += 2;
+        bytes[^(8 + 8 + 1)] += 2; // user-information item length, low byte: 14 -> 16
+
+        Assert.Equal(AbortReason.UnexpectedPduParameter, ReadFails(bytes).Reason);
+    }
 }
