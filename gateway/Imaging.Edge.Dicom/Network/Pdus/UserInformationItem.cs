@@ -29,16 +29,22 @@ internal static class UserInformationItem
         List<RoleSelection>? roles = null;
         List<ExtendedNegotiation>? extended = null;
         List<CommonExtendedNegotiation>? common = null;
-        var seen = new HashSet<byte>();
+        uint seenSingletons = 0; // bit (type - 50H) set once a sub-item that may appear only once has been read
 
         var reader = new ItemReader(body, Context);
         while (reader.TryReadItem(out byte type, out ReadOnlySpan<byte> item))
         {
             bool singleton = type is ItemTypes.MaximumLength or ItemTypes.ImplementationClassUid or ItemTypes.ImplementationVersionName
                 or ItemTypes.AsynchronousOperationsWindow or ItemTypes.UserIdentityRequest or ItemTypes.UserIdentityResponse;
-            if (singleton && !seen.Add(type))
+            if (singleton)
             {
-                throw ItemReader.Unexpected($"user-information sub-item 0x{type:X2} appears twice");
+                uint bit = 1u << (type - ItemTypes.UserInformation);
+                if ((seenSingletons & bit) != 0)
+                {
+                    throw ItemReader.Unexpected($"user-information sub-item 0x{type:X2} appears twice");
+                }
+
+                seenSingletons |= bit;
             }
 
             switch (type)
