@@ -60,6 +60,12 @@ internal sealed class ServerAssociation
         {
             await ReadLoopAsync(reader, timeout, stopping).ConfigureAwait(false);
         }
+        catch (PduFormatException e) when (e.SuggestedReject is { } reject && _phase == Phase.AwaitingRequest)
+        {
+            // PS3.8 §9.3.4: an unsupported protocol version is answered with an A-ASSOCIATE-RJ, not an abort.
+            DicomServerLog.Rejected(_logger, _id, "?", _remote, e.Message);
+            await TrySendAsync(reject).ConfigureAwait(false);
+        }
         catch (PduFormatException e)
         {
             DicomServerLog.ProtocolViolation(_logger, _id, _remote, e.Message);
@@ -372,14 +378,17 @@ internal sealed class ServerAssociation
         return _sender.SendCommandAsync(contextId, response.Encode(), cancellationToken);
     }
 
-    private async ValueTask TryAbortAsync(AbortReason reason)
+    private ValueTask TryAbortAsync(AbortReason reason) => TrySendAsync(new AbortPdu(AbortSource.ServiceProvider, reason));
+
+    /// <summary>Sends a last PDU (abort or reject) if the connection still takes it; the association is over either way.</summary>
+    private async ValueTask TrySendAsync(Pdu last)
     {
         if (_phase == Phase.Closed) return;
         _phase = Phase.Closed;
         try
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await _sender.SendAsync(new AbortPdu(AbortSource.ServiceProvider, reason), cts.Token).ConfigureAwait(false);
+            await _sender.SendAsync(last, cts.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {

@@ -17,7 +17,8 @@ public sealed class DcmtkInteropTests
     public async Task Storescu_instance_is_stored_byte_identical_and_readable_by_dcmdump()
     {
         await using var receiver = new ReceiverUnderTest();
-        var source = PydicomCorpus.File("CT_small.dcm");
+        using var inputs = new TemporaryDirectory();
+        var source = Assert.Single(FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), inputs.Path, 1));
 
         var result = await Dcmtk.StoreAsync(receiver, [source], ["-xe"]);
 
