@@ -37,7 +37,7 @@ public sealed class DataSetScannerTests
     internal static DataSetBuilder RichDataSet(TransferSyntax ts, int pixelBytes = 4096)
     {
         var b = DataSetBuilder.For(ts);
-        b.Element(0x0008, 0x0000, "UL", ts.IsBigEndian ? [0, 0, 0, 0] : [0, 0, 0, 0]) // group length (value not checked)
+        b.Element(0x0008, 0x0000, "UL", [0, 0, 0, 0]) // a group length element (its value is not used)
             .Text(0x0008, 0x0005, "CS", "ISO_IR 100")
             .Text(0x0008, 0x0008, "CS", "ORIGINAL\\PRIMARY")
             .Uid(0x0008, 0x0016, SopClass)
@@ -79,7 +79,8 @@ public sealed class DataSetScannerTests
                 .BeginItem().Text(0x0019, 0x1011, "LO", "in UN")
                     .BeginSequence(0x0019, 0x1012).BeginItem().EndItem().EndSequence()
                 .EndItem()
-                .ItemHeader(4).Raw("ABCD"u8));
+                .ItemHeader(14).Text(0x0019, 0x1013, "LO", "ABCDEF")); // a defined-length item: 8-byte header + 6
+
         }
 
         b.Element(0x0020, 0x0000, "UL", [0, 0, 0, 0])

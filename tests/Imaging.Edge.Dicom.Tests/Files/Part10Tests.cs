@@ -128,8 +128,6 @@ public sealed class Part10Tests
     [Fact]
     public void Dcmdump_accepts_a_written_header_followed_by_a_data_set()
     {
-        const string dcmdump = "/usr/bin/dcmdump";
-        Assert.True(File.Exists(dcmdump), "dcmdump (dcmtk) must be installed for this test");
         byte[] dataSet = DataSetBuilder.For(TransferSyntax.ExplicitVRLittleEndian)
             .Text(0x0008, 0x0005, "CS", "ISO_IR 100")
             .Uid(0x0008, 0x0016, Meta.MediaStorageSopClassUid)
@@ -140,27 +138,55 @@ public sealed class Part10Tests
             .Uid(0x0020, 0x000D, "1.2.826.0.1.3680043.10.1499.99")
             .Uid(0x0020, 0x000E, "1.2.826.0.1.3680043.10.1499.99.1")
             .ToArray();
+        (int exitCode, string output, string errors) = RunDcmdump([.. Part10Writer.BuildHeader(Meta), .. dataSet]);
+
+        Assert.True(exitCode == 0, $"dcmdump exit {exitCode}: {errors}");
+        Assert.DoesNotContain("E:", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("W:", errors, StringComparison.Ordinal);
+        Assert.Contains("(0002,0010) UI =LittleEndianExplicit", output, StringComparison.Ordinal);
+        Assert.Contains($"(0002,0012) UI [{ImplementationInfo.ClassUid}]", output, StringComparison.Ordinal);
+        Assert.Contains($"(0002,0013) SH [{ImplementationInfo.VersionName}]", output, StringComparison.Ordinal);
+        Assert.Contains("(0002,0016) AE [CT_ROOM_1]", output, StringComparison.Ordinal);
+        Assert.Contains($"(0008,0018) UI [{Meta.MediaStorageSopInstanceUid}]", output, StringComparison.Ordinal);
+        Assert.Contains("(0010,0010) PN [Buc^J", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("implicit-le")]
+    [InlineData("explicit-le")]
+    [InlineData("explicit-be")]
+    [InlineData("deflated")]
+    public void Dcmdump_reads_the_hand_built_test_data_sets_as_valid(string syntax)
+    {
+        // Guards the scanner tests against a test builder that only agrees with the scanner.
+        TransferSyntax ts = DataSetScannerTests.Syntax(syntax);
+        byte[] dataSet = DataSetScannerTests.RichDataSet(ts).Encode(ts);
+        FileMetaInformation meta = Meta with { TransferSyntaxUid = ts.Uid, MediaStorageSopClassUid = "1.2.840.10008.5.1.4.1.1.4" };
+        (int exitCode, string output, string errors) = RunDcmdump([.. Part10Writer.BuildHeader(meta), .. dataSet]);
+
+        Assert.True(exitCode == 0, $"dcmdump exit {exitCode}: {errors}");
+        Assert.DoesNotContain("E:", errors, StringComparison.Ordinal);
+        Assert.Contains("(0020,000d) UI [1.2.826.0.1.3680043.10.1499.99.1]", output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("(fffe,e0dd) na (SequenceDelimitationItem)", output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("(0020,0013) IS [1]", output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static (int ExitCode, string Output, string Errors) RunDcmdump(byte[] file)
+    {
+        const string dcmdump = "/usr/bin/dcmdump";
+        Assert.True(File.Exists(dcmdump), "dcmdump (dcmtk) must be installed for this test");
         string path = Path.Combine(Path.GetTempPath(), $"imaging-edge-part10-{Guid.NewGuid():N}.dcm");
         try
         {
-            File.WriteAllBytes(path, [.. Part10Writer.BuildHeader(Meta), .. dataSet]);
+            File.WriteAllBytes(path, file);
             var start = new ProcessStartInfo(dcmdump) { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add("-E"); // errors from dcmtk's parser go to stderr; the dump is checked below
+            start.ArgumentList.Add("-E");
             start.ArgumentList.Add(path);
             using Process process = Process.Start(start)!;
+            Task<string> errors = process.StandardError.ReadToEndAsync();
             string output = process.StandardOutput.ReadToEnd();
-            string errors = process.StandardError.ReadToEnd();
             process.WaitForExit();
-
-            Assert.True(process.ExitCode == 0, $"dcmdump exit {process.ExitCode}: {errors}");
-            Assert.DoesNotContain("E:", errors, StringComparison.Ordinal);
-            Assert.DoesNotContain("W:", errors, StringComparison.Ordinal);
-            Assert.Contains("(0002,0010) UI =LittleEndianExplicit", output, StringComparison.Ordinal);
-            Assert.Contains($"(0002,0012) UI [{ImplementationInfo.ClassUid}]", output, StringComparison.Ordinal);
-            Assert.Contains($"(0002,0013) SH [{ImplementationInfo.VersionName}]", output, StringComparison.Ordinal);
-            Assert.Contains("(0002,0016) AE [CT_ROOM_1]", output, StringComparison.Ordinal);
-            Assert.Contains($"(0008,0018) UI [{Meta.MediaStorageSopInstanceUid}]", output, StringComparison.Ordinal);
-            Assert.Contains("(0010,0010) PN [Buc^J", output, StringComparison.Ordinal);
+            return (process.ExitCode, output, errors.Result);
         }
         finally
         {
