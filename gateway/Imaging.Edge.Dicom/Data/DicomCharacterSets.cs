@@ -176,17 +176,16 @@ public static class DicomCharacterSets
                 }
                 case G0.JisX0212:
                 {
-                    // 7-bit JIS X 0212 -> EUC-JP code set 3: 0x8F then both bytes with the high bit.
+                    // 7-bit JIS X 0212 -> code page 20932, which holds it as (first | 0x80, second) pairs.
                     int pairs = run.Length / 2;
-                    byte[] euc = new byte[pairs * 3];
+                    byte[] cp20932 = new byte[pairs * 2];
                     for (int k = 0; k < pairs; k++)
                     {
-                        euc[3 * k] = 0x8F;
-                        euc[3 * k + 1] = (byte)(run[2 * k] | 0x80);
-                        euc[3 * k + 2] = (byte)(run[2 * k + 1] | 0x80);
+                        cp20932[2 * k] = (byte)(run[2 * k] | 0x80);
+                        cp20932[2 * k + 1] = run[2 * k + 1];
                     }
 
-                    _text.Append(EucJp.GetString(euc));
+                    _text.Append(EucJp.GetString(cp20932));
                     if ((run.Length & 1) == 1) _text.Append('\uFFFD');
                     break;
                 }
@@ -215,6 +214,7 @@ public static class DicomCharacterSets
             _text.Append(enc.GetString(run));
         }
 
+        /// <summary>Code page 20932: EUC-JP for JIS X 0208 (both bytes high) and JIS X 0212 (high, low).</summary>
         private static Encoding EucJp => Encoding.GetEncoding(20932);
 
         /// <summary>Applies the escape sequence at the start of <paramref name="s"/>; returns the bytes consumed.</summary>

@@ -13,8 +13,9 @@ public static class Part10Reader
     /// seekable stream is also checked for meta elements beyond a wrong group length. Without a group length, the
     /// group ends at the first element of another group: a seekable stream is left positioned at
     /// <see cref="Part10Header.DataSetOffset"/>, a non-seekable one has consumed up to 8 bytes of the data set.
-    /// Throws <see cref="DicomFormatException"/> if the stream is not a Part 10 file or the meta group is malformed or
-    /// lacks (0002,0002), (0002,0003) or (0002,0010). The caller owns the stream.
+    /// Throws <see cref="DicomFormatException"/> if the stream is not a Part 10 file, the meta group is malformed, or
+    /// it lacks the Transfer Syntax UID (0002,0010). An absent (0002,0002) or (0002,0003) (seen in old files) is
+    /// returned as the empty string rather than refused. The caller owns the stream.
     /// </summary>
     public static Part10Header ReadHeader(Stream stream)
     {
@@ -95,8 +96,8 @@ public static class Part10Reader
                 : throw new DicomFormatException($"File Meta Information lacks {name} (0002,{element:X4})");
 
         var meta = new FileMetaInformation(
-            Required(0x0002, "Media Storage SOP Class UID"),
-            Required(0x0003, "Media Storage SOP Instance UID"),
+            values.GetValueOrDefault((ushort)0x0002) ?? "",
+            values.GetValueOrDefault((ushort)0x0003) ?? "",
             Required(0x0010, "Transfer Syntax UID"),
             values.GetValueOrDefault((ushort)0x0012) ?? "",
             values.GetValueOrDefault((ushort)0x0013) ?? "",
