@@ -87,7 +87,7 @@ internal sealed class EdgeConfiguration
     /// <summary>The binder's messages name the path for conversions; for unknown keys we name them ourselves.</summary>
     private static string DescribeBindingError(string sectionName, InvalidOperationException e)
     {
-        const string unknownMarker = "were not found on the instance of type";
+        const string unknownMarker = "were not found on the instance of";
         if (e.Message.Contains(unknownMarker, StringComparison.Ordinal))
         {
             var start = e.Message.LastIndexOf(':');

@@ -1,0 +1,115 @@
+using Imaging.Edge.Gateway.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Imaging.Edge.Gateway.Tests.Configuration;
+
+public sealed class EdgeConfigurationTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("edge-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static EdgeConfiguration FromPairs(params (string Key, string Value)[] pairs) =>
+        EdgeConfiguration.FromRoot(new ConfigurationBuilder()
+            .AddInMemoryCollection(pairs.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)))
+            .Build());
+
+    private string WriteFile(string json)
+    {
+        var path = Path.Combine(_folder, "edge.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public void No_configuration_gives_the_embedded_defaults()
+    {
+        var configuration = FromPairs();
+
+        Assert.Equal("IMAGING_EDGE", configuration.Dicom.AeTitle);
+        Assert.Equal(11112, configuration.Dicom.Port);
+        Assert.Equal("0.0.0.0", configuration.Dicom.BindAddress);
+        Assert.Equal(32, configuration.Dicom.MaxAssociations);
+        Assert.True(configuration.Dicom.AllowUnknownCallers);
+        Assert.Equal("./var", configuration.Gateway.DataDir);
+    }
+
+    [Fact]
+    public void Json_file_is_read_with_its_device_list()
+    {
+        var path = WriteFile("""
+            { "Dicom": { "AeTitle": "EDGE_A", "Port": 104, "AllowUnknownCallers": false,
+                         "Devices": [ { "AeTitle": "CT1", "Host": "10.0.0.5", "Name": "CT scanner", "Priority": "High" } ] },
+              "Gateway": { "DataDir": "/srv/edge" } }
+            """);
+
+        var configuration = EdgeConfiguration.Load(path);
+
+        Assert.Equal("EDGE_A", configuration.Dicom.AeTitle);
+        Assert.Equal(104, configuration.Dicom.Port);
+        Assert.False(configuration.Dicom.AllowUnknownCallers);
+        var device = Assert.Single(configuration.Dicom.Devices);
+        Assert.Equal(("CT1", "10.0.0.5", "High"), (device.AeTitle, device.Host, device.Priority));
+        Assert.Equal("/srv/edge", configuration.Gateway.DataDir);
+    }
+
+    [Theory]
+    [InlineData("Dicom:Port", "70000", "Dicom:Port: must be between 1 and 65535 (was 70000)")]
+    [InlineData("Dicom:AeTitle", "THIS_TITLE_IS_TOO_LONG", "Dicom:AeTitle")]
+    [InlineData("Dicom:BindAddress", "localhost", "Dicom:BindAddress: not an IP address")]
+    [InlineData("Dicom:MaxPduLength", "100", "Dicom:MaxPduLength")]
+    [InlineData("Dicom:Devices:0:AeTitle", "", "Dicom:Devices:0:AeTitle")]
+    [InlineData("Dicom:Devices:0:Priority", "Urgent", "Dicom:Devices:0:Priority: must be Low, Medium or High")]
+    [InlineData("Dicom:PrivateSopClasses:0", "1.2.abc", "Dicom:PrivateSopClasses:0: not a UID")]
+    [InlineData("Retention:ReserveMegabytes", "-1", "Retention:ReserveMegabytes")]
+    [InlineData("Gateway:SiteId", "site one", "Gateway:SiteId")]
+    public void Bad_value_is_reported_with_its_key(string key, string value, string expected)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => FromPairs((key, value)));
+
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Value_of_the_wrong_type_is_reported_with_its_key()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => FromPairs(("Dicom:Port", "eleven")));
+
+        Assert.Contains("Dicom:Port", error.Message);
+    }
+
+    [Fact]
+    public void Unknown_key_and_unknown_section_are_reported()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => FromPairs(("Dicom:Prot", "104"), ("Dicon:Port", "104")));
+
+        Assert.Contains("Dicom: unknown key(s) 'Prot'", error.Message);
+        Assert.Contains("Dicon: unknown section", error.Message);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => FromPairs(("Dicom:Port", "0"), ("Dicom:MaxAssociations", "0")));
+
+        Assert.Equal(2, error.Problems.Count);
+    }
+
+    [Fact]
+    public void Malformed_json_names_the_file()
+    {
+        var path = WriteFile("{ \"Dicom\": { \"Port\": 104, } ");
+
+        var error = Assert.Throws<ConfigurationException>(() => EdgeConfiguration.Load(path));
+
+        Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public void Missing_file_is_reported()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => EdgeConfiguration.Load(Path.Combine(_folder, "absent.json")));
+
+        Assert.Contains("no such file", error.Message);
+    }
+}
