@@ -1,0 +1,86 @@
+using System.Globalization;
+using Imaging.Edge.Integration.Tests.Infrastructure;
+
+namespace Imaging.Edge.Integration.Tests.Cli;
+
+/// <summary>The real executable: configuration from file and environment, start-up refusal, clean stop, echo and send.</summary>
+public sealed class GatewayProcessTests
+{
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Bad_configuration_stops_start_up_naming_the_key()
+    {
+        using var folder = new TemporaryDirectory();
+        await using var gateway = GatewayProcess.Start(["run"],
+            new Dictionary<string, string> { ["IMAGING_EDGE__Dicom__Port"] = "99999", ["IMAGING_EDGE__Dicom__AeTitle"] = "" }, folder.Path);
+
+        var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Dicom:Port: must be between 1 and 65535 (was 99999)", gateway.Output);
+        Assert.Contains("Dicom:AeTitle", gateway.Output);
+        Assert.False(Directory.Exists(folder.Combine("var")), "nothing is created when the configuration is refused");
+    }
+
+    [Fact]
+    public async Task Environment_overrides_the_config_file_and_sigterm_stops_cleanly()
+    {
+        using var folder = new TemporaryDirectory();
+        var filePort = GatewayProcess.FreePort();
+        var envPort = GatewayProcess.FreePort();
+        var config = folder.Combine("edge.json");
+        await File.WriteAllTextAsync(config, $$"""
+            { "Dicom": { "AeTitle": "FROM_FILE", "Port": {{filePort}}, "BindAddress": "127.0.0.1" },
+              "Gateway": { "DataDir": "{{folder.Combine("data")}}" } }
+            """);
+        await using var gateway = GatewayProcess.Start(["run", "--config", config],
+            new Dictionary<string, string> { ["IMAGING_EDGE__Dicom__Port"] = Text(envPort) }, folder.Path);
+        await gateway.WaitForPortAsync(envPort, TimeSpan.FromSeconds(30));
+
+        var echo = await ProcessRunner.RunAsync("echoscu", ["-aec", "FROM_FILE", "127.0.0.1", Text(envPort)]);
+        var store = await ProcessRunner.RunAsync("storescu", ["-aec", "FROM_FILE", "-xe", "127.0.0.1", Text(envPort), PydicomCorpus.File("MR_small.dcm")]);
+        gateway.Terminate();
+        var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(echo.ExitCode == 0, echo.Output);
+        Assert.True(store.ExitCode == 0, store.Output);
+        Assert.Equal(0, exitCode);
+        Assert.Single(Directory.EnumerateFiles(folder.Combine("data", "studies"), "*.dcm", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Echo_and_send_commands_talk_to_a_receiver()
+    {
+        await using var receiver = new ReceiverUnderTest();
+        using var folder = new TemporaryDirectory();
+        File.Copy(PydicomCorpus.File("CT_small.dcm"), folder.Combine("a.dcm"));
+        File.Copy(PydicomCorpus.File("JPEG2000.dcm"), folder.Combine("b.dcm"));
+        await File.WriteAllTextAsync(folder.Combine("notes.txt"), "not DICOM");
+
+        var echo = await ProcessRunner.RunAsync("dotnet", [GatewayProcess.ExecutablePath, "echo", "127.0.0.1", receiver.PortText, "--aec", ReceiverUnderTest.AeTitle]);
+        var send = await ProcessRunner.RunAsync("dotnet", [GatewayProcess.ExecutablePath, "send", "127.0.0.1", receiver.PortText, folder.Path, "--aec", ReceiverUnderTest.AeTitle]);
+        var wrongAe = await ProcessRunner.RunAsync("dotnet", [GatewayProcess.ExecutablePath, "echo", "127.0.0.1", receiver.PortText, "--aec", "NOBODY"]);
+
+        Assert.True(echo.ExitCode == 0, echo.Output);
+        Assert.Contains("status 0x0000", echo.StandardOutput);
+        Assert.True(send.ExitCode == 0, send.Output);
+        Assert.Contains("sent 2 of 2 instances", send.StandardOutput);
+        Assert.Contains("1 not DICOM", send.StandardOutput);
+        Assert.Equal(2, receiver.ReceivedFiles().Count);
+        Assert.Equal(1, wrongAe.ExitCode);
+        Assert.Contains("rejected", wrongAe.StandardError);
+    }
+
+    [Fact]
+    public async Task Command_line_mistakes_exit_with_usage_errors()
+    {
+        var unknown = await ProcessRunner.RunAsync("dotnet", [GatewayProcess.ExecutablePath, "frobnicate"]);
+        var badPort = await ProcessRunner.RunAsync("dotnet", [GatewayProcess.ExecutablePath, "echo", "127.0.0.1", "notaport"]);
+
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("unknown command 'frobnicate'", unknown.StandardError);
+        Assert.Equal(2, badPort.ExitCode);
+        Assert.Contains("PORT must be between 1 and 65535", badPort.StandardError);
+    }
+}
