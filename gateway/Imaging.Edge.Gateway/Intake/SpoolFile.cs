@@ -31,7 +31,8 @@ internal sealed class SpoolFile : IInstanceSink
     public static SpoolFile Create(DataLayout layout, byte[] part10Header, StoreRequest request, ILogger logger)
     {
         var path = layout.NewSpoolPath();
-        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 128 * 1024);
+        // Unbuffered: each PDV is already a large contiguous write, and a per-instance buffer would only be copied through.
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         try
         {
             stream.Write(part10Header);
