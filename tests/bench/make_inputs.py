@@ -19,6 +19,14 @@ CT_SMALL = "/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm"
 MF_GRAYSCALE_WORD_SC = "1.2.840.10008.5.1.4.1.1.7.3"
 
 
+def write(ds, path):
+    """Part 10 file with File Meta Information (pydicom 2.x and 3.x)."""
+    if int(pydicom.__version__.split(".")[0]) >= 3:
+        pydicom.dcmwrite(path, ds, enforce_file_format=True)
+    else:
+        ds.save_as(path, write_like_original=False)
+
+
 def small(out, n=1000):
     src = pydicom.dcmread(CT_SMALL if os.path.exists(CT_SMALL) else get_testdata_file("CT_small.dcm"))
     study, series = generate_uid(), generate_uid()
@@ -29,7 +37,7 @@ def small(out, n=1000):
         src.SOPInstanceUID = uid
         src.file_meta.MediaStorageSOPInstanceUID = uid
         src.InstanceNumber = i + 1
-        src.save_as(os.path.join(out, f"ct{i:05d}.dcm"), write_like_original=False)
+        write(src, os.path.join(out, f"ct{i:05d}.dcm"))
 
 
 def large(out, n=3, mb=50):
@@ -76,9 +84,7 @@ def large(out, n=3, mb=50):
         ds.FrameTime = 40
         ds.PixelData = os.urandom(frames * frame)
         ds["PixelData"].VR = "OW"
-        pydicom.dcmwrite(os.path.join(out, f"mf{i:02d}.dcm"), ds, enforce_file_format=True) \
-            if int(pydicom.__version__.split(".")[0]) >= 3 else \
-            ds.save_as(os.path.join(out, f"mf{i:02d}.dcm"), write_like_original=False)
+        write(ds, os.path.join(out, f"mf{i:02d}.dcm"))
 
 
 def main(argv):
