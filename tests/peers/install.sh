@@ -46,8 +46,7 @@ fi
 # --- s3rver (npm, pinned, local prefix) ---------------------------------------
 have_s3rver() {
     [[ -x "$node_dir/node_modules/.bin/s3rver" ]] &&
-    [[ $(node -p "require(process.argv[1]).version" \
-          "$node_dir/node_modules/s3rver/package.json" 2>/dev/null) == "$S3RVER_VERSION" ]]
+    grep -Eq "\"version\": *\"${S3RVER_VERSION//./\\.}\"" "$node_dir/node_modules/s3rver/package.json" 2>/dev/null
 }
 if ! have_s3rver; then
     command -v npm >/dev/null || { echo "tests/peers/install.sh: npm not found (need node 20 + npm)" >&2; exit 1; }
@@ -60,7 +59,7 @@ if ! have_s3rver; then
 fi
 
 # --- sanity: pydicom must be importable by the Debian python ------------------
-if ! /usr/bin/python3 -c 'import pydicom' 2>/dev/null; then
+if ! /usr/bin/python3 -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("pydicom") is None)' 2>/dev/null; then
     echo "tests/peers/install.sh: /usr/bin/python3 cannot import pydicom" >&2
     exit 1
 fi
