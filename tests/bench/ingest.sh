@@ -164,6 +164,7 @@ declare -A SECS COUNT HWM RES FAILED
 run_one() {  # run_one KIND WORKLOAD EXPECTED_FILES RUN: appends "seconds files hwm" to RES[KIND.WORKLOAD]
     local kind=$1 load=$2 expected=$3 i=$4 line
     local work="$tmp/run/$kind.$load.$i"
+    sync    # flush the previous run's dirty pages so that its write-back does not land in this run
     "${NS[@]}" "$self" __ns "$kind" "$tmp/in/$load" "$tmp/in/warm" "$work" >"$tmp/ns.out" &
     ns_pid=$!
     local rc=0; wait "$ns_pid" || rc=$?; ns_pid=""
