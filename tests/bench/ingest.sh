@@ -26,6 +26,19 @@ GATEWAY_EXE=${BENCH_GATEWAY_EXE:-$repo/gateway/Imaging.Edge.Gateway/bin/Release/
 AE=IMAGING_EDGE
 NS_PORT=11112           # inside a fresh network namespace every port is free
 
+# bg_run CMD...: runs CMD as a child and waits for it, so that a trapped TERM/INT is
+# handled at once (bash defers traps while a foreground child runs); the traps stop
+# $child_pid.
+child_pid=""
+bg_run() {
+    "$@" &
+    child_pid=$!
+    local rc=0
+    wait "$child_pid" || rc=$?
+    child_pid=""
+    return "$rc"
+}
+
 # ---------------------------------------------------------------------------
 # Inside the namespace: ingest.sh __ns KIND INPUT_DIR WARM_DIR WORK_DIR
 # Starts the receiver (storescp | gateway), sends the warm-up instance, then times
@@ -36,8 +49,9 @@ ns_main() {
     local out
     pid=""      # global: the traps run after this function has returned
     ip link set lo up
-    trap 'if [[ -n $pid ]]; then stop_pid "$pid" 20; fi; exit 130' INT TERM
-    trap 'if [[ -n $pid ]]; then stop_pid "$pid" 20; fi' EXIT
+    trap 'exit 130' INT TERM
+    trap 'if [[ -n $child_pid ]]; then stop_pid "$child_pid" 2; fi
+          if [[ -n $pid ]]; then stop_pid "$pid" 20; fi' EXIT
     mkdir -p "$work"
     case $kind in
         storescp)
@@ -71,11 +85,11 @@ ns_main() {
         sleep 0.1
     done
     # warm-up: one instance on its own association (JIT, page cache, first-file paths)
-    storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$warm" >"$work/warm.log" 2>&1 || {
+    bg_run storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$warm" >"$work/warm.log" 2>&1 || {
         echo "$kind: warm-up storescu failed:" >&2; cat "$work/warm.log" >&2; return 1; }
     local t0 t1
     t0=$EPOCHREALTIME
-    if ! storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$input" >"$work/storescu.log" 2>&1; then
+    if ! bg_run storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$input" >"$work/storescu.log" 2>&1; then
         echo "$kind: storescu failed:" >&2; tail -n 40 "$work/storescu.log" >&2; return 1
     fi
     t1=$EPOCHREALTIME
@@ -130,6 +144,7 @@ if [[ $(id -u) -eq 0 ]]; then NS=(unshare --net); else NS=(unshare --map-root-us
 tmp=$(mktemp -d /tmp/imaging-edge-bench.XXXXXX)
 ns_pid=""
 cleanup() {
+    if [[ -n $child_pid ]]; then stop_pid "$child_pid" 10; fi
     if [[ -n $ns_pid ]]; then stop_pid "$ns_pid" 30; fi
     if [[ ${BENCH_KEEP:-0} == 1 ]]; then echo "ingest.sh: kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
@@ -141,7 +156,7 @@ if ((!storescp_only)); then
     if [[ -n ${BENCH_GATEWAY_EXE:-} ]]; then
         [[ -x $GATEWAY_EXE ]] || gateway_error="gateway executable missing: $GATEWAY_EXE (BENCH_GATEWAY_EXE)"
     elif echo "== building the gateway (Release)" &&
-        ! dotnet build "$repo/gateway/Imaging.Edge.Gateway" -c Release --nologo -v quiet >"$tmp/build.log" 2>&1; then
+        ! bg_run dotnet build "$repo/gateway/Imaging.Edge.Gateway" -c Release --nologo -v quiet --disable-build-servers >"$tmp/build.log" 2>&1; then
         gateway_error="gateway build failed (dotnet build gateway/Imaging.Edge.Gateway -c Release):
 $(tail -n 30 "$tmp/build.log")"
     elif [[ ! -x $GATEWAY_EXE ]]; then
@@ -150,10 +165,10 @@ $(tail -n 30 "$tmp/build.log")"
 fi
 
 echo "== making inputs in $tmp"
-"$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/warm" 1
-"$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/small" "$SMALL_COUNT"
-"$PEERS_PYTHON" "$here/make_inputs.py" large "$tmp/in/large" "$LARGE_COUNT" "$LARGE_MB"
-"$PEERS_PYTHON" "$here/make_inputs.py" large "$tmp/in/huge" 1 "$HUGE_MB"
+bg_run "$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/warm" 1
+bg_run "$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/small" "$SMALL_COUNT"
+bg_run "$PEERS_PYTHON" "$here/make_inputs.py" large "$tmp/in/large" "$LARGE_COUNT" "$LARGE_MB"
+bg_run "$PEERS_PYTHON" "$here/make_inputs.py" large "$tmp/in/huge" 1 "$HUGE_MB"
 bytes_of() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
 small_bytes=$(bytes_of "$tmp/in/small")
 large_bytes=$(bytes_of "$tmp/in/large")
@@ -164,7 +179,7 @@ declare -A SECS COUNT HWM RES FAILED
 run_one() {  # run_one KIND WORKLOAD EXPECTED_FILES RUN: appends "seconds files hwm" to RES[KIND.WORKLOAD]
     local kind=$1 load=$2 expected=$3 i=$4 line
     local work="$tmp/run/$kind.$load.$i"
-    sync    # flush the previous run's dirty pages so that its write-back does not land in this run
+    bg_run sync    # flush the previous run's dirty pages so that its write-back does not land in this run
     "${NS[@]}" "$self" __ns "$kind" "$tmp/in/$load" "$tmp/in/warm" "$work" >"$tmp/ns.out" &
     ns_pid=$!
     local rc=0; wait "$ns_pid" || rc=$?; ns_pid=""
