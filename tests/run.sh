@@ -22,7 +22,11 @@ summary() {  # summary N M K
     echo "tests: $1 passed, $2 failed, $3 skipped"
 }
 
-tests/peers/install.sh
+if ! tests/peers/install.sh; then
+    echo "run.sh: installing the test peers failed" >&2
+    summary 0 0 0
+    exit 1
+fi
 
 rm -rf "$results"
 mkdir -p "$results"
