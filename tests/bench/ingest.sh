@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# Ingest benchmark (not a test): the gateway against dcmtk's storescp, both fed by
+# dcmtk's storescu over one association, each inside a private network namespace
+# (storescp cannot bind to 127.0.0.1 only).
+#   (a) BENCH_SMALL_COUNT (1000) copies of pydicom's CT_small.dcm   -> instances/s
+#   (b) BENCH_LARGE_COUNT (3) multi-frame instances of BENCH_LARGE_MB (50) MB -> MB/s
+#   (c) peak RSS (VmHWM) of the receiver after one BENCH_HUGE_MB (500) MB instance
+# Each case runs BENCH_RUNS (3) times, each time against a freshly started receiver
+# that has already taken one warm-up instance; the median is reported.
+#
+# Usage: tests/bench/ingest.sh [--storescp-only]
+# Env:   BENCH_SMALL_COUNT BENCH_LARGE_COUNT BENCH_LARGE_MB BENCH_HUGE_MB BENCH_RUNS
+#        BENCH_GATEWAY_EXE=PATH (another imaging-edge; implies no build)
+#        BENCH_KEEP=1 (keep the temp dir)  BENCH_STRICT=1 (exit 3 when a target is missed)
+# Exit:  0 measured; 1 setup/gateway failure (missing executable, no C-ECHO, ...);
+#        3 a target missed with BENCH_STRICT=1.
+set -euo pipefail
+
+self=$(readlink -f "${BASH_SOURCE[0]}")
+here=$(dirname "$self")
+repo=$(cd "$here/../.." && pwd)
+. "$repo/tests/peers/lib.sh"
+export TCP_NODELAY=1    # dcmtk 3.6.7 keeps Nagle on without it (~88 ms per small instance)
+
+GATEWAY_EXE=${BENCH_GATEWAY_EXE:-$repo/gateway/Imaging.Edge.Gateway/bin/Release/net10.0/imaging-edge}
+AE=IMAGING_EDGE
+NS_PORT=11112           # inside a fresh network namespace every port is free
+
+# bg_run CMD...: runs CMD as a child and waits for it, so that a trapped TERM/INT is
+# handled at once (bash defers traps while a foreground child runs); the traps stop
+# $child_pid.
+child_pid=""
+bg_run() {
+    "$@" &
+    child_pid=$!
+    local rc=0
+    wait "$child_pid" || rc=$?
+    child_pid=""
+    return "$rc"
+}
+
+# ---------------------------------------------------------------------------
+# Inside the namespace: ingest.sh __ns KIND INPUT_DIR WARM_DIR WORK_DIR
+# Starts the receiver (storescp | gateway), sends the warm-up instance, then times
+# storescu on INPUT_DIR. Last stdout line: "RESULT seconds received_files vmhwm_kb".
+# ---------------------------------------------------------------------------
+ns_main() {
+    local kind=$1 input=$2 warm=$3 work=$4
+    local out
+    pid=""      # global: the traps run after this function has returned
+    ip link set lo up
+    trap 'exit 130' INT TERM
+    trap 'if [[ -n $child_pid ]]; then stop_pid "$child_pid" 2; fi
+          if [[ -n $pid ]]; then stop_pid "$pid" 20; fi' EXIT
+    mkdir -p "$work"
+    case $kind in
+        storescp)
+            out="$work/out"; mkdir -p "$out"
+            storescp --aetitle "$AE" --output-directory "$out" "$NS_PORT" \
+                </dev/null >"$work/server.log" 2>&1 &
+            pid=$!
+            ;;
+        gateway)
+            out="$work/data"; mkdir -p "$out"
+            IMAGING_EDGE__Dicom__Port=$NS_PORT IMAGING_EDGE__Dicom__BindAddress=127.0.0.1 \
+            IMAGING_EDGE__Gateway__DataDir="$out" IMAGING_EDGE__Dicom__AeTitle=$AE \
+                "$GATEWAY_EXE" run </dev/null >"$work/server.log" 2>&1 &
+            pid=$!
+            ;;
+    esac
+    # ready = answers C-ECHO
+    local deadline=$((SECONDS + 60))
+    until echoscu -aec "$AE" 127.0.0.1 "$NS_PORT" >/dev/null 2>&1; do
+        if ! pid_alive "$pid"; then
+            local rc=0; wait "$pid" 2>/dev/null || rc=$?
+            echo "$kind exited (status $rc) before answering C-ECHO on 127.0.0.1:$NS_PORT; its log:" >&2
+            tail -n 40 "$work/server.log" >&2
+            pid=""; return 1
+        fi
+        if ((SECONDS >= deadline)); then
+            echo "$kind did not answer C-ECHO within 60 s; its log:" >&2
+            tail -n 40 "$work/server.log" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    # warm-up: one instance on its own association (JIT, page cache, first-file paths)
+    bg_run storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$warm" >"$work/warm.log" 2>&1 || {
+        echo "$kind: warm-up storescu failed:" >&2; cat "$work/warm.log" >&2; return 1; }
+    local t0 t1
+    t0=$EPOCHREALTIME
+    if ! bg_run storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$input" >"$work/storescu.log" 2>&1; then
+        echo "$kind: storescu failed:" >&2; tail -n 40 "$work/storescu.log" >&2; return 1
+    fi
+    t1=$EPOCHREALTIME
+    local hwm
+    hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    local count
+    count=$(count_received "$kind" "$out")
+    echo "RESULT $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f", b - a}') $count ${hwm:-0}"
+}
+
+count_received() {  # count_received KIND DIR: stored instance files
+    local kind=$1 dir=$2
+    if [[ $kind == storescp ]]; then
+        find "$dir" -type f | wc -l
+    elif [[ -d $dir/studies ]]; then
+        find "$dir/studies" -type f -name '*.dcm' | wc -l
+    else
+        find "$dir" -type f -name '*.dcm' \
+            -not -path '*/spool/*' -not -path '*/tmp/*' -not -path '*/cloud/*' | wc -l
+    fi
+}
+
+if [[ ${1:-} == __ns ]]; then
+    shift
+    ns_main "$@"
+    exit
+fi
+
+# ---------------------------------------------------------------------------
+# Outside: build, make inputs, run the cases, print the table.
+# ---------------------------------------------------------------------------
+storescp_only=0
+case ${1:-} in
+    --storescp-only) storescp_only=1 ;;
+    "") ;;
+    *) echo "usage: tests/bench/ingest.sh [--storescp-only]" >&2; exit 2 ;;
+esac
+
+SMALL_COUNT=${BENCH_SMALL_COUNT:-1000}
+LARGE_COUNT=${BENCH_LARGE_COUNT:-3}
+LARGE_MB=${BENCH_LARGE_MB:-50}
+HUGE_MB=${BENCH_HUGE_MB:-500}
+RUNS=${BENCH_RUNS:-3}
+
+for tool in storescu storescp echoscu unshare ip; do
+    command -v "$tool" >/dev/null || { echo "ingest.sh: $tool missing; run tests/peers/install.sh" >&2; exit 1; }
+done
+"$PEERS_PYTHON" -c 'import pydicom' 2>/dev/null ||
+    { echo "ingest.sh: $PEERS_PYTHON cannot import pydicom; run tests/peers/install.sh" >&2; exit 1; }
+if [[ $(id -u) -eq 0 ]]; then NS=(unshare --net); else NS=(unshare --map-root-user --net); fi
+
+tmp=$(mktemp -d /tmp/imaging-edge-bench.XXXXXX)
+ns_pid=""
+cleanup() {
+    if [[ -n $child_pid ]]; then stop_pid "$child_pid" 10; fi
+    if [[ -n $ns_pid ]]; then stop_pid "$ns_pid" 30; fi
+    if [[ ${BENCH_KEEP:-0} == 1 ]]; then echo "ingest.sh: kept $tmp" >&2; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+gateway_error=""
+if ((!storescp_only)); then
+    if [[ -n ${BENCH_GATEWAY_EXE:-} ]]; then
+        [[ -x $GATEWAY_EXE ]] || gateway_error="gateway executable missing: $GATEWAY_EXE (BENCH_GATEWAY_EXE)"
+    elif echo "== building the gateway (Release)" &&
+        ! bg_run dotnet build "$repo/gateway/Imaging.Edge.Gateway" -c Release --nologo -v quiet --disable-build-servers >"$tmp/build.log" 2>&1; then
+        gateway_error="gateway build failed (dotnet build gateway/Imaging.Edge.Gateway -c Release):
+$(tail -n 30 "$tmp/build.log")"
+    elif [[ ! -x $GATEWAY_EXE ]]; then
+        gateway_error="gateway executable missing: $GATEWAY_EXE"
+    fi
+fi
+
+echo "== making inputs in $tmp"
+bg_run "$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/warm" 1
+bg_run "$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/small" "$SMALL_COUNT"
+bg_run "$PEERS_PYTHON" "$here/make_inputs.py" large "$tmp/in/large" "$LARGE_COUNT" "$LARGE_MB"
+bg_run "$PEERS_PYTHON" "$here/make_inputs.py" large "$tmp/in/huge" 1 "$HUGE_MB"
+bytes_of() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
+small_bytes=$(bytes_of "$tmp/in/small")
+large_bytes=$(bytes_of "$tmp/in/large")
+huge_bytes=$(bytes_of "$tmp/in/huge")
+sync
+
+declare -A SECS COUNT HWM RES FAILED
+run_one() {  # run_one KIND WORKLOAD EXPECTED_FILES RUN: appends "seconds files hwm" to RES[KIND.WORKLOAD]
+    local kind=$1 load=$2 expected=$3 i=$4 line
+    local work="$tmp/run/$kind.$load.$i"
+    bg_run sync    # flush the previous run's dirty pages so that its write-back does not land in this run
+    "${NS[@]}" "$self" __ns "$kind" "$tmp/in/$load" "$tmp/in/warm" "$work" >"$tmp/ns.out" &
+    ns_pid=$!
+    local rc=0; wait "$ns_pid" || rc=$?; ns_pid=""
+    line=$(grep '^RESULT ' "$tmp/ns.out" | tail -n 1 || true)
+    rm -rf "$work"
+    if ((rc != 0)) || [[ -z $line ]]; then
+        echo "ingest.sh: $kind / $load run $i failed" >&2
+        return 1
+    fi
+    local s c h
+    read -r _ s c h <<<"$line"
+    if ((c != expected)); then
+        echo "ingest.sh: $kind / $load run $i: $c files stored, expected $expected" >&2
+        return 1
+    fi
+    printf '   %-5s run %d  %-8s %8.3f s  VmHWM %d kB\n' "$load" "$i" "$kind" "$s" "$h"
+    RES[$kind.$load]+="$s $c $h"$'\n'
+}
+summarize() {  # summarize KIND WORKLOAD: median seconds, highest VmHWM over the runs
+    local k=$1.$2 s c h
+    [[ -n ${RES[$k]:-} ]] || return 0
+    local n; n=$(printf '%s' "${RES[$k]}" | grep -c .)
+    read -r s c h < <(printf '%s' "${RES[$k]}" | sort -g | sed -n "$(((n + 1) / 2))p")
+    SECS[$k]=$s; COUNT[$k]=$c
+    HWM[$k]=$(printf '%s' "${RES[$k]}" | awk '$3 > m {m = $3} END {print m + 0}')
+}
+
+kinds=(storescp)
+status=0
+failures=()
+if ((!storescp_only)); then
+    if [[ -n $gateway_error ]]; then
+        echo "ingest.sh: GATEWAY HALF NOT RUN: $gateway_error" >&2
+        failures+=("gateway half not run: ${gateway_error%%$'\n'*}")
+        status=1
+    else
+        kinds+=(gateway)
+    fi
+fi
+# runs interleaved (storescp, gateway, storescp, ...) so that drift hits both alike
+declare -A EXPECTED=([small]=$((SMALL_COUNT + 1)) [large]=$((LARGE_COUNT + 1)) [huge]=2)
+for load in small large huge; do
+    for ((i = 1; i <= RUNS; i++)); do
+        for kind in "${kinds[@]}"; do
+            [[ -n ${FAILED[$kind]:-} ]] && continue
+            run_one "$kind" "$load" "${EXPECTED[$load]}" "$i" || FAILED[$kind]=1
+        done
+    done
+done
+for kind in "${kinds[@]}"; do
+    for load in small large huge; do summarize "$kind" "$load"; done
+    if [[ -n ${FAILED[$kind]:-} ]]; then
+        failures+=("$kind half failed (see the messages above)")
+        status=1
+    fi
+done
+
+# ---------------------------------------------------------------------------
+fmt() { awk "BEGIN {printf \"$1\", $2}"; }
+row() {  # row KIND LOAD FILES BYTES
+    local k=$1.$2
+    if [[ -z ${SECS[$k]:-} ]]; then
+        printf '%-9s %-26s %9s %9s %9s %10s %9s %11s\n' "$1" "$2" - - - - - -
+        return
+    fi
+    printf '%-9s %-26s %9d %9.1f %9.3f %10.1f %9.1f %11.1f\n' "$1" "$2" "$3" \
+        "$(fmt %.1f "$4 / 1e6")" "${SECS[$k]}" "$(fmt %.3f "$3 / ${SECS[$k]}")" \
+        "$(fmt %.3f "$4 / 1e6 / ${SECS[$k]}")" "$(fmt %.1f "${HWM[$k]} / 1024")"
+}
+ratio() {  # ratio NUM DEN -> NUM/DEN or n/a
+    if [[ -n $1 && -n $2 ]]; then fmt %.2f "$1 / $2"; else echo n/a; fi
+}
+verdict() {  # verdict VALUE OP LIMIT
+    [[ $1 == n/a ]] && { echo "n/a"; return; }
+    if awk "BEGIN {exit !($1 $2 $3)}"; then echo MET; else echo MISSED; fi
+}
+
+echo
+echo "Ingest benchmark: storescu (dcmtk, TCP_NODELAY=1) -> receiver, one association, median of $RUNS"
+printf '%-9s %-26s %9s %9s %9s %10s %9s %11s\n' receiver workload instances MB seconds inst/s MB/s "VmHWM MB"
+for kind in storescp gateway; do
+    row "$kind" small "$SMALL_COUNT" "$small_bytes"
+    row "$kind" large "$LARGE_COUNT" "$large_bytes"
+    row "$kind" huge 1 "$huge_bytes"
+done
+printf '(small = %d x CT_small.dcm, large = %d x %d MB multi-frame, huge = 1 x %d MB; MB = 10^6 bytes;\n' \
+    "$SMALL_COUNT" "$LARGE_COUNT" "$LARGE_MB" "$HUGE_MB"
+printf ' VmHWM = peak RSS of the receiver process over the runs)\n'
+
+small_r=n/a large_r=n/a rss=n/a
+if [[ -n ${SECS[gateway.small]:-} && -n ${SECS[storescp.small]:-} ]]; then
+    small_r=$(ratio "${SECS[storescp.small]}" "${SECS[gateway.small]}")   # inst/s ratio = inverse time ratio
+fi
+if [[ -n ${SECS[gateway.large]:-} && -n ${SECS[storescp.large]:-} ]]; then
+    large_r=$(ratio "${SECS[storescp.large]}" "${SECS[gateway.large]}")
+fi
+[[ -n ${HWM[gateway.huge]:-} ]] && rss=$(fmt %.1f "${HWM[gateway.huge]} / 1024")
+echo
+printf 'gateway/storescp small instances/s : %-6s target >= 0.70   %s\n' "$small_r" "$(verdict "$small_r" '>=' 0.70)"
+printf 'gateway/storescp large MB/s        : %-6s target >= 1.00   %s\n' "$large_r" "$(verdict "$large_r" '>=' 1.00)"
+printf 'gateway peak RSS, %4d MB instance  : %-6s target <  120 MB %s\n' "$HUGE_MB" "$rss" "$(verdict "$rss" '<' 120)"
+
+if ((status == 0)) && [[ ${BENCH_STRICT:-0} == 1 ]]; then
+    for r in "$small_r:>=:0.70" "$large_r:>=:1.00" "$rss:<:120"; do
+        IFS=: read -r v op lim <<<"$r"
+        [[ $(verdict "$v" "$op" "$lim") == MET ]] || status=3
+    done
+fi
+for f in "${failures[@]}"; do echo "ingest.sh: FAILED: $f" >&2; done
+exit "$status"
