@@ -1,0 +1,25 @@
+using Imaging.Edge.Gateway.Configuration;
+
+namespace Imaging.Edge.Gateway.Tests.Configuration;
+
+/// <summary>The configuration the package installs must pass the same validation as any other.</summary>
+public sealed class PackagedConfigurationTests
+{
+    private static string RepositoryFile(params string[] parts)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Imaging.Edge.sln")))
+            directory = directory.Parent;
+        Assert.NotNull(directory);
+        return Path.Combine([directory.FullName, .. parts]);
+    }
+
+    [Fact]
+    public void Packaged_edge_json_is_valid_and_refuses_unknown_callers()
+    {
+        var configuration = EdgeConfiguration.Load(RepositoryFile("packaging", "edge.json"));
+
+        Assert.Equal("/var/lib/imaging-edge", configuration.Gateway.DataDir);
+        Assert.False(configuration.Dicom.AllowUnknownCallers);
+    }
+}
