@@ -46,4 +46,34 @@ public sealed class DcmtkInteropTests
         foreach (var result in results) Assert.True(result.ExitCode == 0, result.Output);
         Assert.Equal(senders * perSender, receiver.ReceivedFiles().Count);
     }
+
+    [Fact]
+    public async Task Data_set_spread_over_many_small_pdus_is_reassembled()
+    {
+        // 4 KiB PDUs: CT_small's 39 KB data set arrives in about ten P-DATA-TF PDUs.
+        await using var receiver = new ReceiverUnderTest(options => options with { MaxPduLength = 4096 });
+        using var inputs = new TemporaryDirectory();
+        var source = Assert.Single(FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), inputs.Path, 1));
+
+        var result = await Dcmtk.StoreAsync(receiver, [source], ["-xe"]);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal(ReceiverUnderTest.DataSetBytes(source), ReceiverUnderTest.DataSetBytes(Assert.Single(receiver.ReceivedFiles())));
+    }
+
+    [Fact]
+    public async Task Same_instance_sent_twice_keeps_both_copies()
+    {
+        await using var receiver = new ReceiverUnderTest();
+        using var inputs = new TemporaryDirectory();
+        var source = Assert.Single(FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), inputs.Path, 1));
+
+        var first = await Dcmtk.StoreAsync(receiver, [source], ["-xe"]);
+        var second = await Dcmtk.StoreAsync(receiver, [source], ["-xi"]);
+
+        Assert.True(first.ExitCode == 0 && second.ExitCode == 0, first.Output + second.Output);
+        var files = receiver.ReceivedFiles();
+        Assert.Equal(2, files.Count);
+        Assert.Contains(files, f => f.EndsWith(".v1.dcm", StringComparison.Ordinal));
+    }
 }
