@@ -45,4 +45,26 @@ internal static class StorescpOracle
     /// <summary>The files storescp stored (not its log).</summary>
     public static IReadOnlyList<string> StoredFiles(string outputDirectory) =>
         Directory.EnumerateFiles(outputDirectory).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// What storescu -v said of each file: the store response ("Success", "Error: …"), or null when it never sent the file
+    /// (it could not read it, or no presentation context fits).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> StorescuOutcomes(IEnumerable<string> files, string storescuVerboseOutput)
+    {
+        var outcomes = files.Distinct().ToDictionary(f => f, _ => (string?)null, StringComparer.Ordinal);
+        string? current = null;
+        foreach (var raw in storescuVerboseOutput.Split('\n'))
+        {
+            var line = raw.TrimEnd();
+            if (line.StartsWith("I: Sending file: ", StringComparison.Ordinal))
+                current = line["I: Sending file: ".Length..];
+            else if (current is not null && line.StartsWith("I: Received Store Response (", StringComparison.Ordinal))
+            {
+                outcomes[current] = line["I: Received Store Response (".Length..].TrimEnd(')');
+                current = null;
+            }
+        }
+        return outcomes;
+    }
 }
