@@ -71,6 +71,7 @@ public sealed class CorpusTests(ITestOutputHelper output)
         foreach (var failure in failures) output.WriteLine("FAIL " + failure);
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.Empty(receiver.SpoolFiles()); // refused data sets leave nothing behind
         Assert.True(stored.Count >= 50, $"only {stored.Count} files stored");
         var syntaxes = stored.Select(r => r.File.TransferSyntax.Uid).Distinct().Count();
         Assert.True(syntaxes >= 10, $"only {syntaxes} distinct transfer syntaxes sent");
