@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Text;
 using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Dicom.Network;
 using Imaging.Edge.Dicom.Network.Pdus;
@@ -153,6 +152,65 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task Association_request_trickled_byte_by_byte_is_closed_after_artim()
+    {
+        // ARTIM (PS3.8 §9.1.5, and DicomServerOptions.ArtimTimeout: "how long a connection may take to send its
+        // A-ASSOCIATE-RQ") bounds the whole request, not the gap between two bytes: otherwise a peer that sends one
+        // byte a second holds a slot for as long as it likes (a 1 MiB request at 1 byte/s is 12 days).
+        await using var receiver = NewReceiver();
+        await using var raw = await RawDicomConnection.ConnectAsync(receiver.Port);
+        var request = RawDicomConnection.Encode(RawDicomConnection.Request(RawDicomConnection.CtAndVerification()));
+        var clock = Stopwatch.StartNew();
+        var closedAfter = TimeSpan.Zero;
+
+        // Bounded: at most ~6 s of trickling (ARTIM is 1 s), one byte every 400 ms; stop as soon as the server closes.
+        for (var i = 0; i < 15 && i < request.Length; i++)
+        {
+            if (!await raw.SendAsync(request.AsMemory(i, 1))) { closedAfter = clock.Elapsed; break; }
+            var outcome = await raw.WaitForEndAsync(TimeSpan.FromMilliseconds(400));
+            if (!outcome.TimedOut) { closedAfter = clock.Elapsed; break; }
+        }
+
+        var active = receiver.Server.ActiveAssociations;
+        Assert.True(closedAfter != TimeSpan.Zero && closedAfter < Artim + TimeSpan.FromSeconds(2),
+            $"a peer trickling its A-ASSOCIATE-RQ must be closed once ARTIM ({Artim.TotalSeconds} s) has run out since the connection; " +
+            $"closed after {closedAfter.TotalSeconds:F1} s (0 = never), test ran {clock.Elapsed.TotalSeconds:F1} s, server still serving {active} connection(s). Product bug: ServerAssociation.ResetTimeout re-arms the ARTIM timer on every read.");
+        await AssertServingAndCleanAsync(receiver);
+    }
+
+    [Fact]
+    public async Task Second_association_request_on_an_established_association_is_aborted()
+    {
+        await using var receiver = NewReceiver();
+        await using var raw = await RawDicomConnection.AssociateCtAsync(receiver.Port);
+
+        await raw.SendPduAsync(RawDicomConnection.Request(RawDicomConnection.CtAndVerification()));
+        var outcome = await raw.WaitForEndAsync(AnswerLimit);
+
+        var abort = Assert.IsType<AbortPdu>(outcome.Last);
+        Assert.Equal(AbortReason.UnexpectedPdu, abort.Reason);
+        await AssertServingAndCleanAsync(receiver);
+    }
+
+    [Fact]
+    public async Task P_data_longer_than_the_advertised_maximum_is_aborted_at_its_header()
+    {
+        await using var receiver = NewReceiver();
+        await using var raw = await RawDicomConnection.AssociateCtAsync(receiver.Port);
+        var header = new byte[6];
+        header[0] = (byte)PduType.PData;
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(2), receiver.Options.MaxPduLength + 1);
+
+        await raw.SendAsync(header);
+        var outcome = await raw.WaitForEndAsync(AnswerLimit);
+
+        var abort = Assert.IsType<AbortPdu>(outcome.Last);
+        Assert.Equal(AbortReason.InvalidPduParameterValue, abort.Reason);
+        Assert.True(outcome.Elapsed < TimeSpan.FromSeconds(1), $"must be refused at the header, not after a timeout: {outcome}");
+        await AssertServingAndCleanAsync(receiver);
+    }
+
+    [Fact]
     public async Task Peer_closing_mid_data_set_leaves_no_file_and_the_spool_file_is_removed()
     {
         await using var receiver = NewReceiver();
@@ -167,6 +225,34 @@ public sealed class BadInputTests
 
         Assert.True(await Eventually(() => receiver.SpoolFiles().Count == 0),
             $"the spool file of an unanswered instance must be removed when the peer goes away; left: {string.Join(", ", receiver.SpoolFiles())}");
+        await AssertServingAndCleanAsync(receiver);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Abort_or_release_mid_data_set_leaves_no_file(bool abort)
+    {
+        await using var receiver = NewReceiver();
+        var uid = RawDataSet.NewUid();
+        var dataSet = RawDataSet.Instance(RawDicomConnection.CtImageStorage, uid, pixelBytes: 200_000);
+        await using var raw = await RawDicomConnection.AssociateCtAsync(receiver.Port);
+        await raw.SendCommandAsync(1, StoreCommand(uid));
+        await raw.SendDataSetAsync(1, dataSet.AsMemory(0, dataSet.Length / 2), last: false);
+        Assert.True(await Eventually(() => receiver.SpoolFiles().Count == 1), "the half data set should be in a spool file");
+
+        if (abort)
+        {
+            await raw.SendPduAsync(new AbortPdu(AbortSource.ServiceUser, AbortReason.NotSpecified));
+            var outcome = await raw.WaitForEndAsync(AnswerLimit);
+            Assert.True(outcome.Closed, $"the server should close after the peer's A-ABORT: {outcome}");
+        }
+        else
+        {
+            await raw.ReleaseAsync();
+        }
+
+        Assert.True(await Eventually(() => receiver.SpoolFiles().Count == 0), "the spool file of the unanswered instance must be removed");
         await AssertServingAndCleanAsync(receiver);
     }
 
