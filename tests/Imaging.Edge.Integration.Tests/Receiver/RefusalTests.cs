@@ -273,6 +273,37 @@ public sealed class RefusalTests
         await AssertNothingStoredAsync(receiver);
     }
 
+    [Theory]
+    [InlineData((byte)1)] // the CT Image Storage context
+    [InlineData((byte)3)] // the Verification context
+    public async Task Store_of_a_sop_class_other_than_the_contexts_abstract_syntax_is_refused(byte contextId)
+    {
+        // PS3.7 §9.1.1 / PS3.8 §7.1.1.13: a DIMSE message is sent on a presentation context of its SOP class. An MR
+        // instance on the CT (or Verification) context is a SOP class the acceptor never agreed to take.
+        await using var receiver = new ReceiverUnderTest();
+        var uid = RawDataSet.NewUid();
+        var dataSet = RawDataSet.Instance(RawDicomConnection.MrImageStorage, uid, pixelBytes: 4096);
+        await using var raw = await RawDicomConnection.AssociateCtAsync(receiver.Port);
+        await raw.SendCommandAsync(contextId, new CommandSet
+        {
+            CommandField = CommandField.CStoreRequest,
+            AffectedSopClassUid = RawDicomConnection.MrImageStorage,
+            AffectedSopInstanceUid = uid,
+            MessageId = 5,
+            CommandDataSetType = 0,
+        });
+        await raw.SendDataSetAsync(contextId, dataSet);
+
+        var response = await raw.ReadCommandAsync();
+
+        Assert.True(response.Status != DimseStatus.Success,
+            $"an MR Image Storage C-STORE on presentation context {contextId} (negotiated for another abstract syntax) was answered Success " +
+            $"and stored ({receiver.ReceivedFiles().Count} file(s)). Product bug: ServerAssociation.BeginStoreAsync never compares " +
+            "command.AffectedSopClassUid with context.AbstractSyntax; expected 0x0122 (SOP class not supported) and nothing stored.");
+        Assert.Equal(DimseStatus.SopClassNotSupported, response.Status);
+        await AssertNothingStoredAsync(receiver);
+    }
+
     [Fact]
     public async Task Store_of_a_mismatching_part10_file_with_our_client_is_refused_and_the_association_goes_on()
     {
