@@ -1,0 +1,11 @@
+namespace Imaging.Edge.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// Tests that measure the whole process (allocated bytes) or time a timeout run alone, after the parallel ones,
+/// so that other tests' work does not blur their measurements.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RawSerialCollection
+{
+    public const string Name = "Raw hostile peers (serial)";
+}

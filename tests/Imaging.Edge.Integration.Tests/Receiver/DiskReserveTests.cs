@@ -1,0 +1,136 @@
+using Imaging.Edge.Dicom.Dimse;
+using Imaging.Edge.Dicom.Network;
+using Imaging.Edge.Dicom.Network.Pdus;
+using Imaging.Edge.Integration.Tests.Infrastructure;
+
+namespace Imaging.Edge.Integration.Tests.Receiver;
+
+/// <summary>
+/// Real full disks: the receiver's data folder on a small tmpfs. Below the reserve new instances are refused with
+/// 0xA700; a disk that fills during a transfer also gives 0xA700 and leaves nothing behind; either way the receiver
+/// takes data again once there is room.
+/// </summary>
+public sealed class DiskReserveTests
+{
+    private const long MiB = 1024 * 1024;
+
+    [Fact]
+    public async Task Below_the_reserve_storescu_gets_out_of_resources_and_succeeds_once_space_is_freed()
+    {
+        using var disk = new TmpfsMount("16m");
+        using var inputs = new TemporaryDirectory();
+        var source = Assert.Single(FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), inputs.Path, 1));
+        await using var receiver = new ReceiverUnderTest(reserveBytes: 8 * MiB, dataDir: disk.Combine("var"));
+        var filler = disk.Fill("filler.bin", leaveFree: 6 * MiB);
+        Assert.True(disk.FreeBytes() < 8 * MiB, $"free space {disk.FreeBytes()} should be below the 8 MiB reserve");
+
+        var refused = await Dcmtk.StoreAsync(receiver, [source], ["-xe", "-v"], timeout: TimeSpan.FromSeconds(30));
+
+        Assert.True(ReportsOutOfResources(refused.Output),
+            $"storescu should report 0xA700 Out of Resources (exit {refused.ExitCode}): {refused.Output}");
+        Assert.Empty(receiver.ReceivedFiles());
+        Assert.Empty(receiver.SpoolFiles());
+
+        File.Delete(filler);
+        var accepted = await Dcmtk.StoreAsync(receiver, [source], ["-xe", "-v"], timeout: TimeSpan.FromSeconds(30));
+
+        Assert.True(accepted.ExitCode == 0, accepted.Output);
+        Assert.DoesNotContain("0xa700", accepted.Output, StringComparison.OrdinalIgnoreCase);
+        var received = Assert.Single(receiver.ReceivedFiles());
+        Assert.Equal(ReceiverUnderTest.DataSetBytes(source), ReceiverUnderTest.DataSetBytes(received));
+        Assert.Empty(receiver.SpoolFiles());
+    }
+
+    [Fact]
+    public async Task Below_the_reserve_our_client_gets_a700_and_the_association_stays_usable()
+    {
+        using var disk = new TmpfsMount("16m");
+        using var inputs = new TemporaryDirectory();
+        var uid = RawDataSet.NewUid();
+        var file = RawDataSet.WritePart10(inputs.Combine("small.dcm"), RawDicomConnection.CtImageStorage, uid,
+            RawDataSet.Instance(RawDicomConnection.CtImageStorage, uid, pixelBytes: 64 * 1024));
+        await using var receiver = new ReceiverUnderTest(reserveBytes: 8 * MiB, dataDir: disk.Combine("var"));
+        var filler = disk.Fill("filler.bin", leaveFree: 6 * MiB);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var association = await ClientAssociation.ConnectAsync(Client(receiver), CtOnly, cts.Token);
+
+        var refused = await association.StoreFileAsync(file, null, cts.Token);
+        File.Delete(filler);
+        var accepted = await association.StoreFileAsync(file, null, cts.Token);
+        await association.ReleaseAsync(cts.Token);
+
+        Assert.Equal(DimseStatus.OutOfResources, refused);
+        Assert.Equal(DimseStatus.Success, accepted);
+        Assert.Single(receiver.ReceivedFiles());
+        Assert.Empty(receiver.SpoolFiles());
+    }
+
+    [Fact]
+    public async Task Disk_filling_during_a_transfer_gives_a700_leaves_nothing_and_a_small_instance_then_lands()
+    {
+        using var disk = new TmpfsMount("4m");
+        using var inputs = new TemporaryDirectory();
+        var bigUid = RawDataSet.NewUid();
+        var big = RawDataSet.WritePart10(inputs.Combine("big.dcm"), RawDicomConnection.CtImageStorage, bigUid,
+            RawDataSet.Instance(RawDicomConnection.CtImageStorage, bigUid, pixelBytes: 6 * 1024 * 1024));
+        var small = Assert.Single(FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), inputs.Combine("small"), 1));
+        await using var receiver = new ReceiverUnderTest(reserveBytes: 0, dataDir: disk.Combine("var"));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        ushort status;
+        await using (var association = await ClientAssociation.ConnectAsync(Client(receiver), CtOnly, cts.Token))
+        {
+            status = await association.StoreFileAsync(big, null, cts.Token);
+            await association.ReleaseAsync(cts.Token);
+        }
+
+        Assert.True(status == DimseStatus.OutOfResources, $"a disk full during the transfer should give 0xA700, got 0x{status:X4}");
+        Assert.Empty(receiver.ReceivedFiles());
+        Assert.True(await BadInputTests.Eventually(() => receiver.SpoolFiles().Count == 0), $"spool not empty: {string.Join(", ", receiver.SpoolFiles())}");
+        Assert.True(disk.FreeBytes() > 3 * MiB, $"the partial instance's space should be given back, free {disk.FreeBytes()}");
+
+        var after = await Dcmtk.StoreAsync(receiver, [small], ["-xe"], timeout: TimeSpan.FromSeconds(30));
+        Assert.True(after.ExitCode == 0, after.Output);
+        Assert.Single(receiver.ReceivedFiles());
+        Assert.Empty(receiver.SpoolFiles());
+    }
+
+    [Fact]
+    public async Task Disk_filling_during_a_storescu_transfer_gives_a700_and_leaves_nothing()
+    {
+        using var disk = new TmpfsMount("4m");
+        using var inputs = new TemporaryDirectory();
+        var bigUid = RawDataSet.NewUid();
+        var big = RawDataSet.WritePart10(inputs.Combine("big.dcm"), RawDicomConnection.CtImageStorage, bigUid,
+            RawDataSet.Instance(RawDicomConnection.CtImageStorage, bigUid, pixelBytes: 6 * 1024 * 1024));
+        await using var receiver = new ReceiverUnderTest(reserveBytes: 0, dataDir: disk.Combine("var"));
+
+        var result = await Dcmtk.StoreAsync(receiver, [big], ["-xe", "-v"], timeout: TimeSpan.FromSeconds(60));
+
+        Assert.True(ReportsOutOfResources(result.Output),
+            $"storescu should report 0xA700 Out of Resources: {result.Output}");
+        Assert.Empty(receiver.ReceivedFiles());
+        Assert.True(await BadInputTests.Eventually(() => receiver.SpoolFiles().Count == 0), $"spool not empty: {string.Join(", ", receiver.SpoolFiles())}");
+        var echo = await Dcmtk.EchoAsync(receiver);
+        Assert.True(echo.ExitCode == 0, echo.Output);
+    }
+
+    /// <summary>storescu -v prints "Refused: OutOfResources"; -d would print "0xa700"; older versions "Out of Resources".</summary>
+    private static bool ReportsOutOfResources(string output)
+    {
+        var flat = output.Replace(" ", "", StringComparison.Ordinal);
+        return flat.Contains("0xa700", StringComparison.OrdinalIgnoreCase) || flat.Contains("OutofResources", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static readonly PresentationContextProposal[] CtOnly =
+        [new(1, RawDicomConnection.CtImageStorage, [RawDicomConnection.ExplicitVrLittleEndian])];
+
+    private static DicomClientOptions Client(ReceiverUnderTest receiver) => new()
+    {
+        Host = "127.0.0.1",
+        Port = receiver.Port,
+        CallingAeTitle = "OURSCU",
+        CalledAeTitle = ReceiverUnderTest.AeTitle,
+        ResponseTimeout = TimeSpan.FromSeconds(30),
+    };
+}
