@@ -4,6 +4,8 @@ namespace Imaging.Edge.Dicom.Data;
 
 /// <summary>
 /// The push state machine behind <see cref="DataSetScanner"/> for an uncompressed data set (PS3.5 §7).
+/// It walks the whole data set element by element — values it does not want are skipped by their length, so a
+/// gigabyte of pixel data costs a few header reads — which is how a data set cut short anywhere is recognised.
 /// Memory: a 12-byte header buffer, the values of the wanted top-level attributes (each at most
 /// <see cref="MaxWantedValueLength"/>) and a stack of at most <see cref="MaxSequenceDepth"/> open
 /// undefined-length sequences and items. Defined-length sequences and items are skipped by their length
@@ -15,7 +17,7 @@ internal sealed class DataSetParser
     public const int MaxSequenceDepth = 64;
     private const uint UndefinedLength = 0xFFFF_FFFF;
 
-    private enum State { Header, Value, Skip, Done }
+    private enum State { Header, Value, Skip }
 
     private enum ContextKind { Sequence, Item, Fragments }
 
@@ -35,6 +37,7 @@ internal sealed class DataSetParser
     private DicomTag _valueTag;
     private State _state = State.Header;
     private long _position;
+    private bool _attributesDone;
 
     public DataSetParser(bool explicitVr, bool bigEndian)
     {
@@ -42,14 +45,14 @@ internal sealed class DataSetParser
         _bigEndian = bigEndian;
     }
 
-    public bool IsDone => _state == State.Done;
+    /// <summary>True once every wanted attribute has passed (the first top-level tag after (0020,000E) was read).</summary>
+    public bool IsDone => _attributesDone;
 
     /// <summary>Bytes consumed so far (offset in the data set, after inflation for deflated syntaxes).</summary>
     public long Position => _position;
 
     /// <summary>True when the bytes so far end exactly between two top-level elements.</summary>
-    public bool IsAtTopLevelBoundary => _state == State.Done ||
-        (_state == State.Header && _headerLength == 0 && _contexts.Count == 0);
+    public bool IsAtTopLevelBoundary => _state == State.Header && _headerLength == 0 && _contexts.Count == 0;
 
     public IReadOnlyDictionary<DicomTag, byte[]> Values => _values;
 
@@ -66,8 +69,6 @@ internal sealed class DataSetParser
         {
             switch (_state)
             {
-                case State.Done:
-                    return;
                 case State.Header:
                 {
                     int take = Math.Min(_headerNeeded - _headerLength, data.Length);
@@ -136,12 +137,8 @@ internal sealed class DataSetParser
         ushort element = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(h[2..]) : BinaryPrimitives.ReadUInt16LittleEndian(h[2..]);
         var tag = new DicomTag(group, element);
 
-        if (top is null && (tag > DicomTag.SeriesInstanceUid))
-        {
-            // Everything wanted has passed (this includes Pixel Data and any stray delimiter).
-            _state = State.Done;
-            return;
-        }
+        if (top is null && tag > DicomTag.SeriesInstanceUid)
+            _attributesDone = true; // everything wanted has passed; the rest is only walked
 
         if (group == 0xFFFE)
         {
@@ -200,7 +197,7 @@ internal sealed class DataSetParser
             return;
         }
 
-        if (top is null && IsWanted(tag) && length <= MaxWantedValueLength)
+        if (top is null && !_attributesDone && IsWanted(tag) && length <= MaxWantedValueLength)
         {
             if (length == 0)
             {

@@ -10,8 +10,8 @@ namespace Imaging.Edge.Dicom.Data;
 /// Memory is bounded and independent of the data set size: a 12-byte header buffer, the wanted values (each at
 /// most 64 KiB; longer ones are skipped), a stack of open undefined-length sequences (depth limit 64) and, for
 /// deflated syntaxes, a 32 KiB inflater window plus two 16 KiB buffers.
-/// Scanning stops at the first top-level tag greater than (0020,000E) (which includes Pixel Data); from then on
-/// <see cref="Feed"/> returns at once without looking at the bytes.
+/// The attributes are complete at the first top-level tag greater than (0020,000E); the rest of the data set is
+/// still walked (values skipped by their length) so that <see cref="Finish"/> can tell a data set cut short.
 /// </para>
 /// Not thread-safe; one instance per data set.
 /// </summary>
@@ -40,7 +40,7 @@ public sealed class DataSetScanner
 
     public TransferSyntax TransferSyntax { get; }
 
-    /// <summary>True once scanning stopped: every wanted tag has passed, later bytes are ignored.</summary>
+    /// <summary>True once every wanted tag has passed.</summary>
     public bool IsComplete => _parser.IsDone;
 
     /// <summary>
@@ -49,7 +49,7 @@ public sealed class DataSetScanner
     /// </summary>
     public void Feed(ReadOnlySpan<byte> chunk)
     {
-        if (_parser.IsDone || chunk.IsEmpty) return;
+        if (chunk.IsEmpty) return;
         ObjectDisposedException.ThrowIf(_finished, this);
         if (_inflater is null)
         {
@@ -57,7 +57,7 @@ public sealed class DataSetScanner
             return;
         }
 
-        while (!chunk.IsEmpty && !_parser.IsDone)
+        while (!chunk.IsEmpty)
         {
             int taken = _pending!.Load(chunk);
             chunk = chunk[taken..];
@@ -70,7 +70,7 @@ public sealed class DataSetScanner
         try
         {
             int n;
-            while (!_parser.IsDone && (n = _inflater!.Read(_inflated!, 0, _inflated!.Length)) > 0)
+            while ((n = _inflater!.Read(_inflated!, 0, _inflated!.Length)) > 0)
                 _parser.Feed(_inflated.AsSpan(0, n));
         }
         catch (InvalidDataException e)
@@ -81,7 +81,7 @@ public sealed class DataSetScanner
 
     /// <summary>
     /// Ends the data set and returns what was found. Throws <see cref="DicomFormatException"/> if the data ended
-    /// in the middle of an element (or of an open sequence) before scanning stopped.
+    /// in the middle of an element or of an open sequence.
     /// </summary>
     public DataSetAttributes Finish()
     {

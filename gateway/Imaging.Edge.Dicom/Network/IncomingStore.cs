@@ -7,7 +7,7 @@ namespace Imaging.Edge.Dicom.Network;
 /// The C-STORE whose data set is arriving: its command, the sink the bytes go to (null once refused or failed),
 /// and the scanner that reads the top-level attributes on the way through.
 /// </summary>
-internal sealed class IncomingStore(CommandSet command, AcceptedContext context, IInstanceSink? sink, ushort refusalStatus)
+internal sealed class IncomingStore(CommandSet command, AcceptedContext context, IInstanceSink? sink, ushort refusalStatus, string? refusalReason = null)
 {
     public CommandSet Command { get; } = command;
     public AcceptedContext Context { get; } = context;
@@ -16,7 +16,7 @@ internal sealed class IncomingStore(CommandSet command, AcceptedContext context,
 
     /// <summary>The failure status to answer with once the data set has been drained; Success while all is well.</summary>
     public ushort FailureStatus { get; private set; } = refusalStatus;
-    public string? FailureReason { get; private set; }
+    public string? FailureReason { get; private set; } = refusalReason;
 
     public bool Failed => FailureStatus != DimseStatus.Success;
 

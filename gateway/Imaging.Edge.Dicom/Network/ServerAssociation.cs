@@ -111,9 +111,12 @@ internal sealed class ServerAssociation
 
     private async Task ReadLoopAsync(PipeReader reader, CancellationTokenSource timeout, CancellationToken stopping)
     {
+        // ARTIM runs once from the connection's start: a request trickled in byte by byte must not keep it alive.
+        timeout.CancelAfter(_options.ArtimTimeout);
         while (true)
         {
-            ResetTimeout(timeout, stopping);
+            if (_phase == Phase.Established)
+                RestartIdleTimeout(timeout, stopping);
             var result = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
             var buffer = result.Buffer;
             try
@@ -140,11 +143,11 @@ internal sealed class ServerAssociation
         }
     }
 
-    private void ResetTimeout(CancellationTokenSource timeout, CancellationToken stopping)
+    private void RestartIdleTimeout(CancellationTokenSource timeout, CancellationToken stopping)
     {
         if (!timeout.TryReset())
             throw new OperationCanceledException(stopping);
-        timeout.CancelAfter(_phase == Phase.AwaitingRequest ? _options.ArtimTimeout : _options.DimseTimeout);
+        timeout.CancelAfter(_options.DimseTimeout);
     }
 
     /// <summary>Returns false when the association is over.</summary>
@@ -251,7 +254,14 @@ internal sealed class ServerAssociation
     {
         if (string.IsNullOrEmpty(command.AffectedSopClassUid) || string.IsNullOrEmpty(command.AffectedSopInstanceUid))
         {
-            _store = new IncomingStore(command, context, null, DimseStatus.MistypedArgument);
+            _store = new IncomingStore(command, context, null, DimseStatus.MistypedArgument, "the command has no Affected SOP Class or Instance UID");
+            return;
+        }
+        if (command.AffectedSopClassUid != context.AbstractSyntax)
+        {
+            // The class was accepted for this context only; anything else (an MR image on the CT context, any
+            // instance on the Verification context) would bypass negotiation (PS3.7 §C.5.13).
+            _store = new IncomingStore(command, context, null, DimseStatus.SopClassNotSupported, "the SOP class is not the presentation context's abstract syntax");
             return;
         }
         var request = new StoreRequest(_info!, command.MessageId, command.AffectedSopClassUid, command.AffectedSopInstanceUid,
@@ -266,7 +276,9 @@ internal sealed class ServerAssociation
             DicomServerLog.IntakeFailed(_logger, _id, command.MessageId, e);
             start = StoreStart.Refuse(e is IOException ? DimseStatus.OutOfResources : DimseStatus.ProcessingFailure);
         }
-        _store = new IncomingStore(command, context, start.Sink, start.Sink is null ? start.RefusalStatus : DimseStatus.Success);
+        _store = start.Sink is null
+            ? new IncomingStore(command, context, null, start.RefusalStatus, "refused by the intake")
+            : new IncomingStore(command, context, start.Sink, DimseStatus.Success);
     }
 
     private async ValueTask HandleDataFragmentAsync(PresentationDataValue value, CancellationToken cancellationToken)
@@ -287,11 +299,8 @@ internal sealed class ServerAssociation
         {
             try
             {
-                if (!store.Scanner.IsComplete)
-                {
-                    foreach (var segment in value.Data)
-                        store.Scanner.Feed(segment.Span);
-                }
+                foreach (var segment in value.Data)
+                    store.Scanner.Feed(segment.Span);
                 await store.Sink!.WriteAsync(value.Data, cancellationToken).ConfigureAwait(false);
             }
             catch (DicomFormatException e)
@@ -315,7 +324,7 @@ internal sealed class ServerAssociation
     {
         var command = store.Command;
         var status = store.FailureStatus;
-        var reason = store.FailureReason ?? (store.Failed ? "refused by the intake" : null);
+        var reason = store.FailureReason;
         if (!store.Failed)
         {
             (status, reason) = await FinishAsync(store, cancellationToken).ConfigureAwait(false);
@@ -338,6 +347,11 @@ internal sealed class ServerAssociation
         {
             await store.AbandonAsync().ConfigureAwait(false);
             return (DimseStatus.CannotUnderstand, e.Message);
+        }
+        if (string.IsNullOrEmpty(attributes.SopClassUid) || string.IsNullOrEmpty(attributes.SopInstanceUid))
+        {
+            await store.AbandonAsync().ConfigureAwait(false);
+            return (DimseStatus.CannotUnderstand, "the data set has no SOP Class UID or SOP Instance UID");
         }
         // PS3.4 §B.2.3: a data set that is not of the SOP class the command names is refused with A900. A data set
         // whose SOP Instance UID is not the command's is a mistyped argument (PS3.7 §C.5.15): the file would be
