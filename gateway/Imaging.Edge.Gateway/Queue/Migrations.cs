@@ -1,0 +1,74 @@
+namespace Imaging.Edge.Gateway.Queue;
+
+/// <summary>
+/// The queue's schema, as forward-only migrations. A migration is never edited once released: an appliance that
+/// upgrades runs the ones it lacks, in order, each in its own transaction, and keeps its queue.
+/// </summary>
+internal static class Migrations
+{
+    public static readonly IReadOnlyList<string> All =
+    [
+        // 1: instances, studies, audit, outbox.
+        """
+        CREATE TABLE studies (
+            id                INTEGER PRIMARY KEY,
+            study_uid         TEXT    NOT NULL UNIQUE,
+            pseudonym         TEXT    NOT NULL,          -- HMAC-SHA256(study UID, site secret), truncated: the name used off the box
+            patient_key       TEXT,                      -- HMAC-SHA256(patient ID, site secret), truncated
+            first_received_at INTEGER NOT NULL,          -- unix milliseconds
+            last_received_at  INTEGER NOT NULL,
+            instance_count    INTEGER NOT NULL,
+            state             TEXT    NOT NULL,          -- open | stable
+            manifest_version  INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX studies_by_state ON studies (state, last_received_at);
+
+        CREATE TABLE instances (
+            id                  INTEGER PRIMARY KEY,
+            sop_instance_uid    TEXT    NOT NULL,
+            version             INTEGER NOT NULL,        -- 0; n > 0 for a re-send with other bytes, kept beside the first
+            study_id            INTEGER NOT NULL REFERENCES studies (id),
+            series_uid          TEXT,
+            sop_class_uid       TEXT    NOT NULL,
+            transfer_syntax_uid TEXT    NOT NULL,
+            size                INTEGER NOT NULL,
+            sha256              BLOB    NOT NULL,        -- of the Part 10 file as stored
+            local_path          TEXT    NOT NULL UNIQUE, -- relative to the data folder
+            source              TEXT    NOT NULL,        -- calling AE title, or serial device
+            source_host         TEXT,
+            received_at         INTEGER NOT NULL,
+            priority            INTEGER NOT NULL,        -- 0 low, 1 medium, 2 high
+            state               TEXT    NOT NULL,        -- pending | uploading | uploaded | failed
+            attempts            INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at     INTEGER NOT NULL,
+            lease_owner         TEXT,
+            lease_expires_at    INTEGER,
+            last_error          TEXT,
+            object_key          TEXT,
+            destination         TEXT,
+            etag                TEXT,
+            upload_checkpoint   TEXT,
+            UNIQUE (sop_instance_uid, version)
+        );
+        CREATE INDEX instances_ready ON instances (state, priority DESC, received_at);
+        CREATE INDEX instances_by_study ON instances (study_id);
+
+        CREATE TABLE audit (
+            id         INTEGER PRIMARY KEY,
+            at         INTEGER NOT NULL,
+            actor      TEXT    NOT NULL,
+            action     TEXT    NOT NULL,
+            request_id TEXT,
+            result     TEXT    NOT NULL
+        );
+        CREATE INDEX audit_by_time ON audit (at);
+
+        CREATE TABLE outbox (
+            id      INTEGER PRIMARY KEY,
+            at      INTEGER NOT NULL,
+            type    TEXT    NOT NULL,
+            payload TEXT    NOT NULL                     -- JSON, never patient data
+        );
+        """,
+    ];
+}

@@ -1,0 +1,83 @@
+using Microsoft.Data.Sqlite;
+
+namespace Imaging.Edge.Gateway.Queue;
+
+/// <summary>
+/// The SQLite file under the data folder: opened in WAL mode with <c>synchronous=FULL</c> (a commit is on disk when
+/// it returns), <c>secure_delete</c> (deleted patient data is overwritten) and a busy timeout; migrated at start-up.
+/// </summary>
+internal sealed class QueueDatabase
+{
+    public const string FileName = "queue.db";
+
+    private readonly string _connectionString;
+
+    public QueueDatabase(string dataDir)
+    {
+        Path = System.IO.Path.Combine(dataDir, FileName);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens a connection with the pragmas every connection needs. Caller owns it.</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = QueueSql.ConnectionPragmas;
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>Creates the file if needed, turns on WAL and runs the migrations it lacks. Returns the schema version.</summary>
+    public int Migrate()
+    {
+        using var connection = Open();
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            var mode = wal.ExecuteScalar() as string;
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"{Path}: SQLite refused WAL mode (got '{mode}')");
+        }
+        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
+        var current = CurrentVersion(connection);
+        if (current > Migrations.All.Count)
+            throw new InvalidOperationException($"{Path}: schema version {current} is newer than this software knows ({Migrations.All.Count}); refusing to touch it");
+        for (var version = current + 1; version <= Migrations.All.Count; version++)
+        {
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, Migrations.All[version - 1], transaction);
+            using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES ($version);";
+            record.Parameters.AddWithValue("$version", version);
+            record.ExecuteNonQuery();
+            transaction.Commit();
+        }
+        return Migrations.All.Count;
+    }
+
+    public static int CurrentVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version;";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
