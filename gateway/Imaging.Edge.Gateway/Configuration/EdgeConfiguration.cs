@@ -14,12 +14,13 @@ internal sealed class EdgeConfiguration
     /// <summary>Sections this version understands; anything else is a typo worth stopping for.</summary>
     private static readonly HashSet<string> KnownSections = new(StringComparer.OrdinalIgnoreCase)
     {
-        GatewayOptions.Section, DicomOptions.Section, RetentionOptions.Section, "Logging",
+        GatewayOptions.Section, DicomOptions.Section, QueueOptions.Section, RetentionOptions.Section, "Logging",
     };
 
     public required IConfigurationRoot Root { get; init; }
     public required GatewayOptions Gateway { get; init; }
     public required DicomOptions Dicom { get; init; }
+    public required QueueOptions Queue { get; init; }
     public required RetentionOptions Retention { get; init; }
 
     /// <summary>Loads and validates. Throws <see cref="ConfigurationException"/> listing every problem found.</summary>
@@ -60,6 +61,7 @@ internal sealed class EdgeConfiguration
             Root = root,
             Gateway = Bind<GatewayOptions>(root, GatewayOptions.Section, problems),
             Dicom = Bind<DicomOptions>(root, DicomOptions.Section, problems),
+            Queue = Bind<QueueOptions>(root, QueueOptions.Section, problems),
             Retention = Bind<RetentionOptions>(root, RetentionOptions.Section, problems),
         };
         if (problems.Count == 0)

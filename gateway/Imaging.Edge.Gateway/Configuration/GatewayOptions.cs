@@ -10,4 +10,7 @@ internal sealed class GatewayOptions
 
     /// <summary>Relative paths are taken from the working directory: <c>./var</c> in a checkout.</summary>
     public string DataDir { get; set; } = "./var";
+
+    /// <summary>File holding the site secret that keys the pseudonyms; empty: a systemd credential, else generated in the data folder.</summary>
+    public string? SiteSecretFile { get; set; }
 }

@@ -47,6 +47,8 @@ internal static partial class OptionsValidator
                 problems.Add($"Dicom:PrivateSopClasses:{i}: not a UID (was '{dicom.PrivateSopClasses[i]}')");
         }
 
+        if (configuration.Queue.StableStudySeconds is < 1 or > 86400)
+            problems.Add($"Queue:StableStudySeconds: must be between 1 and 86400 (was {configuration.Queue.StableStudySeconds})");
         if (configuration.Retention.ReserveMegabytes < 0)
             problems.Add($"Retention:ReserveMegabytes: must not be negative (was {configuration.Retention.ReserveMegabytes})");
     }

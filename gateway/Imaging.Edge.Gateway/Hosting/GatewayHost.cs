@@ -1,7 +1,10 @@
 using System.Net;
 using Imaging.Edge.Dicom.Network;
 using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Gateway.Intake;
+using Imaging.Edge.Gateway.Privacy;
+using Imaging.Edge.Gateway.Queue;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,20 +28,46 @@ internal static class GatewayHost
         });
         builder.Services.AddSystemd();
 
+        // The data folder, the queue's schema and the site secret are prepared before anything runs.
         var layout = DataLayout.From(configuration.Gateway);
+        layout.EnsureCreated();
+        var database = new QueueDatabase(layout.Root);
+        database.Migrate();
+        var pseudonymizer = new Pseudonymizer(SiteSecret.Load(configuration.Gateway.SiteSecretFile, layout.Root));
         var reserveBytes = configuration.Retention.ReserveMegabytes * 1024 * 1024;
+
         builder.Services.AddSingleton(configuration);
         builder.Services.AddSingleton(layout);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(pseudonymizer);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new InstanceQueue(database, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<QueueRecovery>();
         builder.Services.AddSingleton(new DiskSpaceGuard(layout.Root, reserveBytes));
-        builder.Services.AddSingleton(sp => new SpoolIntake(layout, sp.GetRequiredService<DiskSpaceGuard>(), reserveBytes, sp.GetRequiredService<ILogger<SpoolIntake>>()));
+        builder.Services.AddSingleton(sp => new SpoolIntake(layout, sp.GetRequiredService<DiskSpaceGuard>(), sp.GetRequiredService<InstanceQueue>(),
+            pseudonymizer, DevicePriorities(configuration.Dicom), sp.GetRequiredService<ILogger<SpoolIntake>>()));
         builder.Services.AddSingleton(ServerOptions(configuration.Dicom));
         builder.Services.AddSingleton(sp => new DicomServer(
             sp.GetRequiredService<DicomServerOptions>(),
             sp.GetRequiredService<SpoolIntake>(),
             sp.GetRequiredService<ILogger<DicomServer>>()));
         builder.Services.AddHostedService<DicomReceiverService>();
+        builder.Services.AddHostedService(sp => new StudyTracker(sp.GetRequiredService<InstanceQueue>(),
+            TimeSpan.FromSeconds(configuration.Queue.StableStudySeconds), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StudyTracker>>()));
         return builder.Build();
     }
+
+    /// <summary>Upload priority per calling AE title, from <c>Dicom:Devices</c>.</summary>
+    public static IReadOnlyDictionary<string, int> DevicePriorities(DicomOptions dicom) =>
+        dicom.Devices.GroupBy(d => d.AeTitle, StringComparer.Ordinal).ToDictionary(
+            g => g.Key,
+            g => g.Max(d => Enum.Parse<DimsePriority>(d.Priority, ignoreCase: true) switch
+            {
+                DimsePriority.High => Priorities.High,
+                DimsePriority.Low => Priorities.Low,
+                _ => Priorities.Medium,
+            }),
+            StringComparer.Ordinal);
 
     public static DicomServerOptions ServerOptions(DicomOptions dicom) => new()
     {

@@ -6,7 +6,8 @@ namespace Imaging.Edge.Gateway.Intake;
 
 /// <summary>
 /// Where things live under <c>Gateway:DataDir</c>:
-/// <c>spool/</c> holds data sets still arriving (never acknowledged), <c>studies/{study}/{instance}.dcm</c> the received ones.
+/// <c>spool/</c> holds data sets still arriving (never acknowledged), <c>studies/{study}/{instance}.dcm</c> the received ones,
+/// <c>queue.db</c> the queue, <c>quarantine/</c> unreadable files found at start-up.
 /// </summary>
 internal sealed class DataLayout
 {
@@ -15,11 +16,13 @@ internal sealed class DataLayout
         Root = Path.GetFullPath(dataDir);
         Spool = Path.Combine(Root, "spool");
         Studies = Path.Combine(Root, "studies");
+        Quarantine = Path.Combine(Root, "quarantine");
     }
 
     public string Root { get; }
     public string Spool { get; }
     public string Studies { get; }
+    public string Quarantine { get; }
 
     public const string SpoolExtension = ".part";
 
@@ -33,6 +36,11 @@ internal sealed class DataLayout
             DurableFileSystem.SyncDirectory(Path.GetDirectoryName(dir)!);
         }
     }
+
+    /// <summary>Paths in the queue are relative to the data folder, so that the folder can move.</summary>
+    public string Relative(string absolutePath) => Path.GetRelativePath(Root, absolutePath);
+
+    public string Absolute(string relativePath) => Path.Combine(Root, relativePath);
 
     public string NewSpoolPath() => Path.Combine(Spool, Guid.NewGuid().ToString("N") + SpoolExtension);
 

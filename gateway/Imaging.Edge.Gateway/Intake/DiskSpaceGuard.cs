@@ -3,6 +3,8 @@ namespace Imaging.Edge.Gateway.Intake;
 /// <summary>Answers "may we take new data?" from the free space of the data disk and the configured reserve.</summary>
 internal sealed class DiskSpaceGuard(string dataDir, long reserveBytes)
 {
+    public long ReserveBytes => reserveBytes;
+
     /// <summary>Free bytes on the file system holding the data folder.</summary>
     public long FreeBytes() => new DriveInfo(dataDir).AvailableFreeSpace;
 

@@ -14,9 +14,7 @@ internal static partial class IntakeLog
     [LoggerMessage(2002, LogLevel.Warning, "Instance of association {AssociationId} already received with this SOP Instance UID: kept as version {Version}")]
     public static partial void KeptAsNewVersion(ILogger logger, long associationId, int version);
 
-    [LoggerMessage(2003, LogLevel.Information, "Removed {Count} unacknowledged spool files left by an earlier run")]
-    public static partial void SpoolCleaned(ILogger logger, int count);
+    [LoggerMessage(2005, LogLevel.Information, "Instance of association {AssociationId}, message {MessageId} was already received with identical bytes: acknowledged, not queued twice")]
+    public static partial void IdenticalDuplicate(ILogger logger, long associationId, ushort messageId);
 
-    [LoggerMessage(2004, LogLevel.Warning, "Could not remove spool file {Path}")]
-    public static partial void SpoolCleanupFailed(ILogger logger, string path, Exception exception);
 }

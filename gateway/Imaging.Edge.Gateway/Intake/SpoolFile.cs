@@ -1,92 +1,135 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using Imaging.Edge.Dicom.Data;
 using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Dicom.Network;
-using Microsoft.Extensions.Logging;
+using Imaging.Edge.Gateway.Queue;
 
 namespace Imaging.Edge.Gateway.Intake;
 
 /// <summary>
-/// One instance on its way to disk. The one rule's order: write the spool file → fsync it → rename it into the
-/// study folder → fsync that folder; only then does <see cref="CompleteAsync"/> return Success.
+/// One instance on its way to disk. The one rule's order: write the spool file (hashing it as it goes) → fsync it →
+/// rename it into the study folder → fsync that folder → insert its queue row and commit; only then does
+/// <see cref="CompleteAsync"/> return Success. A re-send with identical bytes is acknowledged without a second copy.
 /// </summary>
 internal sealed class SpoolFile : IInstanceSink
 {
-    private readonly DataLayout _layout;
+    private readonly IntakeContext _intake;
     private readonly StoreRequest _request;
-    private readonly ILogger _logger;
+    private readonly int _priority;
     private readonly string _spoolPath;
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private FileStream? _stream;
 
-    private SpoolFile(DataLayout layout, StoreRequest request, ILogger logger, string spoolPath, FileStream stream)
+    private SpoolFile(IntakeContext intake, StoreRequest request, int priority, string spoolPath, FileStream stream)
     {
-        _layout = layout;
+        _intake = intake;
         _request = request;
-        _logger = logger;
+        _priority = priority;
         _spoolPath = spoolPath;
         _stream = stream;
     }
 
     /// <summary>Creates the spool file and writes the Part 10 header into it.</summary>
-    public static SpoolFile Create(DataLayout layout, byte[] part10Header, StoreRequest request, ILogger logger)
+    public static SpoolFile Create(IntakeContext intake, byte[] part10Header, StoreRequest request, int priority)
     {
-        var path = layout.NewSpoolPath();
+        var path = intake.Layout.NewSpoolPath();
         // Unbuffered: each PDV is already a large contiguous write, and a per-instance buffer would only be copied through.
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        var file = new SpoolFile(intake, request, priority, path, stream);
         try
         {
-            stream.Write(part10Header);
+            file.Append(part10Header);
         }
         catch
         {
-            stream.Dispose();
-            File.Delete(path);
+            file.AbandonAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
-        return new SpoolFile(layout, request, logger, path, stream);
+        return file;
     }
 
     public ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken)
     {
-        // Synchronous, buffered writes: a PDV is at most one PDU, and the page cache absorbs it in microseconds.
-        var stream = _stream ?? throw new ObjectDisposedException(nameof(SpoolFile));
+        // Synchronous writes: a PDV is at most one PDU, and the page cache absorbs it in microseconds.
         foreach (var segment in data)
-            stream.Write(segment.Span);
+            Append(segment.Span);
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<ushort> CompleteAsync(DataSetAttributes attributes, CancellationToken cancellationToken)
+    private void Append(ReadOnlySpan<byte> bytes)
     {
         var stream = _stream ?? throw new ObjectDisposedException(nameof(SpoolFile));
+        stream.Write(bytes);
+        _sha256.AppendData(bytes);
+    }
+
+    public async ValueTask<ushort> CompleteAsync(DataSetAttributes attributes, CancellationToken cancellationToken)
+    {
+        var stream = _stream ?? throw new ObjectDisposedException(nameof(SpoolFile));
+        var sha256 = _sha256.GetHashAndReset();
+        var size = stream.Length;
+        var studyUid = attributes.StudyInstanceUid is { Length: > 0 } uid ? uid : "";
+        var pseudonym = _intake.Pseudonymizer.Study(studyUid);
+        var source = _request.Association.CallingAeTitle;
+
+        var copies = _intake.Queue.CopiesOf(_request.SopInstanceUid);
+        if (copies.Any(IsIdenticalAndKept(sha256)))
+        {
+            await AbandonAsync().ConfigureAwait(false);
+            _intake.Queue.RecordIdenticalDuplicate(pseudonym, source);
+            IntakeLog.IdenticalDuplicate(_intake.Logger, _request.Association.Id, _request.MessageId);
+            return DimseStatus.Success;
+        }
+
         stream.Flush(flushToDisk: true);
-        var length = stream.Length;
         stream.Dispose();
         _stream = null;
 
-        var studyDir = _layout.StudyDirectory(attributes.StudyInstanceUid);
+        var layout = _intake.Layout;
+        var studyDir = layout.StudyDirectory(attributes.StudyInstanceUid);
         if (!Directory.Exists(studyDir))
         {
             Directory.CreateDirectory(studyDir);
-            DurableFileSystem.SyncDirectory(_layout.Studies);
+            DurableFileSystem.SyncDirectory(layout.Studies);
         }
-        var version = MoveWithoutOverwriting(studyDir, _request.SopInstanceUid);
-        DurableFileSystem.SyncDirectory(studyDir);
-        if (version > 0) IntakeLog.KeptAsNewVersion(_logger, _request.Association.Id, version);
-        IntakeLog.Stored(_logger, _request.Association.Id, _request.MessageId, length);
-        return ValueTask.FromResult(DimseStatus.Success);
+        var firstFreeVersion = copies.Count == 0 ? 0 : copies.Max(c => c.Version) + 1;
+        var (finalPath, version) = MoveWithoutOverwriting(studyDir, _request.SopInstanceUid, firstFreeVersion);
+        try
+        {
+            DurableFileSystem.SyncDirectory(studyDir);
+            _intake.Queue.Enqueue(new NewInstance(
+                _request.SopInstanceUid, version, studyUid, pseudonym, _intake.Pseudonymizer.Patient(attributes.PatientId),
+                attributes.SeriesInstanceUid, _request.SopClassUid, _request.TransferSyntax.Uid, size, sha256,
+                layout.Relative(finalPath), source, _request.Association.RemoteEndPoint.Address.ToString(), _priority));
+        }
+        catch
+        {
+            // Not acknowledged, so not kept: the device will send it again.
+            File.Delete(finalPath);
+            throw;
+        }
+        if (version > 0) IntakeLog.KeptAsNewVersion(_intake.Logger, _request.Association.Id, version);
+        IntakeLog.Stored(_intake.Logger, _request.Association.Id, _request.MessageId, size);
+        return DimseStatus.Success;
     }
 
-    /// <summary>Never replaces a file already received: a second copy of the same instance gets the next version number.</summary>
-    private int MoveWithoutOverwriting(string studyDir, string sopInstanceUid)
+    /// <summary>An earlier copy with the same bytes that is still on disk or already safe in the cloud.</summary>
+    private Func<StoredCopy, bool> IsIdenticalAndKept(byte[] sha256) => copy =>
+        copy.Sha256.AsSpan().SequenceEqual(sha256)
+        && (copy.State == InstanceStates.Uploaded || File.Exists(_intake.Layout.Absolute(copy.LocalPath)));
+
+    /// <summary>Never replaces a file already received: a copy with other bytes gets the next version number.</summary>
+    private (string Path, int Version) MoveWithoutOverwriting(string studyDir, string sopInstanceUid, int firstVersion)
     {
-        for (var version = 0; ; version++)
+        for (var version = firstVersion; ; version++)
         {
             var destination = Path.Combine(studyDir, DataLayout.InstanceFileName(sopInstanceUid, version));
             if (File.Exists(destination)) continue;
             try
             {
                 File.Move(_spoolPath, destination, overwrite: false);
-                return version;
+                return (destination, version);
             }
             catch (IOException) when (File.Exists(destination))
             {
@@ -106,6 +149,7 @@ internal sealed class SpoolFile : IInstanceSink
             // a full disk can fail the final flush; the file is deleted anyway
         }
         _stream = null;
+        _sha256.Dispose();
         try
         {
             File.Delete(_spoolPath);

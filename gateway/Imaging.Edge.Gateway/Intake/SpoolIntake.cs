@@ -1,21 +1,29 @@
 using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Dicom.Files;
 using Imaging.Edge.Dicom.Network;
+using Imaging.Edge.Gateway.Privacy;
+using Imaging.Edge.Gateway.Queue;
 using Microsoft.Extensions.Logging;
 
 namespace Imaging.Edge.Gateway.Intake;
 
 /// <summary>
 /// The intake of DICOM instances: each data set streams into a spool file behind a Part 10 header built from the
-/// association, and is acknowledged only once it is durable under <c>studies/</c> (see <see cref="SpoolFile"/>).
+/// association, and is acknowledged only once it is durable under <c>studies/</c> and queued (see <see cref="SpoolFile"/>).
 /// </summary>
-internal sealed class SpoolIntake(DataLayout layout, DiskSpaceGuard diskSpace, long reserveBytes, ILogger<SpoolIntake> logger) : IStoreHandler
+internal sealed class SpoolIntake(
+    DataLayout layout,
+    DiskSpaceGuard diskSpace,
+    InstanceQueue queue,
+    Pseudonymizer pseudonymizer,
+    IReadOnlyDictionary<string, int> devicePriorities,
+    ILogger<SpoolIntake> logger) : IStoreHandler
 {
     public ValueTask<StoreStart> BeginStoreAsync(StoreRequest request, CancellationToken cancellationToken)
     {
         if (!diskSpace.HasRoomForNewData())
         {
-            IntakeLog.ReserveReached(logger, request.Association.Id, SafeFreeMegabytes(), reserveBytes / (1024 * 1024));
+            IntakeLog.ReserveReached(logger, request.Association.Id, SafeFreeMegabytes(), diskSpace.ReserveBytes / (1024 * 1024));
             return ValueTask.FromResult(StoreStart.Refuse(DimseStatus.OutOfResources));
         }
         var meta = new FileMetaInformation(
@@ -25,27 +33,21 @@ internal sealed class SpoolIntake(DataLayout layout, DiskSpaceGuard diskSpace, l
             ImplementationInfo.ClassUid,
             ImplementationInfo.VersionName,
             request.Association.CallingAeTitle);
-        var sink = SpoolFile.Create(layout, Part10Writer.BuildHeader(meta), request, logger);
+        var context = new IntakeContext(layout, queue, pseudonymizer, logger);
+        var sink = SpoolFile.Create(context, Part10Writer.BuildHeader(meta), request, PriorityOf(request));
         return ValueTask.FromResult(StoreStart.Accept(sink));
     }
 
-    /// <summary>Spool files are never acknowledged; any left at start-up belong to a transfer that was cut off.</summary>
-    public void RemoveAbandonedSpoolFiles()
+    /// <summary>DIMSE priority HIGH, or a device configured High, goes first; the higher of the two wins.</summary>
+    private int PriorityOf(StoreRequest request)
     {
-        var removed = 0;
-        foreach (var path in Directory.EnumerateFiles(layout.Spool, "*" + DataLayout.SpoolExtension))
+        var requested = request.Priority switch
         {
-            try
-            {
-                File.Delete(path);
-                removed++;
-            }
-            catch (IOException e)
-            {
-                IntakeLog.SpoolCleanupFailed(logger, path, e);
-            }
-        }
-        if (removed > 0) IntakeLog.SpoolCleaned(logger, removed);
+            DimsePriority.High => Priorities.High,
+            DimsePriority.Low => Priorities.Low,
+            _ => Priorities.Medium,
+        };
+        return devicePriorities.TryGetValue(request.Association.CallingAeTitle, out var configured) ? Math.Max(requested, configured) : requested;
     }
 
     private long SafeFreeMegabytes()
@@ -60,3 +62,6 @@ internal sealed class SpoolIntake(DataLayout layout, DiskSpaceGuard diskSpace, l
         }
     }
 }
+
+/// <summary>What every spool file needs from the intake.</summary>
+internal sealed record IntakeContext(DataLayout Layout, InstanceQueue Queue, Pseudonymizer Pseudonymizer, ILogger Logger);

@@ -112,7 +112,7 @@ internal static class QueueSql
 
     public const string LivePaths = "SELECT local_path FROM instances;";
 
-    public const string RowsToCheckForFiles = "SELECT id, local_path FROM instances WHERE state IN ('pending', 'uploading', 'failed') AND last_error IS NOT 'file missing';";
+    public const string RowsToCheckForFiles = "SELECT id, local_path FROM instances WHERE state IN ('pending', 'uploading', 'failed') AND last_error IS NOT $missing;";
 
     public const string ReleaseAllLeases = "UPDATE instances SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'uploading';";
 }

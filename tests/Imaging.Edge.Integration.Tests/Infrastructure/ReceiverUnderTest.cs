@@ -2,6 +2,8 @@ using System.Net;
 using Imaging.Edge.Dicom.Files;
 using Imaging.Edge.Dicom.Network;
 using Imaging.Edge.Gateway.Intake;
+using Imaging.Edge.Gateway.Privacy;
+using Imaging.Edge.Gateway.Queue;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,20 +20,30 @@ internal sealed class ReceiverUnderTest : IAsyncDisposable
     private readonly TemporaryDirectory _directory = new();
     private readonly DicomServer _server;
 
-    public ReceiverUnderTest(Func<DicomServerOptions, DicomServerOptions>? configure = null, long reserveBytes = 0, string? dataDir = null, ILoggerFactory? loggerFactory = null)
+    public ReceiverUnderTest(Func<DicomServerOptions, DicomServerOptions>? configure = null, long reserveBytes = 0, string? dataDir = null,
+        ILoggerFactory? loggerFactory = null, IReadOnlyDictionary<string, int>? devicePriorities = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
         Layout = new DataLayout(dataDir ?? _directory.Combine("var"));
         Layout.EnsureCreated();
+        Database = new QueueDatabase(Layout.Root);
+        Database.Migrate();
+        Queue = new InstanceQueue(Database, TimeProvider.System);
+        Pseudonymizer = new Pseudonymizer(SiteSecret.Load(null, Layout.Root));
+        new QueueRecovery(Layout, Queue, Pseudonymizer, loggerFactory.CreateLogger<QueueRecovery>()).Run();
         var options = new DicomServerOptions { AeTitle = AeTitle, BindAddress = IPAddress.Loopback, Port = 0 };
         Options = configure is null ? options : configure(options);
-        var intake = new SpoolIntake(Layout, new DiskSpaceGuard(Layout.Root, reserveBytes), reserveBytes, loggerFactory.CreateLogger<SpoolIntake>());
+        var intake = new SpoolIntake(Layout, new DiskSpaceGuard(Layout.Root, reserveBytes), Queue, Pseudonymizer,
+            devicePriorities ?? new Dictionary<string, int>(), loggerFactory.CreateLogger<SpoolIntake>());
         _server = new DicomServer(Options, intake, loggerFactory.CreateLogger<DicomServer>());
         _server.Start();
     }
 
     public DicomServerOptions Options { get; }
     public DataLayout Layout { get; }
+    public QueueDatabase Database { get; }
+    public InstanceQueue Queue { get; }
+    public Pseudonymizer Pseudonymizer { get; }
     public int Port => _server.LocalEndPoint.Port;
     public string PortText => Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public DicomServer Server => _server;
@@ -64,6 +76,8 @@ internal sealed class ReceiverUnderTest : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
+        Queue.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _directory.Dispose();
     }
 }

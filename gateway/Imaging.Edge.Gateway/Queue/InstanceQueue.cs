@@ -1,0 +1,307 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Imaging.Edge.Gateway.Queue;
+
+/// <summary>
+/// The durable queue of received instances. Writes go through one connection under a lock (SQLite has one writer
+/// anyway); reads open their own pooled connections, which WAL lets run beside the writer.
+/// Every method commits before it returns: what it reports done is on disk.
+/// </summary>
+internal sealed class InstanceQueue : IDisposable
+{
+    private readonly QueueDatabase _database;
+    private readonly TimeProvider _clock;
+    private readonly Lock _writeLock = new();
+    private readonly SqliteConnection _writer;
+
+    public InstanceQueue(QueueDatabase database, TimeProvider clock)
+    {
+        _database = database;
+        _clock = clock;
+        _writer = database.Open();
+    }
+
+    private long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>The copies already stored under this SOP Instance UID, oldest first.</summary>
+    public IReadOnlyList<StoredCopy> CopiesOf(string sopInstanceUid)
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.CopiesOfInstance, ("$sop", sopInstanceUid));
+        using var reader = command.ExecuteReader();
+        var copies = new List<StoredCopy>();
+        while (reader.Read())
+            copies.Add(new StoredCopy(reader.GetInt64(0), reader.GetInt32(1), (byte[])reader[2], reader.GetString(3), reader.GetString(4)));
+        return copies;
+    }
+
+    /// <summary>
+    /// Queues a durable instance: its study is created or updated (and reopened if it was stable) and the events
+    /// are written, all in one transaction. Returns the new row's id.
+    /// </summary>
+    public long Enqueue(NewInstance instance)
+    {
+        lock (_writeLock)
+        {
+            var now = Now;
+            using var transaction = _writer.BeginTransaction();
+            var wasStable = StudyWasStable(instance.StudyUid, transaction);
+            long studyId;
+            int instanceCount;
+            using (var upsert = Command(_writer, QueueSql.UpsertStudy, transaction,
+                       ("$study", instance.StudyUid), ("$pseudonym", instance.StudyPseudonym), ("$patient", instance.PatientKey), ("$now", now)))
+            using (var reader = upsert.ExecuteReader())
+            {
+                reader.Read();
+                studyId = reader.GetInt64(0);
+                instanceCount = reader.GetInt32(1);
+            }
+            long id;
+            using (var insert = Command(_writer, QueueSql.InsertInstance, transaction,
+                       ("$sop", instance.SopInstanceUid), ("$version", instance.Version), ("$study_id", studyId), ("$series", instance.SeriesUid),
+                       ("$sop_class", instance.SopClassUid), ("$syntax", instance.TransferSyntaxUid), ("$size", instance.Size),
+                       ("$sha256", instance.Sha256), ("$path", instance.LocalPath), ("$source", instance.Source), ("$host", instance.SourceHost),
+                       ("$now", now), ("$priority", instance.Priority)))
+            {
+                id = Convert.ToInt64(insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            if (instanceCount == 1 || wasStable)
+                AddEvent(transaction, now, QueueEvents.StudyReceived,
+                    QueueEvents.Payload(("study", instance.StudyPseudonym), ("reopened", wasStable), ("source", instance.Source)));
+            if (instance.Version > 0)
+                AddEvent(transaction, now, QueueEvents.InstanceDuplicate,
+                    QueueEvents.Payload(("study", instance.StudyPseudonym), ("identical", false), ("version", instance.Version), ("source", instance.Source)));
+            transaction.Commit();
+            return id;
+        }
+    }
+
+    /// <summary>Records that an instance was received again with identical bytes: acknowledged, not queued twice.</summary>
+    public void RecordIdenticalDuplicate(string studyPseudonym, string source)
+    {
+        lock (_writeLock)
+        {
+            using var transaction = _writer.BeginTransaction();
+            AddEvent(transaction, Now, QueueEvents.InstanceDuplicate, QueueEvents.Payload(("study", studyPseudonym), ("identical", true), ("source", source)));
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>
+    /// Claims the next instance to upload in one statement (highest priority, then oldest), leased to
+    /// <paramref name="owner"/> for <paramref name="leaseDuration"/>. Null when nothing is ready: an empty queue is normal.
+    /// </summary>
+    public QueuedInstance? Lease(string owner, TimeSpan leaseDuration)
+    {
+        long? id;
+        lock (_writeLock)
+        {
+            var now = Now;
+            using var command = Command(_writer, QueueSql.Lease, ("$owner", owner), ("$expires", now + (long)leaseDuration.TotalMilliseconds), ("$now", now));
+            id = command.ExecuteScalar() is long value ? value : null;
+        }
+        return id is { } leased ? Find(leased) : null;
+    }
+
+    /// <summary>Returns instances whose lease ran out (their worker died) to pending. Returns how many.</summary>
+    public int ReleaseExpiredLeases()
+    {
+        lock (_writeLock)
+        {
+            using var command = Command(_writer, QueueSql.ReleaseExpiredLeases, ("$now", Now));
+            return command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Marks a leased instance uploaded once its cloud copy is verified. False if the lease was lost meanwhile.</summary>
+    public bool MarkUploaded(long id, string owner, string objectKey, string destination, string? etag)
+    {
+        lock (_writeLock)
+        {
+            using var command = Command(_writer, QueueSql.MarkUploaded, ("$id", id), ("$owner", owner), ("$key", objectKey), ("$destination", destination), ("$etag", etag));
+            return command.ExecuteNonQuery() == 1;
+        }
+    }
+
+    /// <summary>A transient failure: the instance goes back to pending and is not offered again before <paramref name="retryAt"/>.</summary>
+    public bool Postpone(long id, string owner, string error, DateTimeOffset retryAt)
+    {
+        lock (_writeLock)
+        {
+            using var command = Command(_writer, QueueSql.Postpone, ("$id", id), ("$owner", owner), ("$error", error), ("$retry_at", retryAt.ToUnixTimeMilliseconds()));
+            return command.ExecuteNonQuery() == 1;
+        }
+    }
+
+    /// <summary>A permanent failure: the instance waits in failed, with the reason, until someone retries it; an event tells ops.</summary>
+    public void MarkFailed(long id, string error)
+    {
+        lock (_writeLock)
+        {
+            var now = Now;
+            using var transaction = _writer.BeginTransaction();
+            using (var command = Command(_writer, QueueSql.MarkFailed, transaction, ("$id", id), ("$error", error)))
+                command.ExecuteNonQuery();
+            AddEvent(transaction, now, error == InstanceStates.FileMissing ? QueueEvents.InstanceFileMissing : QueueEvents.UploadFailed,
+                QueueEvents.Payload(("instance", id), ("reason", error)));
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>Failed instances (one, or all when <paramref name="id"/> is null) go back to pending now. Returns their ids.</summary>
+    public IReadOnlyList<long> RetryFailed(long? id)
+    {
+        lock (_writeLock)
+        {
+            using var command = Command(_writer, QueueSql.RetryFailed, ("$id", id), ("$now", Now));
+            using var reader = command.ExecuteReader();
+            var ids = new List<long>();
+            while (reader.Read()) ids.Add(reader.GetInt64(0));
+            return ids;
+        }
+    }
+
+    /// <summary>Studies quiet since <paramref name="quietSince"/> become stable, each with a new manifest version; the
+    /// study.complete events are written in the same transaction.</summary>
+    public IReadOnlyList<StableStudy> MarkStableStudies(DateTimeOffset quietSince)
+    {
+        lock (_writeLock)
+        {
+            var now = Now;
+            using var transaction = _writer.BeginTransaction();
+            var stable = new List<StableStudy>();
+            using (var command = Command(_writer, QueueSql.MarkStableStudies, transaction, ("$cutoff", quietSince.ToUnixTimeMilliseconds())))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                    stable.Add(new StableStudy(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3)));
+            }
+            foreach (var study in stable)
+                AddEvent(transaction, now, QueueEvents.StudyComplete,
+                    QueueEvents.Payload(("study", study.Pseudonym), ("instances", study.InstanceCount), ("manifestVersion", study.ManifestVersion)));
+            transaction.Commit();
+            return stable;
+        }
+    }
+
+    /// <summary>Records an operator action (CONVENTIONS: every action is audited).</summary>
+    public void Audit(string actor, string action, string? requestId, string result)
+    {
+        lock (_writeLock)
+        {
+            using var command = Command(_writer, QueueSql.InsertAudit, ("$now", Now), ("$actor", actor), ("$action", action), ("$request", requestId), ("$result", result));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>At start-up no worker of this process can hold a lease: every uploading row goes back to pending.</summary>
+    public int ReleaseAllLeases()
+    {
+        lock (_writeLock)
+        {
+            using var command = Command(_writer, QueueSql.ReleaseAllLeases);
+            return command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Every local path the queue knows (relative to the data folder).</summary>
+    public HashSet<string> KnownPaths()
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.LivePaths);
+        using var reader = command.ExecuteReader();
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read()) paths.Add(reader.GetString(0));
+        return paths;
+    }
+
+    /// <summary>Rows still waiting for upload (or failed), with their paths, whose file should be on disk.</summary>
+    public IReadOnlyList<(long Id, string LocalPath)> RowsExpectingFiles()
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.RowsToCheckForFiles, ("$missing", InstanceStates.FileMissing));
+        using var reader = command.ExecuteReader();
+        var rows = new List<(long, string)>();
+        while (reader.Read()) rows.Add((reader.GetInt64(0), reader.GetString(1)));
+        return rows;
+    }
+
+    public QueuedInstance? Find(long id)
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.InstanceById, ("$id", id));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadInstance(reader) : null;
+    }
+
+    public IReadOnlyList<QueuedInstance> FindBySopInstanceUid(string sopInstanceUid)
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.InstancesBySopUid, ("$sop", sopInstanceUid));
+        return ReadAll(command);
+    }
+
+    /// <summary>Instances in the given states, grouped by study (ordered by pseudonym, then arrival).</summary>
+    public IReadOnlyList<QueuedInstance> List(IReadOnlyCollection<string> states, int limit = 10_000)
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.InstancesInStates, ("$states", JsonSerializer.Serialize(states)), ("$limit", limit));
+        return ReadAll(command);
+    }
+
+    public QueueStats Stats()
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.Stats);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        long Count(int i) => reader.IsDBNull(i) ? 0 : reader.GetInt64(i);
+        return new QueueStats(Count(0), Count(1), Count(2), Count(3), Count(4),
+            reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)));
+    }
+
+    private bool StudyWasStable(string studyUid, SqliteTransaction transaction)
+    {
+        using var command = Command(_writer, QueueSql.StudyStateById, transaction, ("$study", studyUid));
+        return command.ExecuteScalar() as string == "stable";
+    }
+
+    private void AddEvent(SqliteTransaction transaction, long now, string type, string payload)
+    {
+        using var command = Command(_writer, QueueSql.InsertEvent, transaction, ("$now", now), ("$type", type), ("$payload", payload));
+        command.ExecuteNonQuery();
+    }
+
+    private static List<QueuedInstance> ReadAll(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var rows = new List<QueuedInstance>();
+        while (reader.Read()) rows.Add(ReadInstance(reader));
+        return rows;
+    }
+
+    private static QueuedInstance ReadInstance(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetString(4), r.GetString(5), NullableString(r, 6),
+        r.GetString(7), r.GetString(8), r.GetInt64(9), (byte[])r[10], r.GetString(11), r.GetString(12), NullableString(r, 13),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(14)), r.GetInt32(15), r.GetString(16), r.GetInt32(17),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(18)), NullableString(r, 19), NullableString(r, 20), NullableString(r, 21),
+        NullableString(r, 22), NullableString(r, 23));
+
+    private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        Command(connection, sql, null, parameters);
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? transaction, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    public void Dispose() => _writer.Dispose();
+}

@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace Imaging.Edge.Gateway.Queue;
+
+/// <summary>
+/// Payloads of the events the queue writes to the outbox in the same transaction as the change they report.
+/// A study is named only by its pseudonym: no UID, no patient attribute leaves the box through an event.
+/// </summary>
+internal static class QueueEvents
+{
+    public const string StudyReceived = "study.received";
+    public const string StudyComplete = "study.complete";
+    public const string InstanceDuplicate = "instance.duplicate";
+    public const string UploadFailed = "upload.failed";
+    public const string InstanceFileMissing = "instance.file_missing";
+
+    public static string Payload(params (string Name, object? Value)[] fields)
+    {
+        var values = new Dictionary<string, object?>(fields.Length);
+        foreach (var (name, value) in fields) values[name] = value;
+        return JsonSerializer.Serialize(values);
+    }
+}

@@ -1,0 +1,72 @@
+namespace Imaging.Edge.Gateway.Queue;
+
+/// <summary>States of an instance in the queue.</summary>
+internal static class InstanceStates
+{
+    public const string Pending = "pending";
+    public const string Uploading = "uploading";
+    public const string Uploaded = "uploaded";
+    public const string Failed = "failed";
+
+    /// <summary>The last error of a row whose file was gone at start-up; such a row is never retried by itself.</summary>
+    public const string FileMissing = "file missing";
+}
+
+/// <summary>Upload priority: DIMSE priority HIGH or a device configured High comes first.</summary>
+internal static class Priorities
+{
+    public const int Low = 0, Medium = 1, High = 2;
+}
+
+/// <summary>An instance that is durable on disk and about to be queued.</summary>
+internal sealed record NewInstance(
+    string SopInstanceUid,
+    int Version,
+    string StudyUid,
+    string StudyPseudonym,
+    string? PatientKey,
+    string? SeriesUid,
+    string SopClassUid,
+    string TransferSyntaxUid,
+    long Size,
+    byte[] Sha256,
+    string LocalPath,
+    string Source,
+    string? SourceHost,
+    int Priority);
+
+/// <summary>A stored copy of a SOP instance, as the duplicate check sees it.</summary>
+internal sealed record StoredCopy(long Id, int Version, byte[] Sha256, string State, string LocalPath);
+
+/// <summary>One row of the queue with its study.</summary>
+internal sealed record QueuedInstance(
+    long Id,
+    string SopInstanceUid,
+    int Version,
+    long StudyId,
+    string StudyUid,
+    string StudyPseudonym,
+    string? SeriesUid,
+    string SopClassUid,
+    string TransferSyntaxUid,
+    long Size,
+    byte[] Sha256,
+    string LocalPath,
+    string Source,
+    string? SourceHost,
+    DateTimeOffset ReceivedAt,
+    int Priority,
+    string State,
+    int Attempts,
+    DateTimeOffset NextAttemptAt,
+    string? LastError,
+    string? ObjectKey,
+    string? Destination,
+    string? ETag,
+    string? UploadCheckpoint);
+
+/// <summary>A study that has just become stable (no instance for <c>Queue:StableStudySeconds</c>).</summary>
+internal sealed record StableStudy(long Id, string Pseudonym, int InstanceCount, int ManifestVersion);
+
+/// <summary>Counts for status and telemetry.</summary>
+internal sealed record QueueStats(long Pending, long Uploading, long Uploaded, long Failed, long BytesPending, DateTimeOffset? OldestPending);
