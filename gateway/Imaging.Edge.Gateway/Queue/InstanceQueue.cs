@@ -14,6 +14,7 @@ internal sealed class InstanceQueue : IDisposable
     private readonly TimeProvider _clock;
     private readonly Lock _writeLock = new();
     private readonly SqliteConnection _writer;
+    private readonly Dictionary<string, SqliteCommand> _writerCommands = new(StringComparer.Ordinal);
 
     public InstanceQueue(QueueDatabase database, TimeProvider clock)
     {
@@ -49,23 +50,20 @@ internal sealed class InstanceQueue : IDisposable
             var wasStable = StudyWasStable(instance.StudyUid, transaction);
             long studyId;
             int instanceCount;
-            using (var upsert = Command(_writer, QueueSql.UpsertStudy, transaction,
-                       ("$study", instance.StudyUid), ("$pseudonym", instance.StudyPseudonym), ("$patient", instance.PatientKey), ("$now", now)))
+            var upsert = Writer(QueueSql.UpsertStudy, transaction,
+                ("$study", instance.StudyUid), ("$pseudonym", instance.StudyPseudonym), ("$patient", instance.PatientKey), ("$now", now));
             using (var reader = upsert.ExecuteReader())
             {
                 reader.Read();
                 studyId = reader.GetInt64(0);
                 instanceCount = reader.GetInt32(1);
             }
-            long id;
-            using (var insert = Command(_writer, QueueSql.InsertInstance, transaction,
-                       ("$sop", instance.SopInstanceUid), ("$version", instance.Version), ("$study_id", studyId), ("$series", instance.SeriesUid),
-                       ("$sop_class", instance.SopClassUid), ("$syntax", instance.TransferSyntaxUid), ("$size", instance.Size),
-                       ("$sha256", instance.Sha256), ("$path", instance.LocalPath), ("$source", instance.Source), ("$host", instance.SourceHost),
-                       ("$now", now), ("$priority", instance.Priority)))
-            {
-                id = Convert.ToInt64(insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            }
+            var insert = Writer(QueueSql.InsertInstance, transaction,
+                ("$sop", instance.SopInstanceUid), ("$version", instance.Version), ("$study_id", studyId), ("$series", instance.SeriesUid),
+                ("$sop_class", instance.SopClassUid), ("$syntax", instance.TransferSyntaxUid), ("$size", instance.Size),
+                ("$sha256", instance.Sha256), ("$path", instance.LocalPath), ("$source", instance.Source), ("$host", instance.SourceHost),
+                ("$now", now), ("$priority", instance.Priority));
+            var id = Convert.ToInt64(insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             if (instanceCount == 1 || wasStable)
                 AddEvent(transaction, now, QueueEvents.StudyReceived,
                     QueueEvents.Payload(("study", instance.StudyPseudonym), ("reopened", wasStable), ("source", instance.Source)));
@@ -98,7 +96,7 @@ internal sealed class InstanceQueue : IDisposable
         lock (_writeLock)
         {
             var now = Now;
-            using var command = Command(_writer, QueueSql.Lease, ("$owner", owner), ("$expires", now + (long)leaseDuration.TotalMilliseconds), ("$now", now));
+            var command = Writer(QueueSql.Lease, ("$owner", owner), ("$expires", now + (long)leaseDuration.TotalMilliseconds), ("$now", now));
             id = command.ExecuteScalar() is long value ? value : null;
         }
         return id is { } leased ? Find(leased) : null;
@@ -109,7 +107,7 @@ internal sealed class InstanceQueue : IDisposable
     {
         lock (_writeLock)
         {
-            using var command = Command(_writer, QueueSql.ReleaseExpiredLeases, ("$now", Now));
+            var command = Writer(QueueSql.ReleaseExpiredLeases, ("$now", Now));
             return command.ExecuteNonQuery();
         }
     }
@@ -119,7 +117,7 @@ internal sealed class InstanceQueue : IDisposable
     {
         lock (_writeLock)
         {
-            using var command = Command(_writer, QueueSql.MarkUploaded, ("$id", id), ("$owner", owner), ("$key", objectKey), ("$destination", destination), ("$etag", etag));
+            var command = Writer(QueueSql.MarkUploaded, ("$id", id), ("$owner", owner), ("$key", objectKey), ("$destination", destination), ("$etag", etag));
             return command.ExecuteNonQuery() == 1;
         }
     }
@@ -129,7 +127,7 @@ internal sealed class InstanceQueue : IDisposable
     {
         lock (_writeLock)
         {
-            using var command = Command(_writer, QueueSql.Postpone, ("$id", id), ("$owner", owner), ("$error", error), ("$retry_at", retryAt.ToUnixTimeMilliseconds()));
+            var command = Writer(QueueSql.Postpone, ("$id", id), ("$owner", owner), ("$error", error), ("$retry_at", retryAt.ToUnixTimeMilliseconds()));
             return command.ExecuteNonQuery() == 1;
         }
     }
@@ -141,8 +139,7 @@ internal sealed class InstanceQueue : IDisposable
         {
             var now = Now;
             using var transaction = _writer.BeginTransaction();
-            using (var command = Command(_writer, QueueSql.MarkFailed, transaction, ("$id", id), ("$error", error)))
-                command.ExecuteNonQuery();
+            Writer(QueueSql.MarkFailed, transaction, ("$id", id), ("$error", error)).ExecuteNonQuery();
             AddEvent(transaction, now, error == InstanceStates.FileMissing ? QueueEvents.InstanceFileMissing : QueueEvents.UploadFailed,
                 QueueEvents.Payload(("instance", id), ("reason", error)));
             transaction.Commit();
@@ -154,7 +151,7 @@ internal sealed class InstanceQueue : IDisposable
     {
         lock (_writeLock)
         {
-            using var command = Command(_writer, QueueSql.RetryFailed, ("$id", id), ("$now", Now));
+            var command = Writer(QueueSql.RetryFailed, ("$id", id), ("$now", Now));
             using var reader = command.ExecuteReader();
             var ids = new List<long>();
             while (reader.Read()) ids.Add(reader.GetInt64(0));
@@ -171,8 +168,7 @@ internal sealed class InstanceQueue : IDisposable
             var now = Now;
             using var transaction = _writer.BeginTransaction();
             var stable = new List<StableStudy>();
-            using (var command = Command(_writer, QueueSql.MarkStableStudies, transaction, ("$cutoff", quietSince.ToUnixTimeMilliseconds())))
-            using (var reader = command.ExecuteReader())
+            using (var reader = Writer(QueueSql.MarkStableStudies, transaction, ("$cutoff", quietSince.ToUnixTimeMilliseconds())).ExecuteReader())
             {
                 while (reader.Read())
                     stable.Add(new StableStudy(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3)));
@@ -190,7 +186,7 @@ internal sealed class InstanceQueue : IDisposable
     {
         lock (_writeLock)
         {
-            using var command = Command(_writer, QueueSql.InsertAudit, ("$now", Now), ("$actor", actor), ("$action", action), ("$request", requestId), ("$result", result));
+            var command = Writer(QueueSql.InsertAudit, ("$now", Now), ("$actor", actor), ("$action", action), ("$request", requestId), ("$result", result));
             command.ExecuteNonQuery();
         }
     }
@@ -200,7 +196,7 @@ internal sealed class InstanceQueue : IDisposable
     {
         lock (_writeLock)
         {
-            using var command = Command(_writer, QueueSql.ReleaseAllLeases);
+            var command = Writer(QueueSql.ReleaseAllLeases);
             return command.ExecuteNonQuery();
         }
     }
@@ -263,13 +259,13 @@ internal sealed class InstanceQueue : IDisposable
 
     private bool StudyWasStable(string studyUid, SqliteTransaction transaction)
     {
-        using var command = Command(_writer, QueueSql.StudyStateById, transaction, ("$study", studyUid));
+        var command = Writer(QueueSql.StudyStateById, transaction, ("$study", studyUid));
         return command.ExecuteScalar() as string == "stable";
     }
 
     private void AddEvent(SqliteTransaction transaction, long now, string type, string payload)
     {
-        using var command = Command(_writer, QueueSql.InsertEvent, transaction, ("$now", now), ("$type", type), ("$payload", payload));
+        var command = Writer(QueueSql.InsertEvent, transaction, ("$now", now), ("$type", type), ("$payload", payload));
         command.ExecuteNonQuery();
     }
 
@@ -290,6 +286,27 @@ internal sealed class InstanceQueue : IDisposable
 
     private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
+    /// <summary>
+    /// A statement on the writer connection, prepared once and kept: the intake runs the same few statements for
+    /// every instance. Callers must not dispose it (the using is harmless only for fresh commands, so none is used).
+    /// </summary>
+    private SqliteCommand Writer(string sql, params (string Name, object? Value)[] parameters) => Writer(sql, null, parameters);
+
+    private SqliteCommand Writer(string sql, SqliteTransaction? transaction, params (string Name, object? Value)[] parameters)
+    {
+        if (!_writerCommands.TryGetValue(sql, out var command))
+        {
+            command = _writer.CreateCommand();
+            command.CommandText = sql;
+            _writerCommands[sql] = command;
+        }
+        command.Transaction = transaction;
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
     private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
         Command(connection, sql, null, parameters);
 
@@ -303,5 +320,9 @@ internal sealed class InstanceQueue : IDisposable
         return command;
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        foreach (var command in _writerCommands.Values) command.Dispose();
+        _writer.Dispose();
+    }
 }
