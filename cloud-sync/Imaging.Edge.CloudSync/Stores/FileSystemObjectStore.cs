@@ -1,0 +1,223 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Imaging.Edge.CloudSync.Stores;
+
+/// <summary>
+/// The embedded default: objects are files under a root folder, with the semantics of a bucket. A put writes a
+/// temporary file, checks its MD5, fsyncs it and renames it into place (so a reader sees all or nothing); metadata
+/// sits beside it in <c>{key}.meta.json</c>. Multipart parts are files under <c>.multipart/{uploadId}/</c>.
+/// </summary>
+public sealed class FileSystemObjectStore : IObjectStore
+{
+    private const string MetadataSuffix = ".meta.json";
+    private const string MultipartFolder = ".multipart";
+    private const string TemporaryFolder = ".tmp";
+    private readonly string _root;
+
+    public FileSystemObjectStore(string root, string name = "file")
+    {
+        _root = System.IO.Path.GetFullPath(root);
+        Name = name;
+        Directory.CreateDirectory(_root);
+    }
+
+    public string Name { get; }
+    public string Location => _root;
+
+    public async Task<PutResult> PutAsync(string key, ObjectContent content, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        var destination = PathOf(key);
+        var temporary = await CopyVerifiedAsync(content, cancellationToken).ConfigureAwait(false);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(destination)!);
+        await File.WriteAllTextAsync(destination + MetadataSuffix, JsonSerializer.Serialize(metadata), cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, destination, overwrite: true);
+        return new PutResult(Convert.ToHexStringLower(content.Md5));
+    }
+
+    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        if (!File.Exists(path)) return Task.FromResult<ObjectInfo?>(null);
+        return Task.FromResult<ObjectInfo?>(Describe(key, path));
+    }
+
+    public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        foreach (var path in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = System.IO.Path.GetRelativePath(_root, path).Replace('\\', '/');
+            if (key.StartsWith(MultipartFolder + "/", StringComparison.Ordinal) || key.StartsWith(TemporaryFolder + "/", StringComparison.Ordinal)
+                || key.EndsWith(MetadataSuffix, StringComparison.Ordinal) || !key.StartsWith(prefix, StringComparison.Ordinal))
+                continue;
+            yield return Describe(key, path);
+        }
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        File.Delete(path);
+        File.Delete(path + MetadataSuffix);
+        return Task.CompletedTask;
+    }
+
+    public async Task<string> StartMultipartAsync(string key, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        var uploadId = Guid.NewGuid().ToString("N");
+        var folder = UploadFolder(uploadId);
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(System.IO.Path.Combine(folder, "upload.json"),
+            JsonSerializer.Serialize(new UploadManifest(key, metadata, DateTimeOffset.UtcNow)), cancellationToken).ConfigureAwait(false);
+        return uploadId;
+    }
+
+    public async Task<UploadedPart> UploadPartAsync(string key, string uploadId, int partNumber, ObjectContent content, CancellationToken cancellationToken)
+    {
+        var folder = ExistingUpload(key, uploadId);
+        var temporary = await CopyVerifiedAsync(content, cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, System.IO.Path.Combine(folder, PartFileName(partNumber)), overwrite: true);
+        return new UploadedPart(partNumber, Convert.ToHexStringLower(content.Md5), content.Length);
+    }
+
+    public Task<IReadOnlyList<UploadedPart>> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        var folder = ExistingUpload(key, uploadId);
+        var parts = Directory.EnumerateFiles(folder, "part-*")
+            .Select(path => (Path: path, Number: int.Parse(System.IO.Path.GetFileName(path)["part-".Length..], System.Globalization.CultureInfo.InvariantCulture)))
+            .OrderBy(p => p.Number)
+            .Select(p => new UploadedPart(p.Number, Convert.ToHexStringLower(Md5Of(p.Path)), new FileInfo(p.Path).Length))
+            .ToList();
+        return Task.FromResult<IReadOnlyList<UploadedPart>>(parts);
+    }
+
+    public async Task<PutResult> CompleteMultipartAsync(string key, string uploadId, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken)
+    {
+        var folder = ExistingUpload(key, uploadId);
+        var manifest = ReadManifest(folder);
+        var temporary = NewTemporaryPath();
+        await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
+        {
+            foreach (var part in parts.OrderBy(p => p.PartNumber))
+            {
+                var partPath = System.IO.Path.Combine(folder, PartFileName(part.PartNumber));
+                if (!File.Exists(partPath))
+                    throw new ObjectStoreException(ObjectStoreErrorKind.Permanent, $"part {part.PartNumber} was never uploaded", "InvalidPart");
+                await using var input = File.OpenRead(partPath);
+                await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+            }
+            output.Flush(flushToDisk: true);
+        }
+        var destination = PathOf(key);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(destination)!);
+        await File.WriteAllTextAsync(destination + MetadataSuffix, JsonSerializer.Serialize(manifest.Metadata), cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, destination, overwrite: true);
+        Directory.Delete(folder, recursive: true);
+        return new PutResult($"{parts.Count}-parts");
+    }
+
+    public Task AbortMultipartAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        var folder = UploadFolder(uploadId);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<PendingMultipartUpload> ListMultipartUploadsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        var root = System.IO.Path.Combine(_root, MultipartFolder);
+        if (!Directory.Exists(root)) yield break;
+        foreach (var folder in Directory.EnumerateDirectories(root))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var manifest = ReadManifest(folder);
+            if (manifest.Key.StartsWith(prefix, StringComparison.Ordinal))
+                yield return new PendingMultipartUpload(manifest.Key, System.IO.Path.GetFileName(folder), manifest.Initiated);
+        }
+    }
+
+    private sealed record UploadManifest(string Key, IReadOnlyDictionary<string, string> Metadata, DateTimeOffset Initiated);
+
+    /// <summary>Copies the content to a new temporary file, fsynced, and checks its MD5 as a bucket would check Content-MD5.</summary>
+    private async Task<string> CopyVerifiedAsync(ObjectContent content, CancellationToken cancellationToken)
+    {
+        var temporary = NewTemporaryPath();
+        try
+        {
+            using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            await using (var input = content.Open())
+            await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
+            {
+                var buffer = new byte[256 * 1024];
+                int read;
+                while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    md5.AppendData(buffer, 0, read);
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+                output.Flush(flushToDisk: true);
+            }
+            if (!md5.GetHashAndReset().AsSpan().SequenceEqual(content.Md5))
+                throw new ObjectStoreException(ObjectStoreErrorKind.Transient, "the content's MD5 does not match (BadDigest)", "BadDigest");
+            return temporary;
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    private string NewTemporaryPath()
+    {
+        var folder = System.IO.Path.Combine(_root, TemporaryFolder);
+        Directory.CreateDirectory(folder);
+        return System.IO.Path.Combine(folder, Guid.NewGuid().ToString("N"));
+    }
+
+    private string UploadFolder(string uploadId) =>
+        System.IO.Path.Combine(_root, MultipartFolder, uploadId.All(char.IsAsciiHexDigit) ? uploadId : throw new ObjectStoreException(ObjectStoreErrorKind.NoSuchUpload, "not an upload id", "NoSuchUpload"));
+
+    private string ExistingUpload(string key, string uploadId)
+    {
+        var folder = UploadFolder(uploadId);
+        if (!Directory.Exists(folder) || ReadManifest(folder).Key != key)
+            throw new ObjectStoreException(ObjectStoreErrorKind.NoSuchUpload, "the multipart upload does not exist", "NoSuchUpload");
+        return folder;
+    }
+
+    private static UploadManifest ReadManifest(string folder) =>
+        JsonSerializer.Deserialize<UploadManifest>(File.ReadAllText(System.IO.Path.Combine(folder, "upload.json")))
+        ?? throw new ObjectStoreException(ObjectStoreErrorKind.NoSuchUpload, "the multipart upload is unreadable", "NoSuchUpload");
+
+    private static string PartFileName(int partNumber) => $"part-{partNumber:D5}";
+
+    private static byte[] Md5Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return MD5.HashData(stream);
+    }
+
+    private ObjectInfo Describe(string key, string path)
+    {
+        var metadataPath = path + MetadataSuffix;
+        var metadata = File.Exists(metadataPath)
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(metadataPath)) ?? []
+            : [];
+        return new ObjectInfo(key, new FileInfo(path).Length, null, metadata);
+    }
+
+    /// <summary>Keys are slash-separated relative paths; anything that would leave the root is refused.</summary>
+    private string PathOf(string key)
+    {
+        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(_root, key));
+        if (!path.StartsWith(_root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) || key.Contains('\\')
+            || key.StartsWith(MultipartFolder, StringComparison.Ordinal) || key.StartsWith(TemporaryFolder, StringComparison.Ordinal))
+            throw new ObjectStoreException(ObjectStoreErrorKind.Permanent, "object key outside the store", "InvalidArgument");
+        return path;
+    }
+}
