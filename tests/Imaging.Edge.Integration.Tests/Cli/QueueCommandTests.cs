@@ -230,6 +230,21 @@ public sealed class QueueCommandTests
     }
 
     [Fact]
+    public async Task Queue_file_without_schema_is_not_migrated()
+    {
+        using var folder = new TemporaryDirectory();
+        var dataDir = folder.Combine("var");
+        Directory.CreateDirectory(dataDir);
+        await File.WriteAllBytesAsync(Path.Combine(dataDir, "queue.db"), []);
+
+        var list = await QueueCli.RunAsync(dataDir, "list");
+
+        Assert.Equal(1, list.ExitCode);
+        Assert.Contains("queue schema version 0, this imaging-edge needs", list.StandardError);
+        Assert.Equal(0, new FileInfo(Path.Combine(dataDir, "queue.db")).Length);
+    }
+
+    [Fact]
     public async Task Command_line_and_configuration_mistakes_exit_2()
     {
         using var folder = new TemporaryDirectory();
