@@ -14,6 +14,15 @@ internal static class Usage
           imaging-edge send HOST PORT PATH... [--aet CALLING] [--aec CALLED] [--quiet]
               Send Part 10 files (folders are searched recursively) with C-STORE, each in its own
               transfer syntax, over one association.
+          imaging-edge queue [--config FILE] [--json] list [--state pending|uploading|failed|uploaded|all]
+              List the queue grouped by study pseudonym (default states: pending, uploading, failed;
+              several may be given, comma-separated), with counts, bytes waiting and the oldest age.
+          imaging-edge queue [--config FILE] [--json] show ID|SOP_INSTANCE_UID
+              Every field of one queued instance (every stored version for a SOP Instance UID).
+          imaging-edge queue [--config FILE] [--json] retry ID|--all-failed
+              Put failed instances back to pending (audited); exit 1 when nothing was failed.
+              queue reads the data folder of the configuration (as run does), beside the running
+              service; it never creates it.
           imaging-edge --version | --help
 
         exit codes: 0 success, 1 failure, 2 bad command line or configuration

@@ -12,13 +12,16 @@ internal sealed class QueueDatabase
 
     private readonly string _connectionString;
 
-    public QueueDatabase(string dataDir)
+    /// <param name="dataDir">The data folder.</param>
+    /// <param name="createIfMissing">False for tools that inspect a queue the service made (the command line): opening
+    /// then fails instead of creating an empty file, and <see cref="Migrate"/> must not be called.</param>
+    public QueueDatabase(string dataDir, bool createIfMissing = true)
     {
         Path = System.IO.Path.Combine(dataDir, FileName);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = createIfMissing ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
