@@ -1,0 +1,94 @@
+using Imaging.Edge.CloudSync.Stores;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Imaging.Edge.CloudSync.Resilience;
+
+/// <summary>Settings of one endpoint's pipeline.</summary>
+public sealed record ResilienceSettings
+{
+    public int MaxRetryAttempts { get; init; } = 4;
+    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(30);
+    public int MinimumThroughput { get; init; } = 4;
+    public double FailureRatio { get; init; } = 0.5;
+    public TimeSpan SamplingDuration { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// The resilience pipeline of one endpoint, built once: retry (exponential, jitter, capped) → circuit breaker →
+/// per-attempt timeout (CONVENTIONS.md §11). Only transient store failures and timeouts are retried; permanent
+/// ones pass straight through. While the circuit is open, calls fail at once with <see cref="BrokenCircuitException"/>,
+/// which is how the uploader knows to use the backup endpoint.
+/// </summary>
+public sealed class EndpointResilience
+{
+    private readonly CircuitBreakerStateProvider _circuit = new();
+
+    public EndpointResilience(IObjectStore store, ResilienceSettings settings, TimeProvider clock, ILogger logger)
+    {
+        Store = store;
+        var transient = new PredicateBuilder()
+            .Handle<ObjectStoreException>(e => e.Kind == ObjectStoreErrorKind.Transient)
+            .Handle<TimeoutRejectedException>();
+        Pipeline = new ResiliencePipelineBuilder { TimeProvider = clock, Name = store.Name }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = transient,
+                MaxRetryAttempts = settings.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = settings.FirstRetryDelay,
+                MaxDelay = settings.MaxRetryDelay,
+                OnRetry = args =>
+                {
+                    UploadLog.Retrying(logger, store.Name, args.AttemptNumber + 1, args.RetryDelay, Describe(args.Outcome.Exception));
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = transient,
+                FailureRatio = settings.FailureRatio,
+                MinimumThroughput = settings.MinimumThroughput,
+                SamplingDuration = settings.SamplingDuration,
+                BreakDuration = settings.BreakDuration,
+                StateProvider = _circuit,
+                OnOpened = args =>
+                {
+                    UploadLog.CircuitOpened(logger, store.Name, args.BreakDuration);
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    UploadLog.CircuitClosed(logger, store.Name);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(settings.AttemptTimeout)
+            .Build();
+    }
+
+    public IObjectStore Store { get; }
+
+    public ResiliencePipeline Pipeline { get; }
+
+    /// <summary>Closed, Open, HalfOpen or Isolated — for status and telemetry.</summary>
+    public CircuitState CircuitState => _circuit.CircuitState;
+
+    /// <summary>True while calls to this endpoint are being refused without trying.</summary>
+    public bool IsUnavailable => _circuit.CircuitState is CircuitState.Open or CircuitState.Isolated;
+
+    private static string Describe(Exception? exception) => exception switch
+    {
+        ObjectStoreException e => e.Code ?? e.Message,
+        TimeoutRejectedException => "attempt timed out",
+        null => "unknown",
+        _ => exception.GetType().Name,
+    };
+}

@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using Imaging.Edge.CloudSync.Resilience;
+using Imaging.Edge.CloudSync.Stores;
+using Microsoft.Extensions.Logging;
+
+namespace Imaging.Edge.CloudSync.Upload;
+
+/// <summary>
+/// Puts one file into an endpoint and verifies it. Small files: one PUT with Content-MD5, then HEAD. Large files:
+/// multipart with Content-MD5 per part and parts in parallel; progress is checkpointed after each part, and an
+/// interrupted upload resumes from the store's own list of parts (an upload that vanished starts again). Every
+/// store call goes through the endpoint's resilience pipeline. Safe to retry; at worst a part is sent twice.
+/// </summary>
+public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
+{
+    private const int HashBuffer = 256 * 1024;
+
+    /// <summary>
+    /// Uploads and verifies. Throws <see cref="ObjectStoreException"/> (permanent, or transient after the pipeline's
+    /// retries), <see cref="Polly.CircuitBreaker.BrokenCircuitException"/> while the endpoint is unavailable, or
+    /// <see cref="UploadVerificationException"/> when the store's copy does not match.
+    /// </summary>
+    public async Task<UploadResult> UploadAsync(EndpointResilience endpoint, UploadRequest request, IUploadCheckpoints checkpoints, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
+    {
+        var result = request.Size > settings.MultipartThreshold
+            ? await MultipartAsync(endpoint, request, checkpoints, wrap, cancellationToken).ConfigureAwait(false)
+            : await SinglePutAsync(endpoint, request, wrap, cancellationToken).ConfigureAwait(false);
+        await VerifyAsync(endpoint, request, result, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private static async Task<UploadResult> SinglePutAsync(EndpointResilience endpoint, UploadRequest request, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
+    {
+        var md5 = await Md5Async(request.FilePath, 0, request.Size, cancellationToken).ConfigureAwait(false);
+        var content = new ObjectContent(request.FilePath, 0, request.Size, md5, wrap);
+        var put = await endpoint.Pipeline.ExecuteAsync(
+            async token => await endpoint.Store.PutAsync(request.Key, content, request.Metadata, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        // A plain PUT's ETag is the MD5 on S3 and COS; a store that says otherwise has not stored our bytes.
+        if (put.ETag is { } etag && IsMd5Hex(etag) && !etag.Equals(Convert.ToHexStringLower(md5), StringComparison.OrdinalIgnoreCase))
+            throw new UploadVerificationException($"the store's ETag {etag} is not the MD5 of what was sent");
+        return new UploadResult(request.Key, endpoint.Store.Name, put.ETag, request.Size, 1, 0);
+    }
+
+    private async Task<UploadResult> MultipartAsync(EndpointResilience endpoint, UploadRequest request, IUploadCheckpoints checkpoints, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
+    {
+        var store = endpoint.Store;
+        var partSize = settings.PartSizeFor(request.Size);
+        var partCount = (int)((request.Size + partSize - 1) / partSize);
+        var checkpoint = MultipartCheckpoint.TryParse(request.Checkpoint);
+        var done = new Dictionary<int, UploadedPart>();
+        if (checkpoint is not null && checkpoint.Endpoint == store.Name && checkpoint.Key == request.Key && checkpoint.PartSize == partSize)
+        {
+            try
+            {
+                // The store's list is the truth: a part the checkpoint missed (killed after sending) is reused too.
+                var listed = await endpoint.Pipeline.ExecuteAsync(
+                    async token => await store.ListPartsAsync(request.Key, checkpoint.UploadId, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                foreach (var part in listed.Where(p => p.PartNumber >= 1 && p.PartNumber <= partCount && p.Size == PartLength(p.PartNumber, partSize, request.Size)))
+                    done[part.PartNumber] = part;
+                UploadLog.Resumed(logger, store.Name, done.Count, partCount);
+            }
+            catch (ObjectStoreException e) when (e.Kind == ObjectStoreErrorKind.NoSuchUpload)
+            {
+                UploadLog.RestartingMultipart(logger, store.Name);
+                checkpoint = null;
+                done.Clear();
+            }
+        }
+        else
+        {
+            checkpoint = null;
+        }
+
+        if (checkpoint is null)
+        {
+            var uploadId = await endpoint.Pipeline.ExecuteAsync(
+                async token => await store.StartMultipartAsync(request.Key, request.Metadata, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            checkpoint = new MultipartCheckpoint(store.Name, request.Key, uploadId, partSize, []);
+        }
+        checkpoint = checkpoint with { Parts = done.Values.Select(p => new CheckpointPart(p.PartNumber, p.ETag, p.Size)).ToList() };
+        await checkpoints.SaveAsync(checkpoint.Serialize(), cancellationToken).ConfigureAwait(false);
+
+        var reused = done.Count;
+        var gate = new SemaphoreSlim(settings.PartConcurrency);
+        var saveLock = new SemaphoreSlim(1);
+        var missing = Enumerable.Range(1, partCount).Where(n => !done.ContainsKey(n)).ToList();
+        var uploads = missing.Select(async number =>
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var offset = (number - 1) * partSize;
+                var length = PartLength(number, partSize, request.Size);
+                var md5 = await Md5Async(request.FilePath, offset, length, cancellationToken).ConfigureAwait(false);
+                var content = new ObjectContent(request.FilePath, offset, length, md5, wrap);
+                var part = await endpoint.Pipeline.ExecuteAsync(
+                    async token => await store.UploadPartAsync(request.Key, checkpoint.UploadId, number, content, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                await saveLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    done[number] = part;
+                    checkpoint.Parts.Add(new CheckpointPart(number, part.ETag, part.Size));
+                    await checkpoints.SaveAsync(checkpoint.Serialize(), cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    saveLock.Release();
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        await Task.WhenAll(uploads).ConfigureAwait(false);
+
+        var parts = done.Values.OrderBy(p => p.PartNumber).ToList();
+        var completed = await endpoint.Pipeline.ExecuteAsync(
+            async token => await store.CompleteMultipartAsync(request.Key, checkpoint.UploadId, parts, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await checkpoints.SaveAsync(null, cancellationToken).ConfigureAwait(false);
+        return new UploadResult(request.Key, store.Name, completed.ETag, request.Size, missing.Count, reused);
+    }
+
+    /// <summary>Only a verified copy counts: HEAD must show the object with our size (and our SHA-256 where the store keeps metadata).</summary>
+    private static async Task VerifyAsync(EndpointResilience endpoint, UploadRequest request, UploadResult result, CancellationToken cancellationToken)
+    {
+        var head = await endpoint.Pipeline.ExecuteAsync(
+            async token => await endpoint.Store.HeadAsync(request.Key, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
+            ?? throw new UploadVerificationException("the object is not in the store after upload");
+        if (head.Size != request.Size)
+            throw new UploadVerificationException($"the store holds {head.Size} bytes, {request.Size} were sent");
+        if (head.Metadata.TryGetValue(ObjectMetadata.Sha256, out var sha) && !sha.Equals(Convert.ToHexStringLower(request.Sha256), StringComparison.OrdinalIgnoreCase))
+            throw new UploadVerificationException("the store's SHA-256 metadata is not the file's");
+    }
+
+    private static long PartLength(int number, long partSize, long size) => Math.Min(partSize, size - (number - 1) * partSize);
+
+    private static bool IsMd5Hex(string etag) => etag.Length == 32 && etag.All(char.IsAsciiHexDigit);
+
+    private static async Task<byte[]> Md5Async(string path, long offset, long length, CancellationToken cancellationToken)
+    {
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        await using var content = new ObjectContent(path, offset, length, []).Open();
+        var buffer = new byte[Math.Min(HashBuffer, Math.Max(1, length))];
+        int read;
+        while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            md5.AppendData(buffer, 0, read);
+        return md5.GetHashAndReset();
+    }
+}
+
+/// <summary>The store's copy does not match what was sent: transient (the upload is simply done again).</summary>
+public sealed class UploadVerificationException(string message) : Exception(message);
+
+/// <summary>Metadata names the gateway puts on every object. Never a patient attribute.</summary>
+public static class ObjectMetadata
+{
+    public const string Sha256 = "sha256";
+    public const string SopClass = "sop-class";
+    public const string TransferSyntax = "transfer-syntax";
+    public const string Gateway = "gateway";
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Imaging.Edge.CloudSync;
+
+/// <summary>Log messages of cloud-sync. Objects are named by key only where keys hold no patient data (UIDs, pseudonyms).</summary>
+internal static partial class UploadLog
+{
+    [LoggerMessage(4000, LogLevel.Warning, "Endpoint {Endpoint}: attempt {Attempt} in {Delay} after {Reason}")]
+    public static partial void Retrying(ILogger logger, string endpoint, int attempt, TimeSpan delay, string reason);
+
+    [LoggerMessage(4001, LogLevel.Error, "Endpoint {Endpoint}: circuit open for {Duration}")]
+    public static partial void CircuitOpened(ILogger logger, string endpoint, TimeSpan duration);
+
+    [LoggerMessage(4002, LogLevel.Information, "Endpoint {Endpoint}: circuit closed, endpoint usable again")]
+    public static partial void CircuitClosed(ILogger logger, string endpoint);
+
+    [LoggerMessage(4003, LogLevel.Information, "Multipart upload resumed on {Endpoint}: {Done} of {Total} parts already there")]
+    public static partial void Resumed(ILogger logger, string endpoint, int done, int total);
+
+    [LoggerMessage(4004, LogLevel.Warning, "Multipart upload on {Endpoint} was gone; starting it again")]
+    public static partial void RestartingMultipart(ILogger logger, string endpoint);
+
+    [LoggerMessage(4005, LogLevel.Information, "Aborted {Count} orphaned multipart uploads on {Endpoint}")]
+    public static partial void OrphansAborted(ILogger logger, int count, string endpoint);
+}
