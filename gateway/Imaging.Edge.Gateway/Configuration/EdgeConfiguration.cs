@@ -14,13 +14,14 @@ internal sealed class EdgeConfiguration
     /// <summary>Sections this version understands; anything else is a typo worth stopping for.</summary>
     private static readonly HashSet<string> KnownSections = new(StringComparer.OrdinalIgnoreCase)
     {
-        GatewayOptions.Section, DicomOptions.Section, QueueOptions.Section, RetentionOptions.Section, "Logging",
+        GatewayOptions.Section, DicomOptions.Section, QueueOptions.Section, UploadOptions.Section, RetentionOptions.Section, "Logging",
     };
 
     public required IConfigurationRoot Root { get; init; }
     public required GatewayOptions Gateway { get; init; }
     public required DicomOptions Dicom { get; init; }
     public required QueueOptions Queue { get; init; }
+    public required UploadOptions Upload { get; init; }
     public required RetentionOptions Retention { get; init; }
 
     /// <summary>Loads and validates. Throws <see cref="ConfigurationException"/> listing every problem found.</summary>
@@ -32,7 +33,7 @@ internal sealed class EdgeConfiguration
             var fullPath = Path.GetFullPath(configFile);
             if (!File.Exists(fullPath))
                 throw new ConfigurationException($"--config: no such file: {fullPath}");
-            builder.AddJsonFile(fullPath, optional: false, reloadOnChange: false);
+            builder.AddJsonFile(fullPath, optional: false, reloadOnChange: true);
         }
         builder.AddEnvironmentVariables(EnvironmentPrefix);
 
@@ -62,6 +63,7 @@ internal sealed class EdgeConfiguration
             Gateway = Bind<GatewayOptions>(root, GatewayOptions.Section, problems),
             Dicom = Bind<DicomOptions>(root, DicomOptions.Section, problems),
             Queue = Bind<QueueOptions>(root, QueueOptions.Section, problems),
+            Upload = Bind<UploadOptions>(root, UploadOptions.Section, problems),
             Retention = Bind<RetentionOptions>(root, RetentionOptions.Section, problems),
         };
         if (problems.Count == 0)

@@ -49,6 +49,7 @@ internal static partial class OptionsValidator
 
         if (configuration.Queue.StableStudySeconds is < 1 or > 86400)
             problems.Add($"Queue:StableStudySeconds: must be between 1 and 86400 (was {configuration.Queue.StableStudySeconds})");
+        UploadOptionsValidator.Validate(configuration.Upload, problems);
         if (configuration.Retention.ReserveMegabytes < 0)
             problems.Add($"Retention:ReserveMegabytes: must not be negative (was {configuration.Retention.ReserveMegabytes})");
     }

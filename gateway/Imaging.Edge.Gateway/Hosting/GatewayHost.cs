@@ -5,6 +5,10 @@ using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Privacy;
 using Imaging.Edge.Gateway.Queue;
+using Imaging.Edge.Gateway.Upload;
+using Imaging.Edge.CloudSync.Keys;
+using Imaging.Edge.CloudSync.Throttling;
+using Imaging.Edge.CloudSync.Upload;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,7 +37,15 @@ internal static class GatewayHost
         layout.EnsureCreated();
         var database = new QueueDatabase(layout.Root);
         database.Migrate();
-        var pseudonymizer = new Pseudonymizer(SiteSecret.Load(configuration.Gateway.SiteSecretFile, layout.Root));
+        Pseudonymizer pseudonymizer;
+        try
+        {
+            pseudonymizer = new Pseudonymizer(SiteSecret.Load(configuration.Gateway.SiteSecretFile, layout.Root));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ConfigurationException($"Gateway:SiteSecretFile: {e.Message}");
+        }
         var reserveBytes = configuration.Retention.ReserveMegabytes * 1024 * 1024;
 
         builder.Services.AddSingleton(configuration);
@@ -52,9 +64,39 @@ internal static class GatewayHost
             sp.GetRequiredService<SpoolIntake>(),
             sp.GetRequiredService<ILogger<DicomServer>>()));
         builder.Services.AddHostedService<DicomReceiverService>();
+        AddUploads(builder, configuration, layout);
         builder.Services.AddHostedService(sp => new StudyTracker(sp.GetRequiredService<InstanceQueue>(),
             TimeSpan.FromSeconds(configuration.Queue.StableStudySeconds), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StudyTracker>>()));
         return builder.Build();
+    }
+
+    private static void AddUploads(HostApplicationBuilder builder, EdgeConfiguration configuration, DataLayout layout)
+    {
+        var upload = configuration.Upload;
+        builder.Services.AddSingleton(sp =>
+        {
+            try
+            {
+                return UploadEndpoints.Create(configuration, layout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>());
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new ConfigurationException($"Upload: {e.Message}");
+            }
+        });
+        builder.Services.AddSingleton(ObjectKeyTemplate.Parse(upload.KeyTemplate));
+        builder.Services.AddSingleton(sp => new BandwidthLimiter(BandwidthScheduleReader.Read(upload.BandwidthSchedule), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new ObjectUploader(new UploadSettings
+        {
+            MultipartThreshold = upload.MultipartThresholdMegabytes * 1024L * 1024,
+            PartSize = upload.PartSizeMegabytes * 1024L * 1024,
+            PartConcurrency = upload.PartConcurrency,
+        }, sp.GetRequiredService<ILogger<ObjectUploader>>()));
+        builder.Services.AddSingleton<UploadMetrics>();
+        builder.Services.AddHostedService<UploadWorker>();
+        builder.Services.AddHostedService<ManifestUploader>();
+        builder.Services.AddHostedService<MultipartSweeper>();
+        builder.Services.AddHostedService<BandwidthScheduleReloader>();
     }
 
     /// <summary>Upload priority per calling AE title, from <c>Dicom:Devices</c>.</summary>

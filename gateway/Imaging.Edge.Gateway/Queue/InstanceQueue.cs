@@ -191,6 +191,52 @@ internal sealed class InstanceQueue : IDisposable
         }
     }
 
+    /// <summary>Saves multipart progress of a leased instance (null clears it). False if the lease was lost.</summary>
+    public bool SaveCheckpoint(long id, string owner, string? checkpoint)
+    {
+        lock (_writeLock)
+        {
+            return Writer(QueueSql.SaveCheckpoint, ("$id", id), ("$owner", owner), ("$checkpoint", checkpoint)).ExecuteNonQuery() == 1;
+        }
+    }
+
+    /// <summary>Every saved multipart checkpoint, for the sweep that aborts orphaned uploads.</summary>
+    public IReadOnlyList<string> Checkpoints()
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.Checkpoints);
+        using var reader = command.ExecuteReader();
+        var checkpoints = new List<string>();
+        while (reader.Read()) checkpoints.Add(reader.GetString(0));
+        return checkpoints;
+    }
+
+    /// <summary>Stable studies whose newest manifest still has to be uploaded, and all of whose instances are uploaded or failed.</summary>
+    public IReadOnlyList<(long StudyId, string StudyUid, string Pseudonym, int ManifestVersion)> StudiesNeedingManifest(int limit = 50)
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.StudiesNeedingManifest, ("$limit", limit));
+        using var reader = command.ExecuteReader();
+        var studies = new List<(long, string, string, int)>();
+        while (reader.Read()) studies.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)));
+        return studies;
+    }
+
+    public IReadOnlyList<QueuedInstance> InstancesOfStudy(long studyId)
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.InstancesOfStudy, ("$study_id", studyId));
+        return ReadAll(command);
+    }
+
+    public void MarkManifestUploaded(long studyId, int version)
+    {
+        lock (_writeLock)
+        {
+            Writer(QueueSql.MarkManifestUploaded, ("$study_id", studyId), ("$version", version)).ExecuteNonQuery();
+        }
+    }
+
     /// <summary>At start-up no worker of this process can hold a lease: every uploading row goes back to pending.</summary>
     public int ReleaseAllLeases()
     {

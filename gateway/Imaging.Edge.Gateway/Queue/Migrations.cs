@@ -70,5 +70,10 @@ internal static class Migrations
             payload TEXT    NOT NULL                     -- JSON, never patient data
         );
         """,
+
+        // 2: which manifest version of each study is in the bucket.
+        """
+        ALTER TABLE studies ADD COLUMN manifest_uploaded_version INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

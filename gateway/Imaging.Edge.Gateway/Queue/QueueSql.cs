@@ -61,7 +61,7 @@ internal static class QueueSql
         """;
 
     public const string MarkUploaded = """
-        UPDATE instances SET state = 'uploaded', lease_owner = NULL, lease_expires_at = NULL, last_error = NULL,
+        UPDATE instances SET state = 'uploaded', lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, upload_checkpoint = NULL,
                              object_key = $key, destination = $destination, etag = $etag
         WHERE id = $id AND state = 'uploading' AND lease_owner = $owner;
         """;
@@ -109,6 +109,20 @@ internal static class QueueSql
         WHERE state = 'open' AND last_received_at <= $cutoff
         RETURNING id, pseudonym, instance_count, manifest_version;
         """;
+
+    /// <summary>Stable studies whose newest manifest is not in the bucket and that have nothing left to upload.</summary>
+    public const string StudiesNeedingManifest = """
+        SELECT s.id, s.study_uid, s.pseudonym, s.manifest_version FROM studies s
+        WHERE s.state = 'stable' AND s.manifest_version > s.manifest_uploaded_version
+          AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.study_id = s.id AND i.state IN ('pending', 'uploading'))
+        ORDER BY s.last_received_at LIMIT $limit;
+        """;
+
+    public const string InstancesOfStudy = $"SELECT {InstanceColumns} FROM instances i JOIN studies s ON s.id = i.study_id WHERE i.study_id = $study_id ORDER BY i.series_uid, i.sop_instance_uid, i.version;";
+
+    public const string MarkManifestUploaded = "UPDATE studies SET manifest_uploaded_version = MAX(manifest_uploaded_version, $version) WHERE id = $study_id;";
+
+    public const string Checkpoints = "SELECT upload_checkpoint FROM instances WHERE upload_checkpoint IS NOT NULL;";
 
     public const string LivePaths = "SELECT local_path FROM instances;";
 

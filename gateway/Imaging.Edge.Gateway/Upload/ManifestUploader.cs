@@ -1,0 +1,119 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Imaging.Edge.CloudSync.Keys;
+using Imaging.Edge.CloudSync.Upload;
+using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Intake;
+using Imaging.Edge.Gateway.Queue;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Imaging.Edge.Gateway.Upload;
+
+/// <summary>
+/// When a study is stable and nothing of it is left to upload, a JSON manifest (instances, sizes, SHA-256, series,
+/// SOP classes, counts, version) is put beside it as <c>manifest.v{N}.json</c>; a reopened study gets the next version.
+/// The version in the bucket is recorded, so a manifest that fails is tried again on the next pass.
+/// </summary>
+internal sealed class ManifestUploader(
+    InstanceQueue queue,
+    UploadEndpoints endpoints,
+    ObjectUploader uploader,
+    ObjectKeyTemplate keys,
+    DataLayout layout,
+    EdgeConfiguration configuration,
+    TimeProvider clock,
+    ILogger<ManifestUploader> logger) : BackgroundService
+{
+    private static readonly TimeSpan Pass = TimeSpan.FromSeconds(1);
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Pass, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            await UploadPendingManifestsAsync(stoppingToken).ConfigureAwait(false);
+    }
+
+    public async Task UploadPendingManifestsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (studyId, studyUid, pseudonym, version) in queue.StudiesNeedingManifest())
+        {
+            try
+            {
+                await UploadManifestAsync(studyId, studyUid, pseudonym, version, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                GatewayUploadLog.ManifestPostponed(logger, pseudonym, e.GetType().Name + ": " + e.Message);
+            }
+        }
+    }
+
+    private async Task UploadManifestAsync(long studyId, string studyUid, string pseudonym, int version, CancellationToken cancellationToken)
+    {
+        var instances = queue.InstancesOfStudy(studyId);
+        var site = configuration.Gateway.SiteId;
+        var gateway = configuration.Gateway.GatewayId;
+        ObjectKeyValues KeyValues(QueuedInstance i) => new(site, gateway, studyUid, pseudonym, i.SeriesUid ?? "", i.SopInstanceUid, i.Version);
+        var manifest = new
+        {
+            SchemaVersion = 1,
+            Study = pseudonym,
+            StudyInstanceUid = studyUid,
+            Version = version,
+            Site = site,
+            Gateway = gateway,
+            CreatedAt = clock.GetUtcNow(),
+            Counts = new
+            {
+                Instances = instances.Count,
+                Series = instances.Select(i => i.SeriesUid).Distinct().Count(),
+                Uploaded = instances.Count(i => i.State == InstanceStates.Uploaded),
+                Failed = instances.Count(i => i.State == InstanceStates.Failed),
+                Bytes = instances.Sum(i => i.Size),
+            },
+            Series = instances.GroupBy(i => i.SeriesUid ?? "").Select(g => new
+            {
+                SeriesInstanceUid = g.Key,
+                Instances = g.Select(i => new
+                {
+                    i.SopInstanceUid,
+                    i.Version,
+                    i.SopClassUid,
+                    i.TransferSyntaxUid,
+                    i.Size,
+                    Sha256 = Convert.ToHexStringLower(i.Sha256),
+                    Key = i.ObjectKey ?? keys.KeyFor(KeyValues(i)),
+                    i.State,
+                }),
+            }),
+        };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
+        var file = Path.Combine(layout.Spool, $"manifest-{studyId}-{version}.json");
+        await File.WriteAllBytesAsync(file, bytes, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var key = keys.StudyPrefix(KeyValues(instances[0])) + $"manifest.v{version}.json";
+            var request = new UploadRequest(key, file, bytes.Length, SHA256.HashData(bytes), new Dictionary<string, string>
+            {
+                [ObjectMetadata.Sha256] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+                [ObjectMetadata.Gateway] = gateway,
+            }, null);
+            foreach (var endpoint in endpoints.Targets())
+                await uploader.UploadAsync(endpoint, request, NoCheckpoints.Instance, null, cancellationToken).ConfigureAwait(false);
+            queue.MarkManifestUploaded(studyId, version);
+            GatewayUploadLog.ManifestUploaded(logger, pseudonym, version, instances.Count);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private sealed class NoCheckpoints : IUploadCheckpoints
+    {
+        public static readonly NoCheckpoints Instance = new();
+        public Task SaveAsync(string? checkpoint, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Imaging.Edge.Gateway.Upload;
+
+/// <summary>Log messages of the upload worker. Instances by row id, studies by pseudonym; reasons are store codes.</summary>
+internal static partial class GatewayUploadLog
+{
+    [LoggerMessage(5000, LogLevel.Information, "Uploads go to {Endpoint} ({Location}); backup: {Backup}; {Concurrency} at once")]
+    public static partial void Started(ILogger logger, string endpoint, string location, string backup, int concurrency);
+
+    [LoggerMessage(5001, LogLevel.Debug, "Instance {InstanceId} uploaded to {Endpoint}: {Bytes} bytes")]
+    public static partial void Uploaded(ILogger logger, long instanceId, string endpoint, long bytes);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Instance {InstanceId}: upload postponed until {RetryAt:O}: {Reason}")]
+    public static partial void Postponed(ILogger logger, long instanceId, DateTimeOffset retryAt, string reason);
+
+    [LoggerMessage(5003, LogLevel.Error, "Instance {InstanceId}: upload failed permanently: {Reason}")]
+    public static partial void Failed(ILogger logger, long instanceId, string reason);
+
+    [LoggerMessage(5004, LogLevel.Information, "Manifest version {Version} of study {Study} uploaded ({Instances} instances)")]
+    public static partial void ManifestUploaded(ILogger logger, string study, int version, int instances);
+
+    [LoggerMessage(5005, LogLevel.Warning, "Manifest of study {Study} not uploaded yet: {Reason}")]
+    public static partial void ManifestPostponed(ILogger logger, string study, string reason);
+
+    [LoggerMessage(5006, LogLevel.Warning, "Sweep of orphaned multipart uploads on {Endpoint} failed: {Reason}")]
+    public static partial void SweepFailed(ILogger logger, string endpoint, string reason);
+}

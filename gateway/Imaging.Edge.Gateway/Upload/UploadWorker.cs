@@ -1,0 +1,151 @@
+using Imaging.Edge.CloudSync.Keys;
+using Imaging.Edge.CloudSync.Resilience;
+using Imaging.Edge.CloudSync.Stores;
+using Imaging.Edge.CloudSync.Throttling;
+using Imaging.Edge.CloudSync.Upload;
+using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Intake;
+using Imaging.Edge.Gateway.Queue;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Imaging.Edge.Gateway.Upload;
+
+/// <summary>
+/// Uploads queued instances, <c>Upload:Concurrency</c> at a time: lease the next instance, upload and verify it,
+/// and only then mark it uploaded. Transient trouble postpones it with a growing delay; a permanent error (access
+/// denied, no such bucket) moves it to failed with the reason, for a person to fix and retry.
+/// </summary>
+internal sealed class UploadWorker(
+    InstanceQueue queue,
+    UploadEndpoints endpoints,
+    ObjectUploader uploader,
+    ObjectKeyTemplate keys,
+    BandwidthLimiter limiter,
+    UploadMetrics metrics,
+    DataLayout layout,
+    EdgeConfiguration configuration,
+    TimeProvider clock,
+    ILogger<UploadWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromHours(1);
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxPostpone = TimeSpan.FromMinutes(10);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        GatewayUploadLog.Started(logger, endpoints.Primary.Store.Name, endpoints.Primary.Store.Location,
+            endpoints.Backup?.Store.Location ?? "none", configuration.Upload.Concurrency);
+        var slots = Enumerable.Range(0, configuration.Upload.Concurrency)
+            .Select(slot => Task.Run(() => RunSlotAsync($"{configuration.Gateway.GatewayId}/{Environment.ProcessId}/{slot}", stoppingToken), stoppingToken));
+        return Task.WhenAll(slots);
+    }
+
+    private async Task RunSlotAsync(string owner, CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (queue.Lease(owner, Lease) is { } instance)
+                    await UploadOneAsync(instance, owner, stoppingToken).ConfigureAwait(false);
+                else
+                    await Task.Delay(IdlePoll, clock, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // normal stop; a leased instance goes back to pending at the next start
+        }
+    }
+
+    /// <summary>Uploads one leased instance and records the outcome. Does not throw except for cancellation of the stopping token.</summary>
+    public async Task UploadOneAsync(QueuedInstance instance, string owner, CancellationToken stoppingToken)
+    {
+        var path = layout.Absolute(instance.LocalPath);
+        if (!File.Exists(path))
+        {
+            queue.MarkFailed(instance.Id, InstanceStates.FileMissing);
+            return;
+        }
+        var key = keys.KeyFor(new ObjectKeyValues(configuration.Gateway.SiteId, configuration.Gateway.GatewayId, instance.StudyUid,
+            instance.StudyPseudonym, instance.SeriesUid ?? "", instance.SopInstanceUid, instance.Version));
+        var metadata = new Dictionary<string, string>
+        {
+            [ObjectMetadata.Sha256] = Convert.ToHexStringLower(instance.Sha256),
+            [ObjectMetadata.SopClass] = instance.SopClassUid,
+            [ObjectMetadata.TransferSyntax] = instance.TransferSyntaxUid,
+            [ObjectMetadata.Gateway] = configuration.Gateway.GatewayId,
+        };
+        try
+        {
+            var destinations = new List<string>();
+            string? etag = null;
+            foreach (var endpoint in endpoints.Targets())
+            {
+                var checkpoint = instance.UploadCheckpoint;
+                var request = new UploadRequest(key, path, instance.Size, instance.Sha256, metadata, checkpoint);
+                var result = await uploader.UploadAsync(endpoint, request, new QueueCheckpoints(queue, instance.Id, owner), limiter.Throttle, stoppingToken).ConfigureAwait(false);
+                destinations.Add(result.Endpoint);
+                etag ??= result.ETag;
+            }
+            if (queue.MarkUploaded(instance.Id, owner, key, string.Join('+', destinations), etag))
+            {
+                metrics.Uploaded(instance.Size, destinations[0]);
+                GatewayUploadLog.Uploaded(logger, instance.Id, destinations[0], instance.Size);
+            }
+        }
+        catch (ObjectStoreException e) when (e.Kind == ObjectStoreErrorKind.Permanent)
+        {
+            var reason = $"{e.Code ?? "error"} ({e.HttpStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no status"}) from the object store";
+            queue.MarkFailed(instance.Id, reason);
+            GatewayUploadLog.Failed(logger, instance.Id, reason);
+        }
+        catch (Exception e) when (IsTransient(e) && !stoppingToken.IsCancellationRequested)
+        {
+            var retryAt = clock.GetUtcNow() + BackoffFor(instance.Attempts, e);
+            var reason = Describe(e);
+            queue.Postpone(instance.Id, owner, reason, retryAt);
+            GatewayUploadLog.Postponed(logger, instance.Id, retryAt, reason);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            queue.Postpone(instance.Id, owner, "interrupted by shutdown", clock.GetUtcNow());
+            throw;
+        }
+    }
+
+    private static bool IsTransient(Exception e) => e is ObjectStoreException or BrokenCircuitException or TimeoutRejectedException
+        or UploadVerificationException or IOException or HttpRequestException or OperationCanceledException;
+
+    /// <summary>An open circuit is retried soon (the next lease picks the backup); anything else backs off exponentially with jitter.</summary>
+    private static TimeSpan BackoffFor(int attempts, Exception e)
+    {
+        if (e is BrokenCircuitException) return TimeSpan.FromSeconds(1);
+        var seconds = Math.Min(MaxPostpone.TotalSeconds, 5 * Math.Pow(2, Math.Max(0, attempts - 1)));
+        return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        ObjectStoreException s => $"{s.Code ?? "transient error"}: {Truncate(s.Message)}",
+        BrokenCircuitException => "endpoint unavailable (circuit open)",
+        TimeoutRejectedException => "attempt timed out",
+        UploadVerificationException v => "verification failed: " + v.Message,
+        _ => e.GetType().Name + ": " + Truncate(e.Message),
+    };
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300];
+
+    /// <summary>Multipart progress goes into the instance's queue row, under its lease.</summary>
+    private sealed class QueueCheckpoints(InstanceQueue queue, long id, string owner) : IUploadCheckpoints
+    {
+        public Task SaveAsync(string? checkpoint, CancellationToken cancellationToken)
+        {
+            queue.SaveCheckpoint(id, owner, checkpoint);
+            return Task.CompletedTask;
+        }
+    }
+}
