@@ -19,6 +19,9 @@ internal sealed class SpoolFile : IInstanceSink
     private readonly int _priority;
     private readonly string _spoolPath;
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    // The data set alone: what decides whether a re-send is identical (the meta group names the sending device).
+    private readonly IncrementalHash _dataSetSha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private FileStream? _stream;
 
     private SpoolFile(IntakeContext intake, StoreRequest request, int priority, string spoolPath, FileStream stream)
@@ -53,7 +56,10 @@ internal sealed class SpoolFile : IInstanceSink
     {
         // Synchronous writes: a PDV is at most one PDU, and the page cache absorbs it in microseconds.
         foreach (var segment in data)
+        {
             Append(segment.Span);
+            _dataSetSha256.AppendData(segment.Span);
+        }
         return ValueTask.CompletedTask;
     }
 
@@ -68,13 +74,16 @@ internal sealed class SpoolFile : IInstanceSink
     {
         var stream = _stream ?? throw new ObjectDisposedException(nameof(SpoolFile));
         var sha256 = _sha256.GetHashAndReset();
+        var dataSetSha256 = _dataSetSha256.GetHashAndReset();
         var size = stream.Length;
         var studyUid = attributes.StudyInstanceUid is { Length: > 0 } uid ? uid : "";
         var pseudonym = _intake.Pseudonymizer.Study(studyUid);
         var source = _request.Association.CallingAeTitle;
 
+        // From the duplicate check to the commit, no other association completes this SOP Instance UID.
+        using var instanceLock = await _intake.Coordination.LockInstanceAsync(_request.SopInstanceUid, cancellationToken).ConfigureAwait(false);
         var copies = _intake.Queue.CopiesOf(_request.SopInstanceUid);
-        if (copies.Any(IsIdenticalAndKept(sha256)))
+        if (copies.Any(IsIdenticalAndKept(dataSetSha256)))
         {
             await AbandonAsync().ConfigureAwait(false);
             _intake.Queue.RecordIdenticalDuplicate(pseudonym, source);
@@ -88,11 +97,7 @@ internal sealed class SpoolFile : IInstanceSink
 
         var layout = _intake.Layout;
         var studyDir = layout.StudyDirectory(attributes.StudyInstanceUid);
-        if (!Directory.Exists(studyDir))
-        {
-            Directory.CreateDirectory(studyDir);
-            DurableFileSystem.SyncDirectory(layout.Studies);
-        }
+        _intake.Coordination.EnsureDurableFolder(studyDir, layout.Studies);
         var firstFreeVersion = copies.Count == 0 ? 0 : copies.Max(c => c.Version) + 1;
         var (finalPath, version) = MoveWithoutOverwriting(studyDir, _request.SopInstanceUid, firstFreeVersion);
         try
@@ -100,7 +105,7 @@ internal sealed class SpoolFile : IInstanceSink
             DurableFileSystem.SyncDirectory(studyDir);
             _intake.Queue.Enqueue(new NewInstance(
                 _request.SopInstanceUid, version, studyUid, pseudonym, _intake.Pseudonymizer.Patient(attributes.PatientId),
-                attributes.SeriesInstanceUid, _request.SopClassUid, _request.TransferSyntax.Uid, size, sha256,
+                attributes.SeriesInstanceUid, _request.SopClassUid, _request.TransferSyntax.Uid, size, sha256, dataSetSha256,
                 layout.Relative(finalPath), source, _request.Association.RemoteEndPoint.Address.ToString(), _priority));
         }
         catch
@@ -114,9 +119,9 @@ internal sealed class SpoolFile : IInstanceSink
         return DimseStatus.Success;
     }
 
-    /// <summary>An earlier copy with the same bytes that is still on disk or already safe in the cloud.</summary>
-    private Func<StoredCopy, bool> IsIdenticalAndKept(byte[] sha256) => copy =>
-        copy.Sha256.AsSpan().SequenceEqual(sha256)
+    /// <summary>An earlier copy with the same data set bytes that is still on disk or already safe in the cloud.</summary>
+    private Func<StoredCopy, bool> IsIdenticalAndKept(byte[] dataSetSha256) => copy =>
+        copy.DataSetSha256.AsSpan().SequenceEqual(dataSetSha256)
         && (copy.State == InstanceStates.Uploaded || File.Exists(_intake.Layout.Absolute(copy.LocalPath)));
 
     /// <summary>Never replaces a file already received: a copy with other bytes gets the next version number.</summary>
@@ -150,6 +155,7 @@ internal sealed class SpoolFile : IInstanceSink
         }
         _stream = null;
         _sha256.Dispose();
+        _dataSetSha256.Dispose();
         try
         {
             File.Delete(_spoolPath);

@@ -19,6 +19,8 @@ internal sealed class SpoolIntake(
     IReadOnlyDictionary<string, int> devicePriorities,
     ILogger<SpoolIntake> logger) : IStoreHandler
 {
+    private readonly IntakeCoordination _coordination = new();
+
     public ValueTask<StoreStart> BeginStoreAsync(StoreRequest request, CancellationToken cancellationToken)
     {
         if (!diskSpace.HasRoomForNewData())
@@ -33,7 +35,7 @@ internal sealed class SpoolIntake(
             ImplementationInfo.ClassUid,
             ImplementationInfo.VersionName,
             request.Association.CallingAeTitle);
-        var context = new IntakeContext(layout, queue, pseudonymizer, logger);
+        var context = new IntakeContext(layout, queue, pseudonymizer, _coordination, logger);
         var sink = SpoolFile.Create(context, Part10Writer.BuildHeader(meta), request, PriorityOf(request));
         return ValueTask.FromResult(StoreStart.Accept(sink));
     }
@@ -64,4 +66,4 @@ internal sealed class SpoolIntake(
 }
 
 /// <summary>What every spool file needs from the intake.</summary>
-internal sealed record IntakeContext(DataLayout Layout, InstanceQueue Queue, Pseudonymizer Pseudonymizer, ILogger Logger);
+internal sealed record IntakeContext(DataLayout Layout, InstanceQueue Queue, Pseudonymizer Pseudonymizer, IntakeCoordination Coordination, ILogger Logger);

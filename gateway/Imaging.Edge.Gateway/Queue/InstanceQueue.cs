@@ -33,7 +33,7 @@ internal sealed class InstanceQueue : IDisposable
         using var reader = command.ExecuteReader();
         var copies = new List<StoredCopy>();
         while (reader.Read())
-            copies.Add(new StoredCopy(reader.GetInt64(0), reader.GetInt32(1), (byte[])reader[2], reader.GetString(3), reader.GetString(4)));
+            copies.Add(new StoredCopy(reader.GetInt64(0), reader.GetInt32(1), (byte[])reader[2], reader.IsDBNull(3) ? [] : (byte[])reader[3], reader.GetString(4), reader.GetString(5)));
         return copies;
     }
 
@@ -61,7 +61,7 @@ internal sealed class InstanceQueue : IDisposable
             var insert = Writer(QueueSql.InsertInstance, transaction,
                 ("$sop", instance.SopInstanceUid), ("$version", instance.Version), ("$study_id", studyId), ("$series", instance.SeriesUid),
                 ("$sop_class", instance.SopClassUid), ("$syntax", instance.TransferSyntaxUid), ("$size", instance.Size),
-                ("$sha256", instance.Sha256), ("$path", instance.LocalPath), ("$source", instance.Source), ("$host", instance.SourceHost),
+                ("$sha256", instance.Sha256), ("$dataset_sha256", instance.DataSetSha256), ("$path", instance.LocalPath), ("$source", instance.Source), ("$host", instance.SourceHost),
                 ("$now", now), ("$priority", instance.Priority));
             var id = Convert.ToInt64(insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             if (instanceCount == 1 || wasStable)

@@ -71,9 +71,11 @@ internal static class Migrations
         );
         """,
 
-        // 2: which manifest version of each study is in the bucket.
+        // 2: which manifest version of each study is in the bucket; the data set's own hash, which decides whether a
+        // re-send is identical (the file's hash also covers the meta group, which names the sending device).
         """
         ALTER TABLE studies ADD COLUMN manifest_uploaded_version INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE instances ADD COLUMN dataset_sha256 BLOB;
         """,
     ];
 }

@@ -44,6 +44,10 @@ internal sealed class QueueDatabase
     public int Migrate()
     {
         using var connection = Open();
+        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
+        var current = CurrentVersion(connection);
+        if (current > Migrations.All.Count)
+            throw new InvalidOperationException($"{Path}: schema version {current} is newer than this software knows ({Migrations.All.Count}); refusing to touch it");
         using (var wal = connection.CreateCommand())
         {
             wal.CommandText = "PRAGMA journal_mode = WAL;";
@@ -51,10 +55,6 @@ internal sealed class QueueDatabase
             if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
                 throw new InvalidOperationException($"{Path}: SQLite refused WAL mode (got '{mode}')");
         }
-        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
-        var current = CurrentVersion(connection);
-        if (current > Migrations.All.Count)
-            throw new InvalidOperationException($"{Path}: schema version {current} is newer than this software knows ({Migrations.All.Count}); refusing to touch it");
         for (var version = current + 1; version <= Migrations.All.Count; version++)
         {
             using var transaction = connection.BeginTransaction();

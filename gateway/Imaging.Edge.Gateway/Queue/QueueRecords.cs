@@ -30,13 +30,14 @@ internal sealed record NewInstance(
     string TransferSyntaxUid,
     long Size,
     byte[] Sha256,
+    byte[] DataSetSha256,
     string LocalPath,
     string Source,
     string? SourceHost,
     int Priority);
 
 /// <summary>A stored copy of a SOP instance, as the duplicate check sees it.</summary>
-internal sealed record StoredCopy(long Id, int Version, byte[] Sha256, string State, string LocalPath);
+internal sealed record StoredCopy(long Id, int Version, byte[] Sha256, byte[] DataSetSha256, string State, string LocalPath);
 
 /// <summary>One row of the queue with its study.</summary>
 internal sealed record QueuedInstance(

@@ -92,6 +92,7 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
             throw new DicomFormatException("unknown transfer syntax in the meta group");
         var scanner = new DataSetScanner(syntax);
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var dataSetSha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         stream.Position = 0;
         var buffer = new byte[256 * 1024];
         long position = 0;
@@ -101,6 +102,7 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
             sha256.AppendData(buffer, 0, read);
             var dataStart = (int)Math.Clamp(header.DataSetOffset - position, 0, read);
             scanner.Feed(buffer.AsSpan(dataStart, read - dataStart));
+            dataSetSha256.AppendData(buffer, dataStart, read - dataStart);
             position += read;
         }
         var attributes = scanner.Finish();
@@ -112,14 +114,18 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
         var studyUid = attributes.StudyInstanceUid ?? "";
         queue.Enqueue(new NewInstance(
             meta.MediaStorageSopInstanceUid, version, studyUid, pseudonymizer.Study(studyUid), pseudonymizer.Patient(attributes.PatientId),
-            attributes.SeriesInstanceUid, meta.MediaStorageSopClassUid, meta.TransferSyntaxUid, position, sha256.GetHashAndReset(),
+            attributes.SeriesInstanceUid, meta.MediaStorageSopClassUid, meta.TransferSyntaxUid, position, sha256.GetHashAndReset(), dataSetSha256.GetHashAndReset(),
             layout.Relative(path), meta.SourceApplicationEntityTitle ?? "recovered", null, Priorities.Medium));
     }
 
     /// <summary>A file that cannot be read is moved aside, never deleted: a person decides.</summary>
     private void Quarantine(string path)
     {
-        Directory.CreateDirectory(layout.Quarantine);
+        if (!Directory.Exists(layout.Quarantine))
+        {
+            Directory.CreateDirectory(layout.Quarantine);
+            DurableFileSystem.SyncDirectory(layout.Root);
+        }
         var destination = Path.Combine(layout.Quarantine, Guid.NewGuid().ToString("N") + ".dcm");
         File.Move(path, destination);
         DurableFileSystem.SyncDirectory(layout.Quarantine);

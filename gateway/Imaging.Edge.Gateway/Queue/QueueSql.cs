@@ -17,7 +17,7 @@ internal static class QueueSql
         """;
 
     public const string CopiesOfInstance = """
-        SELECT id, version, sha256, state, local_path FROM instances WHERE sop_instance_uid = $sop ORDER BY version;
+        SELECT id, version, sha256, dataset_sha256, state, local_path FROM instances WHERE sop_instance_uid = $sop ORDER BY version;
         """;
 
     /// <summary>New study, or one more instance of a known one (which reopens it if it was stable).</summary>
@@ -36,9 +36,9 @@ internal static class QueueSql
 
     public const string InsertInstance = """
         INSERT INTO instances (sop_instance_uid, version, study_id, series_uid, sop_class_uid, transfer_syntax_uid, size, sha256,
-                               local_path, source, source_host, received_at, priority, state, next_attempt_at)
+                               dataset_sha256, local_path, source, source_host, received_at, priority, state, next_attempt_at)
         VALUES ($sop, $version, $study_id, $series, $sop_class, $syntax, $size, $sha256,
-                $path, $source, $host, $now, $priority, 'pending', $now)
+                $dataset_sha256, $path, $source, $host, $now, $priority, 'pending', $now)
         RETURNING id;
         """;
 
