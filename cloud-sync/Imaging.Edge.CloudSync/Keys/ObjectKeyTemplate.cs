@@ -35,10 +35,24 @@ public sealed partial class ObjectKeyTemplate
         return new ObjectKeyTemplate(template);
     }
 
-    public string KeyFor(ObjectKeyValues values)
+    public string KeyFor(ObjectKeyValues values) => Render(_template, values);
+
+    /// <summary>
+    /// The key prefix under which a study's objects sit: the template up to its first per-series or per-instance
+    /// placeholder, cut back to the last '/' (for the default, <c>{site}/{study}/</c>). Study manifests go there.
+    /// </summary>
+    public string StudyPrefix(ObjectKeyValues values)
+    {
+        var cut = _template.IndexOf("{series}", StringComparison.Ordinal);
+        if (cut < 0) cut = _template.IndexOf("{instance}", StringComparison.Ordinal);
+        var prefix = _template[..(_template.LastIndexOf('/', Math.Max(0, cut - 1)) + 1)];
+        return Render(prefix, values);
+    }
+
+    private static string Render(string template, ObjectKeyValues values)
     {
         var instance = values.Version == 0 ? values.Instance : $"{values.Instance}.v{values.Version}";
-        return Placeholder().Replace(_template, match => match.Groups[1].Value switch
+        return Placeholder().Replace(template, match => match.Groups[1].Value switch
         {
             "site" => Segment(values.Site),
             "gateway" => Segment(values.Gateway),
@@ -48,16 +62,6 @@ public sealed partial class ObjectKeyTemplate
             "instance" => Segment(instance),
             _ => throw new InvalidOperationException("unreachable: placeholders are checked by Parse"),
         });
-    }
-
-    /// <summary>The key prefix that holds every object of a study (the part of the template before the first per-series value).</summary>
-    public string StudyPrefix(ObjectKeyValues values)
-    {
-        var cut = _template.IndexOf("{series}", StringComparison.Ordinal);
-        if (cut < 0) cut = _template.IndexOf("{instance}", StringComparison.Ordinal);
-        var prefixTemplate = new ObjectKeyTemplate(_template[..cut] + "{instance}");
-        var key = prefixTemplate.KeyFor(values with { Instance = "", Version = 0 });
-        return key;
     }
 
     /// <summary>A value becomes one safe path segment: UIDs pass unchanged, anything else loses '/', '\' and control characters.</summary>
