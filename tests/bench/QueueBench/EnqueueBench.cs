@@ -21,39 +21,38 @@ internal static class EnqueueBench
 
     public static int Run(string workDir, long smallRows, long largeRows, int window, int repeats)
     {
-        var dataDir = Path.Combine(workDir, "enqueue");
-        Directory.CreateDirectory(dataDir);
-        var database = new QueueDatabase(dataDir);
-        database.Migrate();
-        var rows = new RowFactory(seed: 1, RowFactory.NewPseudonymizer());
-        using var queue = new InstanceQueue(database, TimeProvider.System);
-
-        // Warm-up outside any window: JIT and the statement cache of the writer connection.
-        var warm = new RowFactory(seed: 99, RowFactory.NewPseudonymizer());
-        for (var i = 0; i < 50; i++)
-        {
-            var instance = warm.Create();
-            queue.Enqueue(instance with { SopInstanceUid = "9." + instance.SopInstanceUid, LocalPath = "warm/" + instance.LocalPath });
-        }
-
-        var results = new List<Window> { MeasureMedian("empty", queue, rows, window, repeats, dataDir) };
-
+        // Two queues: one filled to largeRows first, one small; their windows then alternate (small, large, small, ...)
+        // so that a slow patch of the shared disk lands on both sides instead of skewing the ratio.
+        var large = Open(Path.Combine(workDir, "enqueue-large"), seed: 1);
         var fill = Stopwatch.StartNew();
-        FastFill.Fill(database, rows, smallRows - rows.Next);
-        Console.WriteLine($"   filled to {rows.Next:N0} rows in {fill.Elapsed.TotalSeconds:F1} s (fast path)");
-        results.Add(MeasureMedian("10k", queue, rows, window, repeats, dataDir));
+        FastFill.Fill(large.Database, large.Rows, largeRows);
+        Console.WriteLine($"   filled a queue to {large.Rows.Next:N0} rows in {fill.Elapsed.TotalSeconds:F1} s (fast path); queue.db {new FileInfo(large.Database.Path).Length / 1048576.0:F0} MB");
+        var small = Open(Path.Combine(workDir, "enqueue-small"), seed: 2);
+        WarmUp(large.Queue);
+        WarmUp(small.Queue);
 
+        var empty = Median(Enumerable.Range(0, Math.Min(repeats, 3)).Select(_ => Measured("empty", small, window)).ToList());
         fill.Restart();
-        var target = largeRows;
-        FastFill.Fill(database, rows, target - rows.Next);
-        Console.WriteLine($"   filled to {rows.Next:N0} rows in {fill.Elapsed.TotalSeconds:F1} s (fast path); queue.db {new FileInfo(database.Path).Length / 1048576.0:F0} MB");
-        results.Add(MeasureMedian("1M", queue, rows, window, repeats, dataDir));
+        FastFill.Fill(small.Database, small.Rows, smallRows - small.Rows.Next);
+        Console.WriteLine($"   filled the other queue to {small.Rows.Next:N0} rows in {fill.Elapsed.TotalSeconds:F1} s (fast path)");
+        var smallWindows = new List<Window>();
+        var largeWindows = new List<Window>();
+        var pairRatios = new List<double>();
+        for (var i = 0; i < repeats; i++)
+        {
+            smallWindows.Add(Measured("10k", small, window));
+            largeWindows.Add(Measured("1M", large, window));
+            pairRatios.Add(largeWindows[^1].InsertsPerSecond / smallWindows[^1].InsertsPerSecond);
+        }
+        large.Queue.Dispose();
+        small.Queue.Dispose();
 
-        var small = results[1];
-        var large = results[2];
-        var ratio = large.InsertsPerSecond / small.InsertsPerSecond;
-        var cpuRatio = large.CpuMicrosPerInsert / small.CpuMicrosPerInsert;
-        Console.WriteLine($"   ratio inserts/s at {large.RowsBefore:N0} / at {small.RowsBefore:N0}: {ratio:F2}   (CPU per insert: {cpuRatio:F2}x)");
+        var results = new[] { empty with { RowsBefore = 50 }, Median(smallWindows) with { RowsBefore = smallWindows[0].RowsBefore },
+            Median(largeWindows) with { RowsBefore = largeWindows[0].RowsBefore } };
+        var ratio = results[2].InsertsPerSecond / results[1].InsertsPerSecond;
+        var cpuRatio = results[2].CpuMicrosPerInsert / results[1].CpuMicrosPerInsert;
+        var pairs = string.Join(", ", pairRatios.Select(r => r.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)));
+        Console.WriteLine($"   ratio of medians, inserts/s at {results[2].RowsBefore:N0}+ / at {results[1].RowsBefore:N0}+: {ratio:F2}  (pairwise: {pairs}; CPU per insert {cpuRatio:F2}x)");
         foreach (var w in results)
         {
             Console.WriteLine($"RESULT enqueue.{w.Name}.rows={w.RowsBefore}");
@@ -64,23 +63,49 @@ internal static class EnqueueBench
             Console.WriteLine($"RESULT enqueue.{w.Name}.fsync_ps={w.FsyncsPerSecond:F0}");
         }
         Console.WriteLine($"RESULT enqueue.ratio={ratio:F2}");
+        Console.WriteLine($"RESULT enqueue.pair_ratios={pairs.Replace(" ", "", StringComparison.Ordinal)}");
         Console.WriteLine($"RESULT enqueue.cpu_ratio={cpuRatio:F2}");
         return 0;
     }
 
-    /// <summary><paramref name="repeats"/> consecutive windows (each preceded by a 0.5 s fsync probe); the median one by inserts/s.</summary>
-    private static Window MeasureMedian(string name, InstanceQueue queue, RowFactory rows, int window, int repeats, string dataDir)
+    private sealed record Bench(string DataDir, QueueDatabase Database, InstanceQueue Queue, RowFactory Rows);
+
+    private static Bench Open(string dataDir, int seed)
     {
-        var windows = new List<Window>();
-        for (var i = 0; i < repeats; i++)
-        {
-            var fsyncs = FsyncProbe(dataDir);
-            var w = Measure(name, queue, rows, window, rows.Next + 50) with { FsyncsPerSecond = fsyncs };
-            Console.WriteLine(Format(w));
-            windows.Add(w);
-        }
-        return windows.OrderBy(w => w.InsertsPerSecond).ElementAt(windows.Count / 2);
+        Directory.CreateDirectory(dataDir);
+        var database = new QueueDatabase(dataDir);
+        database.Migrate();
+        return new Bench(dataDir, database, new InstanceQueue(database, TimeProvider.System), new RowFactory(seed, RowFactory.NewPseudonymizer()));
     }
+
+    /// <summary>Outside any window: JIT and the statement cache of the writer connection (50 rows of their own).</summary>
+    private static void WarmUp(InstanceQueue queue)
+    {
+        var warm = new RowFactory(seed: 99, RowFactory.NewPseudonymizer());
+        for (var i = 0; i < 50; i++)
+        {
+            var instance = warm.Create();
+            queue.Enqueue(instance with { SopInstanceUid = "9." + instance.SopInstanceUid, LocalPath = "warm/" + instance.LocalPath });
+        }
+    }
+
+    /// <summary>One window of Enqueue on <paramref name="bench"/>, after a sync and a 0.5 s fsync probe on its disk; printed.</summary>
+    private static Window Measured(string name, Bench bench, int window)
+    {
+        // Flush every dirty page first (the fill's, the other queue's checkpoint) so that its write-back does not land in this window.
+        using (var sync = Process.Start("sync")!) sync.WaitForExit();
+        var fsyncs = FsyncProbe(bench.DataDir);
+        var w = Measure(name, bench.Queue, bench.Rows, window, bench.Rows.Next + 50) with { FsyncsPerSecond = fsyncs };
+        Console.WriteLine(Format(w));
+        return w;
+    }
+
+    /// <summary>The window with the median inserts/s, with the median CPU per insert and fsync probe of the set.</summary>
+    private static Window Median(List<Window> windows) => windows.OrderBy(w => w.InsertsPerSecond).ElementAt(windows.Count / 2) with
+    {
+        CpuMicrosPerInsert = windows.Select(w => w.CpuMicrosPerInsert).Order().ElementAt(windows.Count / 2),
+        FsyncsPerSecond = windows.Select(w => w.FsyncsPerSecond).Order().ElementAt(windows.Count / 2),
+    };
 
     /// <summary>fsyncs/s of a 4 KiB write + fsync loop for 0.5 s in the data folder.</summary>
     private static double FsyncProbe(string dataDir)
