@@ -40,7 +40,7 @@ internal static class StartupBench
             }
         }
         SqliteConnection.ClearAllPools();
-        Breakdown(dataDir);
+        Breakdown(dataDir, "warm: after the runs above");
 
         var first = inProcess[0].Total;
         var median = Median(inProcess.Select(s => s.Total));
@@ -71,7 +71,7 @@ internal static class StartupBench
         return 0;
     }
 
-    private static void Build(string dataDir, long pendingRows)
+    public static void Build(string dataDir, long pendingRows)
     {
         var clock = Stopwatch.StartNew();
         var layout = new DataLayout(dataDir);
@@ -122,7 +122,7 @@ internal static class StartupBench
     }
 
     /// <summary>QueueRecovery.Run's steps one by one, with the same calls it makes (its private steps re-enacted).</summary>
-    private static void Breakdown(string dataDir)
+    public static void Breakdown(string dataDir, string when)
     {
         var layout = new DataLayout(dataDir);
         var database = new QueueDatabase(layout.Root);
@@ -143,7 +143,7 @@ internal static class StartupBench
         var tWalk = Lap(t);
         var orphans = files.Count(path => !known.Contains(layout.Relative(path)));
         var tMatch = Lap(t);
-        Console.WriteLine("   recovery breakdown (warm, same calls as QueueRecovery.Run):");
+        Console.WriteLine($"   recovery breakdown ({when}; same calls as QueueRecovery.Run):");
         Console.WriteLine($"     spool scan                          {tSpool:F3} s  ({spool} spool files)");
         Console.WriteLine($"     ReleaseAllLeases                    {tLeases:F3} s  ({leases} leases)");
         Console.WriteLine($"     RowsExpectingFiles (query)          {tQuery:F3} s  ({expecting.Count:N0} rows)");
