@@ -247,25 +247,15 @@ internal sealed class InstanceQueue : IDisposable
         }
     }
 
-    /// <summary>Every local path the queue knows (relative to the data folder).</summary>
-    public HashSet<string> KnownPaths()
+    /// <summary>Every row's path, state and last error, for start-up recovery.</summary>
+    public IReadOnlyList<InstancePathState> PathsAndStates()
     {
         using var connection = _database.Open();
-        using var command = Command(connection, QueueSql.LivePaths);
+        using var command = Command(connection, QueueSql.PathsAndStates);
         using var reader = command.ExecuteReader();
-        var paths = new HashSet<string>(StringComparer.Ordinal);
-        while (reader.Read()) paths.Add(reader.GetString(0));
-        return paths;
-    }
-
-    /// <summary>Rows still waiting for upload (or failed), with their paths, whose file should be on disk.</summary>
-    public IReadOnlyList<(long Id, string LocalPath)> RowsExpectingFiles()
-    {
-        using var connection = _database.Open();
-        using var command = Command(connection, QueueSql.RowsToCheckForFiles, ("$missing", InstanceStates.FileMissing));
-        using var reader = command.ExecuteReader();
-        var rows = new List<(long, string)>();
-        while (reader.Read()) rows.Add((reader.GetInt64(0), reader.GetString(1)));
+        var rows = new List<InstancePathState>();
+        while (reader.Read())
+            rows.Add(new InstancePathState(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
         return rows;
     }
 

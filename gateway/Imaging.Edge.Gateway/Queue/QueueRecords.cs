@@ -71,3 +71,6 @@ internal sealed record StableStudy(long Id, string Pseudonym, int InstanceCount,
 
 /// <summary>Counts for status and telemetry.</summary>
 internal sealed record QueueStats(long Pending, long Uploading, long Uploaded, long Failed, long BytesPending, DateTimeOffset? OldestPending);
+
+/// <summary>What start-up recovery needs of a row.</summary>
+internal sealed record InstancePathState(long Id, string LocalPath, string State, string? LastError);

@@ -22,11 +22,25 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
     {
         var spool = RemoveSpoolFiles();
         var leases = queue.ReleaseAllLeases();
-        var missing = MarkRowsWithoutFile();
-        var (indexed, quarantined) = IndexOrphanFiles();
+        // One walk of the study folders and one pass over the rows answer both questions (no row for a file, no file
+        // for a row): with 100,000 instances waiting, a stat per row would be most of the start-up time.
+        var onDisk = FilesOnDisk();
+        var rows = queue.PathsAndStates();
+        var missing = MarkRowsWithoutFile(rows, onDisk);
+        var known = rows.Select(r => r.LocalPath).ToHashSet(StringComparer.Ordinal);
+        var (indexed, quarantined) = IndexOrphanFiles(onDisk.Where(path => !known.Contains(path)));
         var report = new Report(spool, leases, indexed, quarantined, missing);
         QueueLog.Recovered(logger, spool, leases, indexed, quarantined, missing);
         return report;
+    }
+
+    /// <summary>Every instance file under studies/, as paths relative to the data folder (as the queue stores them).</summary>
+    private HashSet<string> FilesOnDisk()
+    {
+        var prefixLength = layout.Root.Length + 1;
+        return Directory.EnumerateFiles(layout.Studies, "*.dcm", SearchOption.AllDirectories)
+            .Select(path => path[prefixLength..])
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     private int RemoveSpoolFiles()
@@ -47,26 +61,26 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
         return removed;
     }
 
-    private int MarkRowsWithoutFile()
+    private int MarkRowsWithoutFile(IReadOnlyList<InstancePathState> rows, HashSet<string> onDisk)
     {
         var missing = 0;
-        foreach (var (id, localPath) in queue.RowsExpectingFiles())
+        foreach (var row in rows)
         {
-            if (File.Exists(layout.Absolute(localPath))) continue;
-            queue.MarkFailed(id, InstanceStates.FileMissing);
-            QueueLog.FileMissing(logger, id);
+            // Uploaded rows may have had their local copy removed by retention; rows already reported stay reported.
+            if (row.State == InstanceStates.Uploaded || row.LastError == InstanceStates.FileMissing || onDisk.Contains(row.LocalPath)) continue;
+            queue.MarkFailed(row.Id, InstanceStates.FileMissing);
+            QueueLog.FileMissing(logger, row.Id);
             missing++;
         }
         return missing;
     }
 
-    private (int Indexed, int Quarantined) IndexOrphanFiles()
+    private (int Indexed, int Quarantined) IndexOrphanFiles(IEnumerable<string> orphans)
     {
-        var known = queue.KnownPaths();
         int indexed = 0, quarantined = 0;
-        foreach (var path in Directory.EnumerateFiles(layout.Studies, "*.dcm", SearchOption.AllDirectories))
+        foreach (var relative in orphans)
         {
-            if (known.Contains(layout.Relative(path))) continue;
+            var path = layout.Absolute(relative);
             try
             {
                 Index(path);

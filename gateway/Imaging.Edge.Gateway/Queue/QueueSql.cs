@@ -124,9 +124,7 @@ internal static class QueueSql
 
     public const string Checkpoints = "SELECT upload_checkpoint FROM instances WHERE upload_checkpoint IS NOT NULL;";
 
-    public const string LivePaths = "SELECT local_path FROM instances;";
-
-    public const string RowsToCheckForFiles = "SELECT id, local_path FROM instances WHERE state IN ('pending', 'uploading', 'failed') AND last_error IS NOT $missing;";
+    public const string PathsAndStates = "SELECT id, local_path, state, last_error FROM instances;";
 
     public const string ReleaseAllLeases = "UPDATE instances SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE state = 'uploading';";
 }
