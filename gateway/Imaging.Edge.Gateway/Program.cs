@@ -18,6 +18,7 @@ try
         "run" => await RunCommand.ExecuteAsync(rest),
         "echo" => await EchoCommand.ExecuteAsync(rest, interrupted.Token),
         "send" => await SendCommand.ExecuteAsync(rest, interrupted.Token),
+        "status" => await StatusCommand.ExecuteAsync(rest),
         "queue" => await QueueCommand.ExecuteAsync(rest),
         "--version" => PrintVersion(),
         "--help" or "-h" or "help" => PrintUsage(Console.Out, ExitCodes.Success),

@@ -37,58 +37,7 @@ internal static class QueueCommand
             _ => throw new UsageException($"unknown queue command '{subcommand}' (list, show, retry)"),
         };
 
-        EdgeConfiguration configuration;
-        try
-        {
-            configuration = EdgeConfiguration.Load(arguments.Option("config"));
-        }
-        catch (ConfigurationException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return ExitCodes.BadInput;
-        }
-
-        var dataDir = Path.GetFullPath(configuration.Gateway.DataDir);
-        var database = new QueueDatabase(dataDir, createIfMissing: false);
-        if (!File.Exists(database.Path))
-        {
-            await Console.Error.WriteLineAsync($"no queue at {database.Path}: has the gateway run?");
-            return ExitCodes.Failure;
-        }
-        try
-        {
-            if (CheckSchema(database) is { } problem)
-            {
-                await Console.Error.WriteLineAsync(problem);
-                return ExitCodes.Failure;
-            }
-            using var queue = new InstanceQueue(database, TimeProvider.System);
-            return action(queue);
-        }
-        catch (SqliteException e)
-        {
-            await Console.Error.WriteLineAsync($"{database.Path}: {e.Message}");
-            return ExitCodes.Failure;
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-        }
-    }
-
-    /// <summary>The queue must have exactly the schema this executable knows: the service migrates, this command never does.</summary>
-    private static string? CheckSchema(QueueDatabase database)
-    {
-        using var connection = database.Open();
-        using var exists = connection.CreateCommand();
-        exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version';";
-        var version = Convert.ToInt64(exists.ExecuteScalar(), CultureInfo.InvariantCulture) == 0 ? 0 : QueueDatabase.CurrentVersion(connection);
-        var known = Migrations.All.Count;
-        return version == known
-            ? null
-            : version < known
-                ? $"{database.Path}: queue schema version {version}, this imaging-edge needs {known}: start the gateway once (it migrates at start-up)"
-                : $"{database.Path}: queue schema version {version} is newer than this imaging-edge knows ({known}): use the imaging-edge the service runs";
+        return await QueueAccess.WithQueueAsync(arguments.Option("config"), (_, queue) => action(queue));
     }
 
     private static Func<InstanceQueue, int> ParseList(Arguments arguments, List<string> operands)

@@ -23,6 +23,8 @@ internal static class Usage
               Put failed instances back to pending (audited); exit 1 when nothing was failed.
               queue reads the data folder of the configuration (as run does), beside the running
               service; it never creates it.
+          imaging-edge status [--config FILE] [--json]
+              Queue depth and age, uploads of the last minute, disk space. Exit 1 when instances have failed.
           imaging-edge --version | --help
 
         exit codes: 0 success, 1 failure, 2 bad command line or configuration

@@ -117,7 +117,7 @@ internal sealed class InstanceQueue : IDisposable
     {
         lock (_writeLock)
         {
-            var command = Writer(QueueSql.MarkUploaded, ("$id", id), ("$owner", owner), ("$key", objectKey), ("$destination", destination), ("$etag", etag));
+            var command = Writer(QueueSql.MarkUploaded, ("$id", id), ("$owner", owner), ("$key", objectKey), ("$destination", destination), ("$etag", etag), ("$now", Now));
             return command.ExecuteNonQuery() == 1;
         }
     }
@@ -245,6 +245,17 @@ internal sealed class InstanceQueue : IDisposable
             var command = Writer(QueueSql.ReleaseAllLeases);
             return command.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>Uploads since a moment: how many, how many bytes, the last one's time and destination.</summary>
+    public RecentUploads UploadsSince(DateTimeOffset since)
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.RecentUploads, ("$since", since.ToUnixTimeMilliseconds()));
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return new RecentUploads(reader.GetInt64(0), reader.GetInt64(1),
+            reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.IsDBNull(3) ? null : reader.GetString(3));
     }
 
     /// <summary>Every row's path, state and last error, for start-up recovery.</summary>

@@ -72,10 +72,13 @@ internal static class Migrations
         """,
 
         // 2: which manifest version of each study is in the bucket; the data set's own hash, which decides whether a
-        // re-send is identical (the file's hash also covers the meta group, which names the sending device).
+        // re-send is identical (the file's hash also covers the meta group, which names the sending device); when each
+        // instance was uploaded (throughput for status).
         """
         ALTER TABLE studies ADD COLUMN manifest_uploaded_version INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE instances ADD COLUMN dataset_sha256 BLOB;
+        ALTER TABLE instances ADD COLUMN uploaded_at INTEGER;
+        CREATE INDEX instances_by_upload_time ON instances (uploaded_at) WHERE uploaded_at IS NOT NULL;
         """,
     ];
 }

@@ -74,3 +74,6 @@ internal sealed record QueueStats(long Pending, long Uploading, long Uploaded, l
 
 /// <summary>What start-up recovery needs of a row.</summary>
 internal sealed record InstancePathState(long Id, string LocalPath, string State, string? LastError);
+
+/// <summary>Uploads in a recent window, for status.</summary>
+internal sealed record RecentUploads(long Count, long Bytes, DateTimeOffset? Last, string? LastDestination);

@@ -62,7 +62,7 @@ internal static class QueueSql
 
     public const string MarkUploaded = """
         UPDATE instances SET state = 'uploaded', lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, upload_checkpoint = NULL,
-                             object_key = $key, destination = $destination, etag = $etag
+                             object_key = $key, destination = $destination, etag = $etag, uploaded_at = $now
         WHERE id = $id AND state = 'uploading' AND lease_owner = $owner;
         """;
 
@@ -123,6 +123,12 @@ internal static class QueueSql
     public const string MarkManifestUploaded = "UPDATE studies SET manifest_uploaded_version = MAX(manifest_uploaded_version, $version) WHERE id = $study_id;";
 
     public const string Checkpoints = "SELECT upload_checkpoint FROM instances WHERE upload_checkpoint IS NOT NULL;";
+
+    public const string RecentUploads = """
+        SELECT COUNT(*), COALESCE(SUM(size), 0), MAX(uploaded_at),
+               (SELECT destination FROM instances WHERE uploaded_at IS NOT NULL ORDER BY uploaded_at DESC LIMIT 1)
+        FROM instances WHERE uploaded_at >= $since;
+        """;
 
     public const string PathsAndStates = "SELECT id, local_path, state, last_error FROM instances;";
 
