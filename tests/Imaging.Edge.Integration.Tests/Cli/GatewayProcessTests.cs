@@ -83,4 +83,38 @@ public sealed class GatewayProcessTests
         Assert.Equal(2, badPort.ExitCode);
         Assert.Contains("PORT must be between 1 and 65535", badPort.StandardError);
     }
+
+    [Fact]
+    public async Task Embedded_default_uploads_to_the_local_folder_and_status_reports_it()
+    {
+        using var folder = new TemporaryDirectory();
+        var port = GatewayProcess.FreePort();
+        await using var gateway = GatewayProcess.Start(["run"],
+            new Dictionary<string, string> { ["IMAGING_EDGE__Dicom__Port"] = Text(port), ["IMAGING_EDGE__Dicom__BindAddress"] = "127.0.0.1" }, folder.Path);
+        await gateway.WaitForPortAsync(port, TimeSpan.FromSeconds(30));
+        var inputs = FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), folder.Combine("in"), 2);
+
+        var store = await ProcessRunner.RunAsync("storescu", ["-aec", "IMAGING_EDGE", "-xe", "127.0.0.1", Text(port), .. inputs]);
+        Assert.True(store.ExitCode == 0, store.Output);
+        ProcessResult status = new(1, "", "");
+        for (var i = 0; i < 100 && !status.StandardOutput.Contains("\"uploaded\": 2", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(200);
+            status = await ProcessRunner.RunAsync("dotnet", [GatewayProcess.ExecutablePath, "status", "--json"], workingDirectory: folder.Path);
+        }
+
+        Assert.True(status.ExitCode == 0, status.Output);
+        Assert.Contains("\"uploaded\": 2", status.StandardOutput);
+        Assert.Contains("\"endpoint\": \"file\"", status.StandardOutput);
+        var stored = Directory.EnumerateFiles(folder.Combine("var", "studies"), "*.dcm", SearchOption.AllDirectories).ToList();
+        var cloud = Directory.EnumerateFiles(folder.Combine("var", "cloud"), "*.dcm", SearchOption.AllDirectories).ToList();
+        Assert.Equal(2, cloud.Count);
+        foreach (var object_ in cloud)
+        {
+            var local = stored.Single(f => Path.GetFileName(f) == Path.GetFileName(object_));
+            Assert.Equal(await File.ReadAllBytesAsync(local), await File.ReadAllBytesAsync(object_));
+            Assert.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(local))),
+                await File.ReadAllTextAsync(object_ + ".meta.json"));
+        }
+    }
 }
