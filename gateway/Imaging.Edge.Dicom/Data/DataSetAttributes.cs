@@ -18,4 +18,11 @@ public sealed record DataSetAttributes
     public string? StudyDate { get; init; }
     public string? StudyTime { get; init; }
     public string? SpecificCharacterSet { get; init; }
+
+    /// <summary>
+    /// Leaves the patient out: a record would otherwise print every property, and a stray log of it would put
+    /// names, IDs and birth dates where they must never be.
+    /// </summary>
+    public override string ToString() =>
+        $"DataSetAttributes {{ SopClassUid = {SopClassUid}, SopInstanceUid = {SopInstanceUid}, Modality = {Modality} }}";
 }
