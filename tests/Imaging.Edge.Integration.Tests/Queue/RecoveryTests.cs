@@ -146,7 +146,7 @@ public sealed class RecoveryTests
     }
 
     [Fact]
-    public void Migrate_over_a_current_database_keeps_its_version_and_rows()
+    public void Database_of_schema_version_1_is_migrated_forward_keeping_its_rows()
     {
         using var folder = new TemporaryDirectory();
         var database = new QueueDatabase(folder.Path);
@@ -170,6 +170,7 @@ public sealed class RecoveryTests
         Assert.Equal(Migrations.All.Count, QueueDatabase.CurrentVersion(check));
         Assert.Equal(1L, ScalarOn(check, "SELECT COUNT(*) FROM schema_version;"));
         Assert.Equal("1.2.3", ScalarOn(check, "SELECT study_uid FROM studies;"));
+        Assert.Equal(0L, ScalarOn(check, "SELECT manifest_uploaded_version FROM studies;")); // added by migration 2
         check.Dispose();
         SqliteConnection.ClearAllPools();
     }
