@@ -43,8 +43,9 @@ public sealed partial class ObjectKeyTemplate
     /// </summary>
     public string StudyPrefix(ObjectKeyValues values)
     {
-        var cut = _template.IndexOf("{series}", StringComparison.Ordinal);
-        if (cut < 0) cut = _template.IndexOf("{instance}", StringComparison.Ordinal);
+        var series = _template.IndexOf("{series}", StringComparison.Ordinal);
+        var instance = _template.IndexOf("{instance}", StringComparison.Ordinal);
+        var cut = series < 0 ? instance : Math.Min(series, instance);
         var prefix = _template[..(_template.LastIndexOf('/', Math.Max(0, cut - 1)) + 1)];
         return Render(prefix, values);
     }
@@ -75,7 +76,8 @@ public sealed partial class ObjectKeyTemplate
         return segment is "." or ".." ? "_" : segment;
     }
 
-    [GeneratedRegex(@"\{([A-Za-z]+)\}")]
+    // Anything between braces is a placeholder, so that a typo ({study_uid}) is refused instead of becoming literal text.
+    [GeneratedRegex(@"\{([^{}]*)\}")]
     private static partial Regex Placeholder();
 
     public override string ToString() => _template;

@@ -60,6 +60,7 @@ public sealed class FileSystemObjectStore : IObjectStore
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
+        if (!Directory.Exists(System.IO.Path.GetDirectoryName(path))) return Task.CompletedTask;
         File.Delete(path);
         File.Delete(path + MetadataSuffix);
         return Task.CompletedTask;
@@ -67,11 +68,15 @@ public sealed class FileSystemObjectStore : IObjectStore
 
     public async Task<string> StartMultipartAsync(string key, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
+        PathOf(key); // refuse a bad key now, not at completion
         var uploadId = Guid.NewGuid().ToString("N");
         var folder = UploadFolder(uploadId);
         Directory.CreateDirectory(folder);
-        await File.WriteAllTextAsync(System.IO.Path.Combine(folder, "upload.json"),
+        // Written whole then renamed: a kill in between leaves no half manifest for the listing to choke on.
+        var manifest = System.IO.Path.Combine(folder, "upload.json");
+        await File.WriteAllTextAsync(manifest + ".tmp",
             JsonSerializer.Serialize(new UploadManifest(key, metadata, DateTimeOffset.UtcNow)), cancellationToken).ConfigureAwait(false);
+        File.Move(manifest + ".tmp", manifest);
         return uploadId;
     }
 
@@ -98,18 +103,26 @@ public sealed class FileSystemObjectStore : IObjectStore
     {
         var folder = ExistingUpload(key, uploadId);
         var manifest = ReadManifest(folder);
-        var temporary = NewTemporaryPath();
-        await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
+        foreach (var part in parts)
         {
+            if (!File.Exists(System.IO.Path.Combine(folder, PartFileName(part.PartNumber))))
+                throw new ObjectStoreException(ObjectStoreErrorKind.Permanent, $"part {part.PartNumber} was never uploaded", "InvalidPart");
+        }
+        var temporary = NewTemporaryPath();
+        try
+        {
+            await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1);
             foreach (var part in parts.OrderBy(p => p.PartNumber))
             {
-                var partPath = System.IO.Path.Combine(folder, PartFileName(part.PartNumber));
-                if (!File.Exists(partPath))
-                    throw new ObjectStoreException(ObjectStoreErrorKind.Permanent, $"part {part.PartNumber} was never uploaded", "InvalidPart");
-                await using var input = File.OpenRead(partPath);
+                await using var input = File.OpenRead(System.IO.Path.Combine(folder, PartFileName(part.PartNumber)));
                 await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
             }
             output.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
         }
         var destination = PathOf(key);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(destination)!);
@@ -134,7 +147,15 @@ public sealed class FileSystemObjectStore : IObjectStore
         foreach (var folder in Directory.EnumerateDirectories(root))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var manifest = ReadManifest(folder);
+            UploadManifest manifest;
+            try
+            {
+                manifest = ReadManifest(folder);
+            }
+            catch (Exception e) when (e is IOException or JsonException or ObjectStoreException)
+            {
+                continue; // a folder from a start that was cut short: no upload to list
+            }
             if (manifest.Key.StartsWith(prefix, StringComparison.Ordinal))
                 yield return new PendingMultipartUpload(manifest.Key, System.IO.Path.GetFileName(folder), manifest.Initiated);
         }
@@ -211,13 +232,17 @@ public sealed class FileSystemObjectStore : IObjectStore
         return new ObjectInfo(key, new FileInfo(path).Length, null, metadata);
     }
 
-    /// <summary>Keys are slash-separated relative paths; anything that would leave the root is refused.</summary>
+    /// <summary>
+    /// Keys are slash-separated relative paths of plain segments: no empty, '.' or '..' segment (which would alias
+    /// another key or leave the root), nothing under the store's own folders, no name that would collide with a
+    /// metadata file.
+    /// </summary>
     private string PathOf(string key)
     {
-        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(_root, key));
-        if (!path.StartsWith(_root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) || key.Contains('\\')
-            || key.StartsWith(MultipartFolder, StringComparison.Ordinal) || key.StartsWith(TemporaryFolder, StringComparison.Ordinal))
-            throw new ObjectStoreException(ObjectStoreErrorKind.Permanent, "object key outside the store", "InvalidArgument");
-        return path;
+        var segments = key.Split('/');
+        if (key.Length == 0 || key.Contains('\\') || segments.Any(s => s is "" or "." or "..")
+            || segments[0] is MultipartFolder or TemporaryFolder || key.EndsWith(MetadataSuffix, StringComparison.Ordinal))
+            throw new ObjectStoreException(ObjectStoreErrorKind.Permanent, "object key not allowed in this store", "InvalidArgument");
+        return System.IO.Path.Combine(_root, System.IO.Path.Combine(segments));
     }
 }

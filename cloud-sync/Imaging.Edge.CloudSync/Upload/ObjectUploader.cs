@@ -115,8 +115,18 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
         await Task.WhenAll(uploads).ConfigureAwait(false);
 
         var parts = done.Values.OrderBy(p => p.PartNumber).ToList();
-        var completed = await endpoint.Pipeline.ExecuteAsync(
-            async token => await store.CompleteMultipartAsync(request.Key, checkpoint.UploadId, parts, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        PutResult completed;
+        try
+        {
+            completed = await endpoint.Pipeline.ExecuteAsync(
+                async token => await store.CompleteMultipartAsync(request.Key, checkpoint.UploadId, parts, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectStoreException e) when (e.Kind == ObjectStoreErrorKind.NoSuchUpload)
+        {
+            // A retried completion whose first answer was lost: the upload is gone because it completed. The
+            // verification below decides whether the object is really ours.
+            completed = new PutResult(null);
+        }
         await checkpoints.SaveAsync(null, cancellationToken).ConfigureAwait(false);
         return new UploadResult(request.Key, store.Name, completed.ETag, request.Size, missing.Count, reused);
     }
