@@ -141,6 +141,23 @@ internal sealed class S3GatewayScene : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>studies.manifest_uploaded_version of a study (0 when none, or no such study yet).</summary>
+    public int ManifestUploadedVersion(string studyUid)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(DataDir, "queue.db"),
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+            DefaultTimeout = 5,
+        }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT manifest_uploaded_version FROM studies WHERE study_uid = $uid;";
+        command.Parameters.AddWithValue("$uid", studyUid);
+        return command.ExecuteScalar() is long version ? (int)version : 0;
+    }
+
     /// <summary>Polls queue.db (every 100 ms, up to <paramref name="timeout"/>) until the condition holds over the rows; fails with the rows and the gateway's output.</summary>
     public async Task<IReadOnlyList<QueueRow>> WaitForRowsAsync(Func<IReadOnlyList<QueueRow>, bool> condition, TimeSpan timeout, string what)
     {

@@ -135,20 +135,30 @@ public sealed partial class S3UploadTests(S3rverFixture fixture, ITestOutputHelp
                 await AssertStoredIdenticalAsync(scene, row, identity, missingBucket);
             }
 
-            // 2. A wrong secret key: s3rver checks SigV4 signatures (lib/middleware/authentication.js, unless started
-            // with --allow-mismatched-signatures), so this is SignatureDoesNotMatch, permanent as well.
-            await using (var scene = new S3GatewayScene(S3, "site-secret"))
+            // 2. Wrong credentials. s3rver 3.7.1 checks the access key id (InvalidAccessKeyId) but does not verify SigV4
+            // signatures at all (lib/middleware/authentication.js: "Signature version 4 calculation is unimplemented"), so a
+            // wrong *secret* key cannot be tested against it; that half is replaced by the explicit check below, which fails
+            // (and asks for the half to be written) the day s3rver starts verifying signatures.
+            using (var wrongSecret = S3.CreateClient(S3rverProcess.AccessKey, "NOT-THE-SECRET"))
             {
-                await File.WriteAllTextAsync(scene.SecretKeyFile, "NOT-THE-SECRET");
+                var accepted = await wrongSecret.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3.Bucket, MaxKeys = 1 });
+                Assert.True(accepted.HttpStatusCode == System.Net.HttpStatusCode.OK,
+                    "s3rver now rejects a wrong secret key: add the wrong-secret half (expect SignatureDoesNotMatch -> failed)");
+                output.WriteLine("wrong secret key: not testable, s3rver 3.7.1 does not verify SigV4 signatures (checked: a wrong secret is accepted)");
+            }
+            await using (var scene = new S3GatewayScene(S3, "site-credentials"))
+            {
+                await File.WriteAllTextAsync(scene.AccessKeyFile, "NOT-THE-ACCESS-KEY");
                 await scene.StartAsync(scene.Configuration());
                 await scene.SendAsync([files[1]]);
                 var failed = (await scene.WaitForRowsAsync(rows => rows.Count == 1 && rows[0].State == "failed", UploadTimeout, "row failed")).Single();
-                Assert.True(failed.LastError is { } e && (e.Contains("SignatureDoesNotMatch", StringComparison.Ordinal) || e.Contains("InvalidAccessKeyId", StringComparison.Ordinal)),
+                Assert.True(failed.LastError is { } e && (e.Contains("InvalidAccessKeyId", StringComparison.Ordinal) || e.Contains("SignatureDoesNotMatch", StringComparison.Ordinal)),
                     $"last_error: {failed.LastError}");
-                Assert.DoesNotContain("NOT-THE-SECRET", scene.Output, StringComparison.Ordinal);
+                await Task.Delay(1500);
+                Assert.Equal("failed", scene.Rows().Single().State); // not retried on its own
 
                 // Keys are read at start-up: fix the file, restart, retry.
-                await File.WriteAllTextAsync(scene.SecretKeyFile, S3rverProcess.SecretKey);
+                await File.WriteAllTextAsync(scene.AccessKeyFile, S3rverProcess.AccessKey);
                 await scene.StartAsync(scene.Configuration());
                 var retry = await scene.QueueCliAsync("retry", "--all-failed");
                 Assert.True(retry.ExitCode == 0, retry.Output);
@@ -173,17 +183,35 @@ public sealed partial class S3UploadTests(S3rverFixture fixture, ITestOutputHelp
 
         await scene.SendAsync(files);
         var rows = await scene.WaitForAllUploadedAsync(3, UploadTimeout);
-        var v1 = await WaitForManifestAsync(scene, $"{scene.Site}/{study}/manifest.v1.json");
-        AssertManifest(scene, v1, 1, rows, identities);
+        var first = await WaitForManifestUploadedAsync(scene, study, atLeast: 1);
+        if (first != 1)
+        {
+            // The study was declared stable between two instances of the first association (a loaded machine, 1 s of
+            // quiet): version 1 was allocated then, never uploaded (instances were still pending), and the study reopened.
+            output.WriteLine($"NOTE: the first manifest in the bucket is v{first}: versions allocated at stability, not at upload, leave gaps");
+        }
+        var v1 = await WaitForManifestAsync(scene, $"{scene.Site}/{study}/manifest.v{first}.json");
+        AssertManifest(scene, v1, first, rows, identities);
 
         var later = FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), scene.Root + "/later", 1);
         identities = [.. identities, .. CloudInstances.Identify(later)];
         Assert.Equal(study, identities[^1].StudyUid);
         await scene.SendAsync(later);
         rows = await scene.WaitForAllUploadedAsync(4, UploadTimeout);
-        var v2 = await WaitForManifestAsync(scene, $"{scene.Site}/{study}/manifest.v2.json");
-        AssertManifest(scene, v2, 2, rows, identities);
-        Assert.True(await S3.ExistsAsync($"{scene.Site}/{study}/manifest.v1.json"), "manifest.v1.json is gone after v2");
+        var second = await WaitForManifestUploadedAsync(scene, study, atLeast: first + 1);
+        Assert.Equal(first + 1, second);
+        var v2 = await WaitForManifestAsync(scene, $"{scene.Site}/{study}/manifest.v{second}.json");
+        AssertManifest(scene, v2, second, rows, identities);
+        Assert.True(await S3.ExistsAsync($"{scene.Site}/{study}/manifest.v{first}.json"), $"manifest.v{first}.json is gone after v{second}");
+    }
+
+    /// <summary>Waits until queue.db records a manifest of at least that version in the bucket; returns the version.</summary>
+    private static async Task<int> WaitForManifestUploadedAsync(S3GatewayScene scene, string studyUid, int atLeast)
+    {
+        var version = 0;
+        await scene.WaitForRowsAsync(_ => (version = scene.ManifestUploadedVersion(studyUid)) >= atLeast, TimeSpan.FromSeconds(20),
+            $"manifest v{atLeast} or later recorded as uploaded");
+        return version;
     }
 
     /// <summary>The object under the row's key: the stored local file byte for byte (GET and s3rver's own file), with exactly the gateway's metadata.</summary>
