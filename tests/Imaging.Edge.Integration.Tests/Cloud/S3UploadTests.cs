@@ -99,7 +99,12 @@ public sealed partial class S3UploadTests(S3rverFixture fixture, ITestOutputHelp
         Assert.True(partsBeforeKill < totalParts, "the upload finished before the kill: the test proved nothing");
 
         await scene.StartAsync(scene.Configuration(upload: multipart));
-        var row = (await scene.WaitForAllUploadedAsync(1, UploadTimeout)).Single();
+        var row = (await scene.WaitForRowsAsync(rows => rows.Count == 1 && rows[0].State is "uploaded" or "failed", UploadTimeout, "uploaded or failed")).Single();
+        // Known product bug (fails here against s3rver): ObjectUploader.MultipartAsync resumes by ListParts only; s3rver
+        // 3.7.1 has no ListParts (GET ?uploadId -> 405 MethodNotAllowed), which is classified permanent, so the resumed
+        // instance goes to failed instead of using the parts its own checkpoint recorded (or starting the upload again).
+        Assert.True(row.State == "uploaded",
+            $"after the restart the instance is {row.State}: {row.LastError} (checkpoint kept: {S3GatewayScene.CheckpointParts(row)} parts)\n--- gateway ---\n{scene.Output}");
 
         await AssertStoredIdenticalAsync(scene, row, identity);
         // s3rver cannot count PUT part requests; the gateway says how many parts it found and did not send again.
