@@ -145,6 +145,46 @@ public sealed class S3rverProcess : IDisposable
 
     public string MetadataFile(string key, string? bucket = null) => Path.Combine(_directory.Path, bucket ?? Bucket, key + "._S3rver_metadata.json");
 
+    /// <summary>
+    /// Watches s3rver's folder of pending multipart uploads (<c>{bucket}/._S3rver_uploads/{uploadId}/{partNumber}</c>, removed
+    /// when the upload completes) every 20 ms until cancelled, and returns every part number seen in uploads started after the call. A single PUT leaves none.
+    /// </summary>
+    public async Task<IReadOnlySet<int>> WatchPartFilesAsync(CancellationToken cancellationToken, string? bucket = null)
+    {
+        var seen = new HashSet<int>();
+        var uploads = Path.Combine(_directory.Path, bucket ?? Bucket, "._S3rver_uploads");
+        // Uploads left by earlier tests (an interrupted one) are not this one's.
+        var earlier = System.IO.Directory.Exists(uploads) ? System.IO.Directory.GetDirectories(uploads).ToHashSet(StringComparer.Ordinal) : [];
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (System.IO.Directory.Exists(uploads))
+                {
+                    foreach (var file in System.IO.Directory.EnumerateFiles(uploads, "*", SearchOption.AllDirectories))
+                    {
+                        if (earlier.Contains(Path.GetDirectoryName(file)!)) continue;
+                        if (int.TryParse(Path.GetFileName(file), NumberStyles.None, CultureInfo.InvariantCulture, out var part))
+                            seen.Add(part);
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // removed while we looked: look again
+            }
+            try
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        return seen;
+    }
+
     private void WaitForPort(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
