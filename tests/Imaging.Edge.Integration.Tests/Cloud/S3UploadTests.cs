@@ -58,9 +58,16 @@ public sealed partial class S3UploadTests(S3rverFixture fixture, ITestOutputHelp
         // seen instead in s3rver's folder of pending uploads while the upload runs.
         using var stopWatching = new CancellationTokenSource();
         var watching = S3.WatchPartFilesAsync(stopWatching.Token);
-        await scene.SendAsync([file]);
-        var row = (await scene.WaitForAllUploadedAsync(1, UploadTimeout)).Single();
-        await stopWatching.CancelAsync();
+        QueueRow row;
+        try
+        {
+            await scene.SendAsync([file]);
+            row = (await scene.WaitForAllUploadedAsync(1, UploadTimeout)).Single();
+        }
+        finally
+        {
+            await stopWatching.CancelAsync();
+        }
         var partsSeen = await watching;
 
         Assert.True(row.Size > 40L * 1024 * 1024, $"the instance is only {row.Size} bytes");
@@ -106,9 +113,10 @@ public sealed partial class S3UploadTests(S3rverFixture fixture, ITestOutputHelp
         Assert.True(partsBeforeKill < totalParts, "the upload finished before the kill: the test proved nothing");
 
         // What the store itself says about the interrupted upload (the product resumes from this listing).
-        string listParts;
+        string listParts, uploadId;
         using (var checkpoint = JsonDocument.Parse(killed.Checkpoint!))
         {
+            uploadId = checkpoint.RootElement.GetProperty("UploadId").GetString()!;
             try
             {
                 var listing = await S3.Client.ListPartsAsync(new ListPartsRequest
@@ -126,22 +134,50 @@ public sealed partial class S3UploadTests(S3rverFixture fixture, ITestOutputHelp
         }
         output.WriteLine($"s3rver ListParts of the interrupted upload: {listParts}");
 
-        await scene.StartAsync(scene.Configuration(upload: multipart));
-        var row = (await scene.WaitForRowsAsync(rows => rows.Count == 1 && rows[0].State is "uploaded" or "failed", UploadTimeout, "uploaded or failed")).Single();
-        // Known product bug (fails here against s3rver): ObjectUploader.MultipartAsync resumes by ListParts only; s3rver
-        // 3.7.1 has no ListParts (GET ?uploadId -> 405 MethodNotAllowed), which is classified permanent, so the resumed
-        // instance goes to failed instead of using the parts its own checkpoint recorded (or starting the upload again).
-        Assert.True(row.State == "uploaded",
-            $"after the restart the instance is {row.State}: {row.LastError} (checkpoint kept: {S3GatewayScene.CheckpointParts(row)} parts; " +
-            $"s3rver's answer to ListParts: {listParts})\n--- gateway ---\n{scene.Output}");
+        // The parts done before the kill, as s3rver holds them: watched while the upload resumes, any rewrite is a part sent again.
+        var doneParts = Enumerable.Range(1, partsBeforeKill).ToDictionary(n => n, n => File.GetLastWriteTimeUtc(S3.PartFile(uploadId, n)));
+        Assert.True(doneParts.Values.All(t => t.Year > 1601), $"s3rver does not hold the {partsBeforeKill} checkpointed parts of upload {uploadId}");
+        var resent = new HashSet<int>();
+        using var stopWatching = new CancellationTokenSource();
+        var watching = Task.Run(async () =>
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2); // bounded even if the test fails before cancelling
+            while (!stopWatching.IsCancellationRequested && DateTime.UtcNow < deadline)
+            {
+                foreach (var (number, written) in doneParts)
+                {
+                    var now = File.GetLastWriteTimeUtc(S3.PartFile(uploadId, number));
+                    if (now.Year > 1601 && now != written) lock (resent) resent.Add(number);
+                }
+                await Task.Delay(20);
+            }
+        });
 
-        await AssertStoredIdenticalAsync(scene, row, identity);
-        // s3rver cannot count PUT part requests; the gateway says how many parts it found and did not send again.
-        var resumed = ResumedLine().Matches(scene.Output).Select(m => (Done: int.Parse(m.Groups[1].Value), Total: int.Parse(m.Groups[2].Value))).ToList();
-        Assert.True(resumed.Count >= 1, $"no 'Multipart upload resumed' line after the restart:\n{scene.Output}");
-        Assert.Equal(totalParts, resumed[0].Total);
-        Assert.True(resumed[0].Done >= partsBeforeKill,
-            $"the resumed upload reused {resumed[0].Done} parts, {partsBeforeKill} were checkpointed before the kill:\n{scene.Output}");
+        try
+        {
+            await scene.StartAsync(scene.Configuration(upload: multipart));
+            var row = (await scene.WaitForRowsAsync(rows => rows.Count == 1 && rows[0].State is "uploaded" or "failed", UploadTimeout, "uploaded or failed")).Single();
+            // Known product bug (fails here against s3rver): ObjectUploader.MultipartAsync resumes by ListParts only; s3rver
+            // 3.7.1 has no ListParts (GET ?uploadId -> 405 MethodNotAllowed), which is classified permanent, so the resumed
+            // instance goes to failed instead of using the parts its own checkpoint recorded (or starting the upload again).
+            Assert.True(row.State == "uploaded",
+                $"after the restart the instance is {row.State}: {row.LastError} (checkpoint kept: {S3GatewayScene.CheckpointParts(row)} parts; " +
+                $"s3rver's answer to ListParts: {listParts})\n--- gateway ---\n{scene.Output}");
+
+            await AssertStoredIdenticalAsync(scene, row, identity);
+            lock (resent) Assert.True(resent.Count == 0, $"parts done before the kill were sent again: {string.Join(", ", resent.Order())}");
+            // s3rver cannot count PUT part requests; the gateway also says how many parts it found and did not send again.
+            var resumed = ResumedLine().Matches(scene.Output).Select(m => (Done: int.Parse(m.Groups[1].Value), Total: int.Parse(m.Groups[2].Value))).ToList();
+            Assert.True(resumed.Count >= 1, $"no 'Multipart upload resumed' line after the restart:\n{scene.Output}");
+            Assert.Equal(totalParts, resumed[0].Total);
+            Assert.True(resumed[0].Done >= partsBeforeKill,
+                $"the resumed upload reused {resumed[0].Done} parts, {partsBeforeKill} were checkpointed before the kill:\n{scene.Output}");
+        }
+        finally
+        {
+            await stopWatching.CancelAsync();
+            await watching;
+        }
     }
 
     [Fact]
@@ -158,7 +194,7 @@ public sealed partial class S3UploadTests(S3rverFixture fixture, ITestOutputHelp
                 await scene.SendAsync([files[0]]);
                 var failed = (await scene.WaitForRowsAsync(rows => rows.Count == 1 && rows[0].State == "failed", UploadTimeout, "row failed")).Single();
                 Assert.Contains("NoSuchBucket", failed.LastError ?? "", StringComparison.Ordinal);
-                await Task.Delay(1500);
+                await Task.Delay(1000);
                 Assert.Equal("failed", scene.Rows().Single().State); // not retried on its own
 
                 await S3.Client.PutBucketAsync(new PutBucketRequest { BucketName = missingBucket });
@@ -188,7 +224,7 @@ public sealed partial class S3UploadTests(S3rverFixture fixture, ITestOutputHelp
                 var failed = (await scene.WaitForRowsAsync(rows => rows.Count == 1 && rows[0].State == "failed", UploadTimeout, "row failed")).Single();
                 Assert.True(failed.LastError is { } e && (e.Contains("InvalidAccessKeyId", StringComparison.Ordinal) || e.Contains("SignatureDoesNotMatch", StringComparison.Ordinal)),
                     $"last_error: {failed.LastError}");
-                await Task.Delay(1500);
+                await Task.Delay(1000);
                 Assert.Equal("failed", scene.Rows().Single().State); // not retried on its own
 
                 // Keys are read at start-up: fix the file, restart, retry.

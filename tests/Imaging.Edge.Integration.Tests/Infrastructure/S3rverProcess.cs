@@ -145,9 +145,13 @@ public sealed class S3rverProcess : IDisposable
 
     public string MetadataFile(string key, string? bucket = null) => Path.Combine(_directory.Path, bucket ?? Bucket, key + "._S3rver_metadata.json");
 
+    /// <summary>s3rver's file of one part of a pending multipart upload (gone once the upload completes or is aborted).</summary>
+    public string PartFile(string uploadId, int partNumber, string? bucket = null) =>
+        Path.Combine(_directory.Path, bucket ?? Bucket, "._S3rver_uploads", uploadId, partNumber.ToString(CultureInfo.InvariantCulture));
+
     /// <summary>
     /// Watches s3rver's folder of pending multipart uploads (<c>{bucket}/._S3rver_uploads/{uploadId}/{partNumber}</c>, removed
-    /// when the upload completes) every 20 ms until cancelled, and returns every part number seen in uploads started after the call. A single PUT leaves none.
+    /// when the upload completes) every 20 ms until cancelled (two minutes at most), and returns every part number seen in uploads started after the call. A single PUT leaves none.
     /// </summary>
     public async Task<IReadOnlySet<int>> WatchPartFilesAsync(CancellationToken cancellationToken, string? bucket = null)
     {
@@ -155,7 +159,8 @@ public sealed class S3rverProcess : IDisposable
         var uploads = Path.Combine(_directory.Path, bucket ?? Bucket, "._S3rver_uploads");
         // Uploads left by earlier tests (an interrupted one) are not this one's.
         var earlier = System.IO.Directory.Exists(uploads) ? System.IO.Directory.GetDirectories(uploads).ToHashSet(StringComparer.Ordinal) : [];
-        while (!cancellationToken.IsCancellationRequested)
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2); // bounded even if the caller never cancels
+        while (!cancellationToken.IsCancellationRequested && DateTime.UtcNow < deadline)
         {
             try
             {
