@@ -17,6 +17,9 @@ internal static partial class UploadLog
     [LoggerMessage(4003, LogLevel.Information, "Multipart upload resumed on {Endpoint}: {Done} of {Total} parts already there")]
     public static partial void Resumed(ILogger logger, string endpoint, int done, int total);
 
+    [LoggerMessage(4006, LogLevel.Information, "Multipart upload resumed on {Endpoint} from the saved checkpoint ({Reason} listing parts): {Done} of {Total} parts already there")]
+    public static partial void ResumedFromCheckpoint(ILogger logger, string endpoint, int done, int total, string reason);
+
     [LoggerMessage(4004, LogLevel.Warning, "Multipart upload on {Endpoint} was gone; starting it again")]
     public static partial void RestartingMultipart(ILogger logger, string endpoint);
 

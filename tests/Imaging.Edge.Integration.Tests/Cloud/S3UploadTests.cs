@@ -367,6 +367,6 @@ public sealed partial class S3UploadTests(S3rverFixture fixture, ITestOutputHelp
             AssertNoPatientData(identity, text, $"manifest v{version}");
     }
 
-    [GeneratedRegex(@"Multipart upload resumed on primary: (\d+) of (\d+) parts already there")]
+    [GeneratedRegex(@"Multipart upload resumed on primary(?: from [^:]*)?: (\d+) of (\d+) parts already there")]
     private static partial Regex ResumedLine();
 }
