@@ -20,9 +20,10 @@ public sealed class BandwidthTests(ITestOutputHelper output)
         using var folder = new TemporaryDirectory();
         var files = FaultInstances.WriteLarge(folder.Combine("large"), 4, 1024, 1280); // 4 x ~2.6 MB, single PUTs
         await using var s3 = await FaultS3rver.StartAsync(Bucket);
+        await using var proxy = new FaultProxy(s3.Port); // passes everything; shows what the SDK sends
         // A window around the current local time of the box (TimeOnly wraps past midnight; so do the windows).
         var now = TimeOnly.FromDateTime(DateTime.Now);
-        var upload = UploadFaultTests.Upload(FaultGateway.Endpoint(s3.ServiceUrl, Bucket, FaultGateway.KeyFolder(folder)));
+        var upload = UploadFaultTests.Upload(FaultGateway.Endpoint(proxy.Url, Bucket, FaultGateway.KeyFolder(folder)));
         upload["MultipartThresholdMegabytes"] = 16;
         upload["AttemptTimeoutSeconds"] = 60;
         upload["BandwidthSchedule"] = new JsonArray(new JsonObject
@@ -58,6 +59,14 @@ public sealed class BandwidthTests(ITestOutputHelper output)
         var seconds = (lastDone.Value - firstLease.Value).TotalSeconds;
         var rate = bytes / seconds;
         var expected = Megabits * 1_000_000 / 8;
+        // The SDK signs the payload over http (x-amz-content-sha256 = the body's hash): it reads each body once to hash it
+        // and once to send it, and both reads go through the throttled stream.
+        var putHashes = proxy.Heads.Where(h => h.StartsWith("PUT ", StringComparison.Ordinal))
+            .Select(h => h.Split("\r\n").FirstOrDefault(l => l.StartsWith("x-amz-content-sha256", StringComparison.OrdinalIgnoreCase)) ?? "(no x-amz-content-sha256)")
+            .ToList();
+        var fileHashes = rows.Select(r => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(gateway.LocalFile(r))))).ToHashSet();
+        output.WriteLine($"PUT payload hashes: {string.Join("; ", putHashes)}");
+        output.WriteLine($"{putHashes.Count(h => fileHashes.Contains(h.Split(':').Last().Trim()))} of {putHashes.Count} PUTs carry the SHA-256 of the whole file: the SDK read each body before sending it");
         output.WriteLine($"{bytes:N0} bytes in {seconds:F2} s = {rate / 1e6:F3} MB/s ({rate * 8 / 1e6:F2} Mbit/s); schedule {expected / 1e6:F3} MB/s; ratio {rate / expected:F3}");
         Assert.InRange(rate / expected, 0.85, 1.15);
     }

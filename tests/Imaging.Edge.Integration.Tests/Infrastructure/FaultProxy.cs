@@ -52,6 +52,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private FaultKind _fixed = FaultKind.Pass;
     private double _fraction;
     private FaultKind[] _flakyKinds = [];
+    private readonly ConcurrentQueue<string> _heads = new();
     private int _connectionCount;
     private int _requestCount;
 
@@ -71,6 +72,9 @@ public sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>Body bytes let through before a <see cref="FaultKind.CutBody"/> cut.</summary>
     public int CutAfterBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The first 500 request heads seen (method, path and headers), for tests that look at what the client sent.</summary>
+    public IReadOnlyList<string> Heads => _heads.ToArray();
 
     public int Connections => Volatile.Read(ref _connectionCount);
     public int Requests => Volatile.Read(ref _requestCount);
@@ -151,6 +155,7 @@ public sealed class FaultProxy : IAsyncDisposable
                 var head = await reader.ReadHeadAsync(token);
                 if (head is null) break; // the client closed (or sent garbage)
                 var request = RequestHead.Parse(head);
+                if (_heads.Count < 500) _heads.Enqueue(Encoding.ASCII.GetString(head));
                 if (request.Chunked)
                 {
                     // Not something this proxy can cut per request: pass this and the rest of the connection through.
