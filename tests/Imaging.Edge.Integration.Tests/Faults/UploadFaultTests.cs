@@ -91,35 +91,43 @@ public sealed class UploadFaultTests(ITestOutputHelper output)
         // Throttled for a while: every row stays pending (or in flight), none is given up.
         var throttledUntil = DateTime.UtcNow + TimeSpan.FromSeconds(14);
         var seenSlowDown = false;
+        var neverFailed = true;
         List<FaultRow> rows;
         do
         {
             await Task.Delay(250);
             rows = gateway.Rows();
-            Assert.True(rows.All(r => r.State is "pending" or "uploading"), FaultGateway.Describe(rows));
+            neverFailed &= rows.All(r => r.State is "pending" or "uploading");
             seenSlowDown |= rows.Any(r => r.LastError?.Contains("SlowDown", StringComparison.Ordinal) == true);
         }
         while (DateTime.UtcNow < throttledUntil);
+        var throttled = rows;
         var postponements = gateway.Postpones();
         output.WriteLine($"proxy while throttling: {proxy.Summary()}");
-        output.WriteLine(FaultGateway.Describe(rows));
-        foreach (var p in postponements) output.WriteLine($"#{p.Instance} at {p.LoggedAt:HH:mm:ss.fff} for {(p.RetryAt - p.LoggedAt).TotalSeconds:F1} s: {p.Reason}");
-
-        Assert.Equal(6, rows.Count);
-        Assert.True(seenSlowDown, "no row's last_error mentioned SlowDown\n" + FaultGateway.Describe(rows));
-        Assert.True(proxy.Count(FaultKind.Http503) >= 6, proxy.Summary());
-        Assert.Contains(postponements, p => p.Reason.Contains("SlowDown", StringComparison.Ordinal));
-        AssertPostponementsGrow(postponements);
-        Assert.Contains(postponements.GroupBy(p => p.Instance), g => g.Count(p => !IsCircuitOpen(p.Reason)) >= 2);
+        output.WriteLine(FaultGateway.Describe(throttled));
+        output.WriteLine($"{postponements.Count} postponements, {postponements.Count(p => IsCircuitOpen(p.Reason))} of them 'circuit open' (1 s); " +
+            $"reasons: {string.Join("; ", postponements.Select(p => p.Reason).Distinct())}");
+        foreach (var instance in postponements.GroupBy(p => p.Instance))
+            output.WriteLine($"#{instance.Key}: delays {string.Join(", ", instance.Select(p => $"{(p.RetryAt - p.LoggedAt).TotalSeconds:F1}"))} s");
 
         // The link recovers: everything goes up, without a restart, within a bounded time.
         proxy.Set(FaultKind.Pass);
         var recovered = DateTime.UtcNow;
         rows = await gateway.WaitForAsync(r => r.All(x => x.State == "uploaded"), TimeSpan.FromSeconds(45));
-        output.WriteLine($"recovered in {(DateTime.UtcNow - recovered).TotalSeconds:F1} s");
+        output.WriteLine($"after the link recovered, {rows.Count(r => r.State == "uploaded")} of {rows.Count} uploaded in {(DateTime.UtcNow - recovered).TotalSeconds:F1} s");
         output.WriteLine(FaultGateway.Describe(rows));
+
+        Assert.Equal(6, throttled.Count);
+        Assert.True(neverFailed, "a throttled upload was given up\n" + FaultGateway.Describe(throttled));
+        Assert.True(proxy.Count(FaultKind.Http503) >= 6, proxy.Summary());
         Assert.True(rows.All(r => r.State == "uploaded"), FaultGateway.Describe(rows));
         AssertObjectsIdentical(gateway, s3, Bucket, rows);
+
+        // While throttled, the queue tells why (SlowDown) and backs off more and more, rather than every second.
+        Assert.True(seenSlowDown, "no row's last_error ever mentioned SlowDown while the store answered 503 SlowDown:\n" + FaultGateway.Describe(throttled));
+        Assert.Contains(postponements, p => p.Reason.Contains("SlowDown", StringComparison.Ordinal));
+        AssertPostponementsGrow(postponements);
+        Assert.Contains(postponements.GroupBy(p => p.Instance), g => g.Count(p => !IsCircuitOpen(p.Reason)) >= 2);
     }
 
     private static bool IsCircuitOpen(string reason) => reason.Contains("circuit open", StringComparison.Ordinal);
