@@ -55,6 +55,9 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly ConcurrentQueue<string> _heads = new();
     private int _connectionCount;
     private int _requestCount;
+    private int _corruptBudget;
+    private long _corruptMinimum;
+    private int _corrupted;
 
     public FaultProxy(int upstreamPort, int seed = 20261129)
     {
@@ -81,8 +84,37 @@ public sealed class FaultProxy : IAsyncDisposable
     public int Faults => _counts.Where(c => c.Key != FaultKind.Pass).Sum(c => c.Value);
     public int Count(FaultKind kind) => _counts.GetValueOrDefault(kind);
 
+    /// <summary>Passed requests whose body had one byte flipped in flight.</summary>
+    public int Corrupted => Volatile.Read(ref _corrupted);
+
     public string Summary() =>
-        $"{Connections} connections, {Requests} requests: " + string.Join(", ", Enum.GetValues<FaultKind>().Select(k => $"{k} {Count(k)}"));
+        $"{Connections} connections, {Requests} requests: " + string.Join(", ", Enum.GetValues<FaultKind>().Select(k => $"{k} {Count(k)}")) +
+        $", corrupted bodies {Corrupted}";
+
+    /// <summary>
+    /// The next <paramref name="count"/> passed requests whose body has at least <paramref name="minimumLength"/> bytes get the
+    /// middle byte of their body inverted on the way (a corruption TCP did not catch; the request stays well-formed).
+    /// </summary>
+    public void CorruptNextBodies(int count, long minimumLength)
+    {
+        Volatile.Write(ref _corruptMinimum, minimumLength);
+        Volatile.Write(ref _corruptBudget, count);
+    }
+
+    private long CorruptionOffset(long contentLength)
+    {
+        if (contentLength < Volatile.Read(ref _corruptMinimum) || contentLength == 0) return -1;
+        while (true)
+        {
+            var budget = Volatile.Read(ref _corruptBudget);
+            if (budget <= 0) return -1;
+            if (Interlocked.CompareExchange(ref _corruptBudget, budget - 1, budget) == budget)
+            {
+                Interlocked.Increment(ref _corrupted);
+                return contentLength / 2;
+            }
+        }
+    }
 
     /// <summary>Every request from now on gets <paramref name="kind"/>.</summary>
     public void Set(FaultKind kind)
@@ -169,7 +201,7 @@ public sealed class FaultProxy : IAsyncDisposable
                     case FaultKind.Pass:
                         upstream ??= await ConnectUpstreamAsync(client, token, r => responses = r);
                         await upstream.SendAsync(head, token);
-                        await reader.CopyAsync(upstream, request.ContentLength, token);
+                        await reader.CopyAsync(upstream, request.ContentLength, token, CorruptionOffset(request.ContentLength));
                         continue;
                     case FaultKind.Drop:
                         return;
@@ -334,9 +366,10 @@ public sealed class FaultProxy : IAsyncDisposable
             }
         }
 
-        /// <summary>Forwards exactly <paramref name="count"/> bytes (fewer if the client closes).</summary>
-        public async Task CopyAsync(Socket target, long count, CancellationToken token)
+        /// <summary>Forwards exactly <paramref name="count"/> bytes (fewer if the client closes), inverting the byte at <paramref name="flipAt"/> (-1: none).</summary>
+        public async Task CopyAsync(Socket target, long count, CancellationToken token, long flipAt = -1)
         {
+            long sent = 0;
             while (count > 0)
             {
                 if (_start == _end)
@@ -347,9 +380,11 @@ public sealed class FaultProxy : IAsyncDisposable
                     _end = read;
                 }
                 var take = (int)Math.Min(count, _end - _start);
+                if (flipAt >= sent && flipAt < sent + take) _buffer[_start + (int)(flipAt - sent)] ^= 0xFF;
                 await target.SendAsync(_buffer.AsMemory(_start, take), token);
                 _start += take;
                 count -= take;
+                sent += take;
             }
         }
 
