@@ -37,15 +37,18 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         // The primary is back; after the break, new instances go to it again.
         proxy.Set(FaultKind.Pass);
-        await Task.Delay(TimeSpan.FromSeconds(3)); // CircuitBreakSeconds = 2
+        var requestsWhileDown = proxy.Requests;
+        await Task.Delay(TimeSpan.FromSeconds(5)); // CircuitBreakSeconds = 2: the break is long over
         await gateway.SendAsync(after);
         rows = await gateway.WaitForAsync(r => r.Count == 10 && r.All(x => x.State is "uploaded" or "failed"), TimeSpan.FromSeconds(30));
         var newer = rows.Skip(6).ToList();
-        output.WriteLine($"primary back: {proxy.Summary()}");
+        output.WriteLine($"primary back: {proxy.Summary()}; requests to the primary since it came back: {proxy.Requests - requestsWhileDown}");
+        output.WriteLine(string.Join("\n", gateway.Output.Split('\n').Where(l => l.Contains("circuit", StringComparison.Ordinal) && l.Contains("Endpoint", StringComparison.Ordinal))));
         output.WriteLine(FaultGateway.Describe(newer));
         Assert.True(newer.Count == 4 && newer.All(r => r.State == "uploaded"), FaultGateway.Describe(rows) + "\n" + gateway.Output);
         Assert.True(newer.All(r => r.Destination == "primary"),
-            "after the primary came back (and its break ended) new instances still went elsewhere:\n" + FaultGateway.Describe(newer) + "\n" + gateway.Output);
+            $"after the primary came back (and its break ended) new instances still went elsewhere; {proxy.Requests - requestsWhileDown} requests reached the primary since:\n" +
+            FaultGateway.Describe(newer) + "\n" + gateway.Output);
         UploadFaultTests.AssertObjectsIdentical(gateway, primary, PrimaryBucket, newer);
     }
 

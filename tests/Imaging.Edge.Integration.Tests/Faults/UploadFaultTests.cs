@@ -60,6 +60,8 @@ public sealed class UploadFaultTests(ITestOutputHelper output)
         var retries = gateway.PipelineRetries();
         output.WriteLine($"{elapsed.TotalSeconds:F1} s; proxy: {proxy.Summary()}");
         output.WriteLine($"pipeline retries: {retries.Count} ({string.Join(", ", retries.GroupBy(r => r.Attempt).OrderBy(g => g.Key).Select(g => $"attempt {g.Key}: {g.Count()} x, mean {g.Average(r => r.Delay.TotalSeconds):F2} s"))})");
+        var partRequests = proxy.Heads.Count(h => h.StartsWith("PUT ", StringComparison.Ordinal) && h.Contains("partNumber=", StringComparison.Ordinal));
+        output.WriteLine($"part PUTs seen by the proxy: {partRequests} for 3 parts");
         output.WriteLine($"postponements: {postponements.Count}; rows with attempts > 1: {rows.Count(r => r.Attempts > 1)}, max attempts {rows.Max(r => r.Attempts)}");
         output.WriteLine(FaultGateway.Describe(rows.Where(r => r.Attempts > 1)));
 
