@@ -28,11 +28,15 @@ public sealed record ResilienceSettings
 /// </summary>
 public sealed class EndpointResilience
 {
+    private static readonly TimeSpan MaxBreak = TimeSpan.FromMinutes(10);
     private readonly CircuitBreakerStateProvider _circuit = new();
+    private readonly TimeProvider _clock;
+    private DateTimeOffset _openUntil;
 
     public EndpointResilience(IObjectStore store, ResilienceSettings settings, TimeProvider clock, ILogger logger)
     {
         Store = store;
+        _clock = clock;
         var transient = new PredicateBuilder()
             .Handle<ObjectStoreException>(e => e.Kind == ObjectStoreErrorKind.Transient)
             .Handle<TimeoutRejectedException>();
@@ -47,6 +51,7 @@ public sealed class EndpointResilience
                 MaxDelay = settings.MaxRetryDelay,
                 OnRetry = args =>
                 {
+                    LastFailure = Describe(args.Outcome.Exception);
                     UploadLog.Retrying(logger, store.Name, args.AttemptNumber + 1, args.RetryDelay, Describe(args.Outcome.Exception));
                     return ValueTask.CompletedTask;
                 },
@@ -58,9 +63,15 @@ public sealed class EndpointResilience
                 MinimumThroughput = settings.MinimumThroughput,
                 SamplingDuration = settings.SamplingDuration,
                 BreakDuration = settings.BreakDuration,
+                // Each failed trial after a break doubles the next break (up to 10 minutes): an endpoint that stays
+                // down is asked less and less often.
+                BreakDurationGenerator = args => ValueTask.FromResult(TimeSpan.FromTicks(
+                    Math.Min(MaxBreak.Ticks, settings.BreakDuration.Ticks << Math.Min(args.HalfOpenAttempts, 16)))),
                 StateProvider = _circuit,
                 OnOpened = args =>
                 {
+                    if (args.Outcome.Exception is { } cause) LastFailure = Describe(cause);
+                    _openUntil = clock.GetUtcNow() + args.BreakDuration;
                     UploadLog.CircuitOpened(logger, store.Name, args.BreakDuration);
                     return ValueTask.CompletedTask;
                 },
@@ -81,8 +92,23 @@ public sealed class EndpointResilience
     /// <summary>Closed, Open, HalfOpen or Isolated — for status and telemetry.</summary>
     public CircuitState CircuitState => _circuit.CircuitState;
 
-    /// <summary>True while calls to this endpoint are being refused without trying.</summary>
-    public bool IsUnavailable => _circuit.CircuitState is CircuitState.Open or CircuitState.Isolated;
+    /// <summary>
+    /// True while calls to this endpoint would be refused without trying. Once the break is over this is false again
+    /// although the circuit still says Open: Polly moves to half-open only when a call goes through it, so the next
+    /// upload must be let through to find out whether the endpoint is back.
+    /// </summary>
+    public bool IsUnavailable => _circuit.CircuitState switch
+    {
+        CircuitState.Isolated => true,
+        CircuitState.Open => _clock.GetUtcNow() < _openUntil,
+        _ => false,
+    };
+
+    /// <summary>The last transient failure seen on this endpoint (a store code such as SlowDown), for operators.</summary>
+    public string? LastFailure { get; private set; }
+
+    /// <summary>How long the current break still lasts (zero when the endpoint may be tried).</summary>
+    public TimeSpan RemainingBreak => IsUnavailable ? _openUntil - _clock.GetUtcNow() : TimeSpan.Zero;
 
     private static string Describe(Exception? exception) => exception switch
     {

@@ -41,8 +41,11 @@ public interface IObjectStore
     IAsyncEnumerable<PendingMultipartUpload> ListMultipartUploadsAsync(string prefix, CancellationToken cancellationToken);
 }
 
-/// <summary>A byte range of a local file to upload, with its MD5. <see cref="Open"/> may be called again for a retry.</summary>
-public sealed record ObjectContent(string Path, long Offset, long Length, byte[] Md5, Func<Stream, Stream>? Wrap = null)
+/// <summary>
+/// A byte range of a local file to upload, with its MD5 (and, when known, its SHA-256: an S3 signer that is handed
+/// the payload hash does not read the body an extra time to compute it). <see cref="Open"/> may be called again for a retry.
+/// </summary>
+public sealed record ObjectContent(string Path, long Offset, long Length, byte[] Md5, Func<Stream, Stream>? Wrap = null, byte[]? Sha256 = null)
 {
     /// <summary>Opens the range for reading (through <see cref="Wrap"/>, for example a bandwidth limiter). Caller owns it.</summary>
     public Stream Open()

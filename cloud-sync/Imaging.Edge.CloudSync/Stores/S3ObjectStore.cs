@@ -32,6 +32,8 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             MaxErrorRetry = 1,
             Timeout = options.RequestTimeout,
         };
+        if (options.Limiter is not null)
+            config.HttpClientFactory = new Throttling.ThrottlingHttpClientFactory(options.Limiter);
         _client = new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
     }
 
@@ -51,6 +53,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 MD5Digest = Convert.ToBase64String(content.Md5),
             };
             request.Headers.ContentLength = content.Length;
+            SetPayloadHash(request.Headers, content);
             foreach (var (name, value) in metadata) request.Metadata.Add(name, value);
             var response = await _client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
             return new PutResult(response.ETag?.Trim('"'));
@@ -161,11 +164,18 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    private Stream Open(ObjectContent content)
+    /// <summary>
+    /// SigV4 signs the payload's SHA-256. Handed over in advance (a PUT's payload is the whole file, whose hash the
+    /// queue already has), the SDK uses it instead of reading the whole body once more to hash it.
+    /// </summary>
+    private static void SetPayloadHash(HeadersCollection headers, ObjectContent content)
     {
-        var stream = content.Open();
-        return _options.WrapUpload is null ? stream : _options.WrapUpload(stream);
+        if (content.Sha256 is { Length: 32 } sha256)
+            headers["x-amz-content-sha256"] = Convert.ToHexStringLower(sha256);
     }
+
+    /// <summary>The body as it is: pacing happens on the wire (<see cref="S3StoreOptions.Limiter"/>), not on the file.</summary>
+    private static Stream Open(ObjectContent content) => (content with { Wrap = null }).Open();
 
     private static string StripMetaPrefix(string name) =>
         name.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase) ? name["x-amz-meta-".Length..] : name;

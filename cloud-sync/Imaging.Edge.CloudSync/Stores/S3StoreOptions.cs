@@ -17,8 +17,8 @@ public sealed record S3StoreOptions
     /// <summary>Per-request timeout of the HTTP client (one attempt; retries are ours).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Wraps request bodies, for example to throttle them; null sends them as they are.</summary>
-    public Func<Stream, Stream>? WrapUpload { get; init; }
+    /// <summary>Paces request bodies on the wire; null sends them at full speed.</summary>
+    public Throttling.BandwidthLimiter? Limiter { get; init; }
 
     /// <summary>Never print the secret: records print every property otherwise.</summary>
     public override string ToString() => $"S3StoreOptions {{ ServiceUrl = {ServiceUrl}, Bucket = {Bucket}, Region = {Region}, PathStyle = {PathStyle} }}";

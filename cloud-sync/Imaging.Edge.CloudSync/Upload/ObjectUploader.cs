@@ -31,14 +31,25 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
 
     private static async Task<UploadResult> SinglePutAsync(EndpointResilience endpoint, UploadRequest request, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
     {
-        var md5 = await Md5Async(request.FilePath, 0, request.Size, cancellationToken).ConfigureAwait(false);
-        var content = new ObjectContent(request.FilePath, 0, request.Size, md5, wrap);
-        var put = await endpoint.Pipeline.ExecuteAsync(
-            async token => await endpoint.Store.PutAsync(request.Key, content, request.Metadata, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        // A plain PUT's ETag is the MD5 on S3 and COS; a store that says otherwise has not stored our bytes.
-        if (put.ETag is { } etag && IsMd5Hex(etag) && !etag.Equals(Convert.ToHexStringLower(md5), StringComparison.OrdinalIgnoreCase))
-            throw new UploadVerificationException($"the store's ETag {etag} is not the MD5 of what was sent");
+        var (md5, _) = await HashAsync(request.FilePath, 0, request.Size, cancellationToken).ConfigureAwait(false);
+        var content = new ObjectContent(request.FilePath, 0, request.Size, md5, wrap, request.Sha256);
+        var put = await endpoint.Pipeline.ExecuteAsync(async token =>
+        {
+            var result = await endpoint.Store.PutAsync(request.Key, content, request.Metadata, token).ConfigureAwait(false);
+            EnsureStoredAsSent(result.ETag, md5);
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
         return new UploadResult(request.Key, endpoint.Store.Name, put.ETag, request.Size, 1, 0);
+    }
+
+    /// <summary>
+    /// A plain PUT's or a part's ETag is its MD5 on S3 and COS. One that is an MD5 of other bytes means the bytes were
+    /// damaged on the way (and the store did not check Content-MD5): a transient failure, so the pipeline sends again.
+    /// </summary>
+    private static void EnsureStoredAsSent(string? etag, byte[] md5)
+    {
+        if (etag is not null && IsMd5Hex(etag) && !etag.Equals(Convert.ToHexStringLower(md5), StringComparison.OrdinalIgnoreCase))
+            throw new ObjectStoreException(ObjectStoreErrorKind.Transient, $"the store's ETag {etag} is not the MD5 of what was sent", "BadDigest");
     }
 
     private async Task<UploadResult> MultipartAsync(EndpointResilience endpoint, UploadRequest request, IUploadCheckpoints checkpoints, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
@@ -99,10 +110,14 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
             {
                 var offset = (number - 1) * partSize;
                 var length = PartLength(number, partSize, request.Size);
-                var md5 = await Md5Async(request.FilePath, offset, length, cancellationToken).ConfigureAwait(false);
-                var content = new ObjectContent(request.FilePath, offset, length, md5, wrap);
-                var part = await endpoint.Pipeline.ExecuteAsync(
-                    async token => await store.UploadPartAsync(request.Key, checkpoint.UploadId, number, content, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                var (md5, sha256) = await HashAsync(request.FilePath, offset, length, cancellationToken).ConfigureAwait(false);
+                var content = new ObjectContent(request.FilePath, offset, length, md5, wrap, sha256);
+                var part = await endpoint.Pipeline.ExecuteAsync(async token =>
+                {
+                    var uploaded = await store.UploadPartAsync(request.Key, checkpoint.UploadId, number, content, token).ConfigureAwait(false);
+                    EnsureStoredAsSent(uploaded.ETag, md5);
+                    return uploaded;
+                }, cancellationToken).ConfigureAwait(false);
                 await saveLock.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
@@ -155,15 +170,20 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
 
     private static bool IsMd5Hex(string etag) => etag.Length == 32 && etag.All(char.IsAsciiHexDigit);
 
-    private static async Task<byte[]> Md5Async(string path, long offset, long length, CancellationToken cancellationToken)
+    /// <summary>MD5 (for Content-MD5) and SHA-256 (for the signer) of a byte range, in one read.</summary>
+    private static async Task<(byte[] Md5, byte[] Sha256)> HashAsync(string path, long offset, long length, CancellationToken cancellationToken)
     {
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var content = new ObjectContent(path, offset, length, []).Open();
         var buffer = new byte[Math.Min(HashBuffer, Math.Max(1, length))];
         int read;
         while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
             md5.AppendData(buffer, 0, read);
-        return md5.GetHashAndReset();
+            sha256.AppendData(buffer, 0, read);
+        }
+        return (md5.GetHashAndReset(), sha256.GetHashAndReset());
     }
 }
 

@@ -77,7 +77,7 @@ internal static class GatewayHost
         {
             try
             {
-                return UploadEndpoints.Create(configuration, layout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>());
+                return UploadEndpoints.Create(configuration, layout, sp.GetRequiredService<BandwidthLimiter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>());
             }
             catch (InvalidOperationException e)
             {

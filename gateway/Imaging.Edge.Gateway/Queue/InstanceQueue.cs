@@ -122,12 +122,15 @@ internal sealed class InstanceQueue : IDisposable
         }
     }
 
-    /// <summary>A transient failure: the instance goes back to pending and is not offered again before <paramref name="retryAt"/>.</summary>
-    public bool Postpone(long id, string owner, string error, DateTimeOffset retryAt)
+    /// <summary>
+    /// A transient failure: the instance goes back to pending and is not offered again before <paramref name="retryAt"/>.
+    /// <paramref name="error"/> null keeps the last error; <paramref name="countAttempt"/> false for an attempt that never reached the store.
+    /// </summary>
+    public bool Postpone(long id, string owner, string? error, DateTimeOffset retryAt, bool countAttempt = true)
     {
         lock (_writeLock)
         {
-            var command = Writer(QueueSql.Postpone, ("$id", id), ("$owner", owner), ("$error", error), ("$retry_at", retryAt.ToUnixTimeMilliseconds()));
+            var command = Writer(QueueSql.Postpone, ("$id", id), ("$owner", owner), ("$error", error), ("$retry_at", retryAt.ToUnixTimeMilliseconds()), ("$counted", countAttempt ? 1 : 0));
             return command.ExecuteNonQuery() == 1;
         }
     }

@@ -66,9 +66,13 @@ internal static class QueueSql
         WHERE id = $id AND state = 'uploading' AND lease_owner = $owner;
         """;
 
-    /// <summary>A transient failure: back to pending, not before <c>$retry_at</c>.</summary>
+    /// <summary>
+    /// A transient failure: back to pending, not before <c>$retry_at</c>. A null error keeps the last real one; an attempt
+    /// that never reached the store (<c>$counted</c> = 0) is not counted.
+    /// </summary>
     public const string Postpone = """
-        UPDATE instances SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, last_error = $error, next_attempt_at = $retry_at
+        UPDATE instances SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, last_error = COALESCE($error, last_error),
+                             next_attempt_at = $retry_at, attempts = attempts - 1 + $counted
         WHERE id = $id AND state = 'uploading' AND lease_owner = $owner;
         """;
 

@@ -1,5 +1,6 @@
 using Imaging.Edge.CloudSync.Resilience;
 using Imaging.Edge.CloudSync.Stores;
+using Imaging.Edge.CloudSync.Throttling;
 using Imaging.Edge.Gateway.Configuration;
 using Imaging.Edge.Gateway.Intake;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,9 @@ internal sealed class UploadEndpoints : IDisposable
     public EndpointResilience? Backup { get; }
     public bool WriteToBoth { get; }
 
+    /// <summary>True when some endpoint can be tried now (the backup covers an unavailable primary).</summary>
+    public bool BackupCanCover => Backup is { IsUnavailable: false };
+
     /// <summary>Where the next object goes: both, or the primary unless it is unavailable and a backup exists.</summary>
     public IReadOnlyList<EndpointResilience> Targets()
     {
@@ -31,7 +35,7 @@ internal sealed class UploadEndpoints : IDisposable
         return Primary.IsUnavailable && Backup is not null ? [Backup] : [Primary];
     }
 
-    public static UploadEndpoints Create(EdgeConfiguration configuration, DataLayout layout, TimeProvider clock, ILoggerFactory loggers)
+    public static UploadEndpoints Create(EdgeConfiguration configuration, DataLayout layout, BandwidthLimiter limiter, TimeProvider clock, ILoggerFactory loggers)
     {
         var upload = configuration.Upload;
         var settings = new ResilienceSettings
@@ -44,18 +48,19 @@ internal sealed class UploadEndpoints : IDisposable
         IObjectStore primary = upload.Destination switch
         {
             "" => new FileSystemObjectStore(Path.Combine(layout.Root, "cloud")),
-            "s3" => new S3ObjectStore(S3Options(upload.S3!, "primary"), "primary"),
+            "s3" => new S3ObjectStore(S3Options(upload.S3!, "primary", limiter), "primary"),
             var file => new FileSystemObjectStore(Path.GetFullPath(file["file:".Length..])),
         };
-        var backup = upload.BackupS3 is null ? null : new S3ObjectStore(S3Options(upload.BackupS3, "backup"), "backup");
+        var backup = upload.BackupS3 is null ? null : new S3ObjectStore(S3Options(upload.BackupS3, "backup", limiter), "backup");
         return new UploadEndpoints(
             new EndpointResilience(primary, settings, clock, logger),
             backup is null ? null : new EndpointResilience(backup, settings, clock, logger),
             upload.Mode == "Both");
     }
 
-    private static S3StoreOptions S3Options(S3EndpointOptions endpoint, string name) => new()
+    private static S3StoreOptions S3Options(S3EndpointOptions endpoint, string name, BandwidthLimiter limiter) => new()
     {
+        Limiter = limiter,
         ServiceUrl = endpoint.ServiceUrl,
         Bucket = endpoint.Bucket,
         Region = endpoint.Region,

@@ -103,9 +103,19 @@ internal sealed class UploadWorker(
             queue.MarkFailed(instance.Id, reason);
             GatewayUploadLog.Failed(logger, instance.Id, reason);
         }
+        catch (BrokenCircuitException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Nothing reached the store: not an attempt, and the last real error stays on the row. With a backup
+            // able to take over, the next lease goes there at once; without one, wait for the break to end.
+            var wait = endpoints.BackupCanCover ? TimeSpan.FromSeconds(1) : Max(endpoints.Primary.RemainingBreak, TimeSpan.FromSeconds(1));
+            var retryAt = clock.GetUtcNow() + wait;
+            var cause = endpoints.Primary.LastFailure is { } failure ? $"{failure}; endpoint unavailable (circuit open)" : null;
+            queue.Postpone(instance.Id, owner, cause, retryAt, countAttempt: false);
+            GatewayUploadLog.Postponed(logger, instance.Id, retryAt, cause ?? "endpoint unavailable (circuit open)");
+        }
         catch (Exception e) when (IsTransient(e) && !stoppingToken.IsCancellationRequested)
         {
-            var retryAt = clock.GetUtcNow() + BackoffFor(instance.Attempts, e);
+            var retryAt = clock.GetUtcNow() + BackoffFor(instance.Attempts);
             var reason = Describe(e);
             queue.Postpone(instance.Id, owner, reason, retryAt);
             GatewayUploadLog.Postponed(logger, instance.Id, retryAt, reason);
@@ -117,13 +127,14 @@ internal sealed class UploadWorker(
         }
     }
 
-    private static bool IsTransient(Exception e) => e is ObjectStoreException or BrokenCircuitException or TimeoutRejectedException
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static bool IsTransient(Exception e) => e is ObjectStoreException or TimeoutRejectedException
         or UploadVerificationException or IOException or HttpRequestException or OperationCanceledException;
 
-    /// <summary>An open circuit is retried soon (the next lease picks the backup); anything else backs off exponentially with jitter.</summary>
-    private static TimeSpan BackoffFor(int attempts, Exception e)
+    /// <summary>Exponential with jitter: 5 s, 10 s, 20 s, up to 10 minutes.</summary>
+    private static TimeSpan BackoffFor(int attempts)
     {
-        if (e is BrokenCircuitException) return TimeSpan.FromSeconds(1);
         var seconds = Math.Min(MaxPostpone.TotalSeconds, 5 * Math.Pow(2, Math.Max(0, attempts - 1)));
         return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
@@ -131,7 +142,6 @@ internal sealed class UploadWorker(
     private static string Describe(Exception e) => e switch
     {
         ObjectStoreException s => $"{s.Code ?? "transient error"}: {Truncate(s.Message)}",
-        BrokenCircuitException => "endpoint unavailable (circuit open)",
         TimeoutRejectedException => "attempt timed out",
         UploadVerificationException v => "verification failed: " + v.Message,
         _ => e.GetType().Name + ": " + Truncate(e.Message),
