@@ -175,7 +175,7 @@ log_span() {
 
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-bytes_of() { find "$1" -type f -name '*.dcm' -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
+bytes_of() { find "$1" -type f -name '*.dcm' -printf '%s\n' | awk '{s += $1} END {printf "%d\n", s}'; }
 
 rclone_env() {
     env -u AWS_CA_BUNDLE RCLONE_CONFIG="$tmp/rclone.conf" \
