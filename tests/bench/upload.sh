@@ -24,6 +24,8 @@
 # Usage: tests/bench/upload.sh
 # Env:   BENCH_SMALL_COUNT BENCH_LARGE_COUNT BENCH_LARGE_MB BENCH_HUGE_MB BENCH_RUNS (1)
 #        BENCH_ONLY="small large huge" (the workloads to run)  BENCH_HUGE_RCLONE=0 (skip rclone on the huge instance)  BENCH_GATEWAY_EXE=PATH (no build)
+#        BENCH_PERF=1 / BENCH_STRACE=1 (diagnostics: perf record -g / strace -c -f on the uploading gateway,
+#        files kept with BENCH_KEEP=1 under WORKLOAD/; they slow it down)
 #        BENCH_KEEP=1 (keep the temp dir)  BENCH_STRICT=1 (exit 3 when a target is missed)
 # Exit:  0 measured; 1 setup/gateway/rclone failure; 3 a target missed with BENCH_STRICT=1.
 set -euo pipefail
@@ -222,9 +224,18 @@ run_workload() {  # run_workload LOAD INPUT_DIR EXPECTED_FILES [RCLONE=1]
         local log="$work/upload.$i.log" done_at wall span n steady hwm
         local s3c0 s3c1 gwc0 gwc1
         s3c0=$(cpu_s "$s3_pid")
-        start_gateway "$work/edge.json" "$log"
+        DOTNET_PerfMapEnabled=$((${BENCH_PERF:-0} == 1)) start_gateway "$work/edge.json" "$log"
         gwc0=$(cpu_s "$gw_pid")
+        local diag_pid=""   # diagnostics (slow the gateway down: not for the figures)
+        if [[ ${BENCH_PERF:-0} == 1 ]]; then
+            perf record -F 999 -g -p "$gw_pid" -o "$work/perf.$i.data" >"$work/perf.$i.log" 2>&1 &
+            diag_pid=$!
+        elif [[ ${BENCH_STRACE:-0} == 1 ]]; then
+            strace -f -c -p "$gw_pid" -o "$work/strace.$i.txt" 2>"$work/strace.$i.log" &
+            diag_pid=$!
+        fi
         done_at=$(poll_uploaded "$db" "$total" "$UPLOAD_TIMEOUT") || { tail -n 30 "$log" >&2; die "$load: gateway upload did not finish"; }
+        if [[ -n $diag_pid ]]; then kill -INT "$diag_pid"; wait "$diag_pid" || true; fi
         hwm=$(hwm_kb "$gw_pid")
         gwc1=$(cpu_s "$gw_pid"); s3c1=$(cpu_s "$s3_pid")
         stop_pid "$gw_pid" 30; gw_pid=""
@@ -268,7 +279,7 @@ run_workload() {  # run_workload LOAD INPUT_DIR EXPECTED_FILES [RCLONE=1]
         "$PEERS_PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(d["count"], d["bytes"])')
     ((rn == files && rb == bytes)) || die "$load: bucket gw holds $rn objects / $rb bytes, expected $files / $bytes"
     stop_pid "$s3_pid" 10; s3_pid=""
-    rm -rf "$work/s3" "$data"   # disk: the huge case needs the room
+    rm -rf "$work/s3"; [[ ${BENCH_KEEP:-0} == 1 && $load != huge ]] || rm -rf "$data"   # disk: the huge case needs the room
 }
 
 ONLY=${BENCH_ONLY:-small large huge}
