@@ -28,6 +28,7 @@
 #        BENCH_ONLY="small large huge" (the workloads to run)  BENCH_HUGE_RCLONE=0 (skip rclone on the huge instance)  BENCH_GATEWAY_EXE=PATH (no build)
 #        BENCH_PERF=1 / BENCH_STRACE=1 (diagnostics: perf record -g / strace -c -f on the uploading gateway,
 #        files kept with BENCH_KEEP=1 under WORKLOAD/; they slow it down)
+#        BENCH_DATA_ROOT=DIR (diagnostics: the gateway's data folder under DIR, e.g. /dev/shm: no fsync cost)
 #        BENCH_KEEP=1 (keep the temp dir)  BENCH_STRICT=1 (exit 3 when a target is missed)
 # Exit:  0 measured; 1 setup/gateway/rclone failure; 3 a target missed with BENCH_STRICT=1.
 set -euo pipefail
@@ -57,11 +58,12 @@ done
     { echo "upload.sh: $PEERS_PYTHON cannot import pydicom; run tests/peers/install.sh" >&2; exit 1; }
 
 tmp=$(mktemp -d /tmp/imaging-edge-upbench.XXXXXX)
-gw_pid="" s3_pid="" child_pid=""
+gw_pid="" s3_pid="" child_pid="" extra_dirs=()
 cleanup() {
     [[ -n $child_pid ]] && stop_pid "$child_pid" 10
     [[ -n $gw_pid ]] && stop_pid "$gw_pid" 30
     [[ -n $s3_pid ]] && stop_pid "$s3_pid" 10
+    ((${#extra_dirs[@]} == 0)) || rm -rf "${extra_dirs[@]}"
     if [[ ${BENCH_KEEP:-0} == 1 ]]; then echo "upload.sh: kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
@@ -183,7 +185,7 @@ sub() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a - b}'; }
 
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-bytes_of() { find "$1" -type f -name '*.dcm' -printf '%s\n' | awk '{s += $1} END {printf "%d\n", s}'; }
+bytes_of() { find "$1" -type f -name '*.dcm' -printf '%s\n' | awk '{s += $1} END {printf "%.0f\n", s}'; }
 
 rclone_env() {
     env -u AWS_CA_BUNDLE RCLONE_CONFIG="$tmp/rclone.conf" \
@@ -200,6 +202,9 @@ declare -A RES   # RES[side.load] = "seconds files bytes hwm_kb\n" per run
 run_workload() {  # run_workload LOAD INPUT_DIR EXPECTED_FILES [RCLONE=1]
     local load=$1 input=$2 expected=$3 with_rclone=${4:-1}
     local work="$tmp/$load" data="$tmp/$load/data"
+    if [[ -n ${BENCH_DATA_ROOT:-} ]]; then   # diagnostics: e.g. /dev/shm, where fsync costs nothing
+        data=$(mktemp -d "$BENCH_DATA_ROOT/upbench-data.XXXXXX"); extra_dirs+=("$data")
+    fi
     # the config file in a folder of its own: the configuration's file watcher (reloadOnChange) watches the
     # file's folder with its subfolders, and would see every write under a data folder beside it
     mkdir -p "$work/conf"
