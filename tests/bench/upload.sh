@@ -240,7 +240,7 @@ run_workload() {  # run_workload LOAD INPUT_DIR EXPECTED_FILES [RCLONE=1]
             perf record -F 999 -g -p "$gw_pid" -o "$work/perf.$i.data" >"$work/perf.$i.log" 2>&1 &
             diag_pid=$!
         elif [[ ${BENCH_STRACE:-0} == 1 ]]; then
-            strace -f -c -p "$gw_pid" -o "$work/strace.$i.txt" 2>"$work/strace.$i.log" &
+            strace -f -c -w -e trace=fsync,fdatasync,pwrite64,write -p "$gw_pid" -o "$work/strace.$i.txt" 2>"$work/strace.$i.log" &
             diag_pid=$!
         fi
         done_at=$(poll_uploaded "$db" "$total" "$UPLOAD_TIMEOUT") || { tail -n 30 "$log" >&2; die "$load: gateway upload did not finish"; }
