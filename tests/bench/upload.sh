@@ -282,7 +282,7 @@ PY
 
         RES[gateway.$load]+="$span $files $bytes $hwm"$'\n'
         RES[gateway_launch.$load]+="$wall $files $bytes $hwm"$'\n'
-        if ((files > 1)); then   # steady state: instances 2..N over first -> last upload
+        if ((files >= 100)); then   # steady state: instances 2..N over first -> last upload (many files only)
             RES[gateway_steady.$load]+="$steady $((files - 1)) $(((bytes / files) * (files - 1))) $hwm"$'\n'
         fi
 
