@@ -6,7 +6,7 @@
 set -euo pipefail
 
 S3RVER_VERSION=3.7.1            # newest 3.x on npm (npm view s3rver versions)
-APT_PACKAGES=(dcmtk libgdcm-tools python3 python3-pydicom socat mosquitto mosquitto-clients iproute2 util-linux procps)
+APT_PACKAGES=(dcmtk libgdcm-tools python3 python3-pydicom socat mosquitto mosquitto-clients iproute2 util-linux procps rclone)
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 node_dir="$here/.node"
