@@ -6,15 +6,6 @@ namespace Imaging.Edge.Integration.Tests.Cloud;
 /// <summary>packaging/examples/s3rver.json, as a field engineer would use it: only the port, folders and key files moved.</summary>
 public sealed class ExampleConfigurationTests
 {
-    private static string RepositoryFile(params string[] parts)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Imaging.Edge.sln")))
-            directory = directory.Parent;
-        Assert.NotNull(directory);
-        return Path.Combine([directory.FullName, .. parts]);
-    }
-
     [Fact]
     public async Task S3rver_example_configuration_uploads_to_s3rver()
     {
@@ -25,7 +16,7 @@ public sealed class ExampleConfigurationTests
         await File.WriteAllTextAsync(folder.Combine("s3rver-secret-key"), "S3RVER");
         var port = GatewayProcess.FreePort();
         var text = (int value) => value.ToString(CultureInfo.InvariantCulture);
-        await using var gateway = GatewayProcess.Start(["run", "--config", RepositoryFile("packaging", "examples", "s3rver.json")],
+        await using var gateway = GatewayProcess.Start(["run", "--config", Repository.File("packaging", "examples", "s3rver.json")],
             new Dictionary<string, string>
             {
                 ["IMAGING_EDGE__Dicom__Port"] = text(port),
