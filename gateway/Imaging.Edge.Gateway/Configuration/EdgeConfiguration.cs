@@ -14,7 +14,7 @@ internal sealed class EdgeConfiguration
     /// <summary>Sections this version understands; anything else is a typo worth stopping for.</summary>
     private static readonly HashSet<string> KnownSections = new(StringComparer.OrdinalIgnoreCase)
     {
-        GatewayOptions.Section, DicomOptions.Section, QueueOptions.Section, UploadOptions.Section, RetentionOptions.Section, "Logging",
+        GatewayOptions.Section, DicomOptions.Section, QueueOptions.Section, UploadOptions.Section, RetentionOptions.Section, MqttOptions.Section, "Logging",
     };
 
     public required IConfigurationRoot Root { get; init; }
@@ -23,6 +23,7 @@ internal sealed class EdgeConfiguration
     public required QueueOptions Queue { get; init; }
     public required UploadOptions Upload { get; init; }
     public required RetentionOptions Retention { get; init; }
+    public required MqttOptions Mqtt { get; init; }
 
     /// <summary>Loads and validates. Throws <see cref="ConfigurationException"/> listing every problem found.</summary>
     public static EdgeConfiguration Load(string? configFile)
@@ -65,6 +66,7 @@ internal sealed class EdgeConfiguration
             Queue = Bind<QueueOptions>(root, QueueOptions.Section, problems),
             Upload = Bind<UploadOptions>(root, UploadOptions.Section, problems),
             Retention = Bind<RetentionOptions>(root, RetentionOptions.Section, problems),
+            Mqtt = Bind<MqttOptions>(root, MqttOptions.Section, problems),
         };
         if (problems.Count == 0)
             OptionsValidator.Validate(configuration, problems);

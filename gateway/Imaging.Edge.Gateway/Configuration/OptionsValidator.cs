@@ -52,6 +52,14 @@ internal static partial class OptionsValidator
         UploadOptionsValidator.Validate(configuration.Upload, problems);
         if (configuration.Retention.ReserveMegabytes < 0)
             problems.Add($"Retention:ReserveMegabytes: must not be negative (was {configuration.Retention.ReserveMegabytes})");
+
+        var mqtt = configuration.Mqtt;
+        if (mqtt.Port is < 1 or > 65535)
+            problems.Add($"Mqtt:Port: must be between 1 and 65535 (was {mqtt.Port})");
+        if (mqtt.HeartbeatSeconds is < 1 or > 3600)
+            problems.Add($"Mqtt:HeartbeatSeconds: must be between 1 and 3600 (was {mqtt.HeartbeatSeconds})");
+        if (string.IsNullOrWhiteSpace(mqtt.TopicPrefix) || mqtt.TopicPrefix.Contains('#', StringComparison.Ordinal) || mqtt.TopicPrefix.Contains('+', StringComparison.Ordinal))
+            problems.Add($"Mqtt:TopicPrefix: must be a topic without wildcards (was '{mqtt.TopicPrefix}')");
     }
 
     /// <summary>PS3.5 §6.2 AE: up to 16 characters of the default repertoire, no backslash or control characters, not all spaces.</summary>

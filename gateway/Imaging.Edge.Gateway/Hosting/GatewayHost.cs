@@ -5,6 +5,7 @@ using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Privacy;
 using Imaging.Edge.Gateway.Queue;
+using Imaging.Edge.Gateway.Telemetry;
 using Imaging.Edge.Gateway.Upload;
 using Imaging.Edge.CloudSync.Keys;
 using Imaging.Edge.CloudSync.Throttling;
@@ -67,6 +68,8 @@ internal static class GatewayHost
         AddUploads(builder, configuration, layout);
         builder.Services.AddHostedService(sp => new StudyTracker(sp.GetRequiredService<InstanceQueue>(),
             TimeSpan.FromSeconds(configuration.Queue.StableStudySeconds), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StudyTracker>>()));
+        if (configuration.Mqtt.Enabled)
+            builder.Services.AddHostedService<TelemetryPublisher>();
         return builder.Build();
     }
 

@@ -219,6 +219,29 @@ internal sealed class InstanceQueue : IDisposable
         }
     }
 
+    /// <summary>The oldest events of the outbox, oldest first, for telemetry to publish.</summary>
+    public IReadOnlyList<OutboxEvent> OutboxBatch(int limit = 100)
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.OutboxBatch, ("$limit", limit));
+        using var reader = command.ExecuteReader();
+        var events = new List<OutboxEvent>();
+        while (reader.Read())
+            events.Add(new OutboxEvent(reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2), reader.GetString(3)));
+        return events;
+    }
+
+    /// <summary>Removes an event once the broker has acknowledged it. Durable when it returns (ops rely on it: a lost
+    /// delete only publishes the event again). False if it was already gone.</summary>
+    public bool DeleteOutbox(long id)
+    {
+        lock (_writeLock)
+        {
+            Durability(true);
+            return Writer(QueueSql.DeleteOutbox, ("$id", id)).ExecuteNonQuery() == 1;
+        }
+    }
+
     /// <summary>Saves multipart progress of a leased instance (null clears it). False if the lease was lost.</summary>
     public bool SaveCheckpoint(long id, string owner, string? checkpoint)
     {

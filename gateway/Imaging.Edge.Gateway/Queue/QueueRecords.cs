@@ -77,3 +77,6 @@ internal sealed record InstancePathState(long Id, string LocalPath, string State
 
 /// <summary>Uploads in a recent window, for status.</summary>
 internal sealed record RecentUploads(long Count, long Bytes, DateTimeOffset? Last, string? LastDestination);
+
+/// <summary>An event waiting in the outbox; <see cref="Payload"/> is JSON without patient data.</summary>
+internal sealed record OutboxEvent(long Id, DateTimeOffset At, string Type, string Payload);

@@ -44,6 +44,10 @@ internal static class QueueSql
 
     public const string InsertEvent = "INSERT INTO outbox (at, type, payload) VALUES ($now, $type, $payload);";
 
+    public const string OutboxBatch = "SELECT id, at, type, payload FROM outbox ORDER BY id LIMIT $limit;";
+
+    public const string DeleteOutbox = "DELETE FROM outbox WHERE id = $id;";
+
     public const string InsertAudit = "INSERT INTO audit (at, actor, action, request_id, result) VALUES ($now, $actor, $action, $request, $result);";
 
     /// <summary>Claims the next instance in one statement: priority first, then age (CONVENTIONS.md §8).</summary>
