@@ -80,5 +80,19 @@ internal static class Migrations
         ALTER TABLE instances ADD COLUMN uploaded_at INTEGER;
         CREATE INDEX instances_by_upload_time ON instances (uploaded_at) WHERE uploaded_at IS NOT NULL;
         """,
+
+        // 3: outbox ids never reused. The id is the event's seq on MQTT; without AUTOINCREMENT SQLite hands out
+        // max(id)+1 again once telemetry has drained the table, and consumers would see the same seq twice.
+        """
+        CREATE TABLE outbox_v3 (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            at      INTEGER NOT NULL,
+            type    TEXT    NOT NULL,
+            payload TEXT    NOT NULL                     -- JSON, never patient data
+        );
+        INSERT INTO outbox_v3 (id, at, type, payload) SELECT id, at, type, payload FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v3 RENAME TO outbox;
+        """,
     ];
 }

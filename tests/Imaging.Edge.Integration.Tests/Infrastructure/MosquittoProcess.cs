@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Imaging.Edge.Integration.Tests.Infrastructure;
+
+/// <summary>A Mosquitto broker (Debian package mosquitto) on 127.0.0.1 and the given port, in memory only.</summary>
+internal sealed class MosquittoProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private MosquittoProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    /// <summary>Starts the broker and waits until it accepts connections.</summary>
+    public static async Task<MosquittoProcess> StartAsync(int port, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var config = Path.Combine(folder, "mosquitto.conf");
+        var lines = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"listener {port} 127.0.0.1")
+            .AppendLine("allow_anonymous true")
+            .AppendLine("persistence false")
+            .AppendLine("log_dest stderr");
+        if (Environment.UserName == "root") lines.AppendLine("user root");
+        await File.WriteAllTextAsync(config, lines.ToString());
+        var start = new ProcessStartInfo("mosquitto") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(config);
+        var broker = new MosquittoProcess(Process.Start(start) ?? throw new InvalidOperationException("cannot start mosquitto"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (broker._process.HasExited)
+                Assert.Fail($"mosquitto exited with {broker._process.ExitCode}:\n{broker.Output}");
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                return broker;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        Assert.Fail($"mosquitto did not listen on {port}:\n{broker.Output}");
+        return broker;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
