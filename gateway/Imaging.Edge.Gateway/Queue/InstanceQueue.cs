@@ -208,14 +208,21 @@ internal sealed class InstanceQueue : IDisposable
         }
     }
 
-    /// <summary>Records an operator action (CONVENTIONS: every action is audited).</summary>
-    public void Audit(string actor, string action, string? requestId, string result)
+    /// <summary>
+    /// Records an operator action (CONVENTIONS: every action is audited), with the event that reports it, if any, in
+    /// the same transaction. Durable when it returns.
+    /// </summary>
+    public void Audit(string actor, string action, string? requestId, string result, (string Type, string Payload)? outboxEvent = null)
     {
         lock (_writeLock)
         {
             Durability(true);
-            var command = Writer(QueueSql.InsertAudit, ("$now", Now), ("$actor", actor), ("$action", action), ("$request", requestId), ("$result", result));
-            command.ExecuteNonQuery();
+            var now = Now;
+            using var transaction = _writer.BeginTransaction();
+            Writer(QueueSql.InsertAudit, transaction, ("$now", now), ("$actor", actor), ("$action", action), ("$request", requestId), ("$result", result)).ExecuteNonQuery();
+            if (outboxEvent is { } e)
+                AddEvent(transaction, now, e.Type, e.Payload);
+            transaction.Commit();
         }
     }
 

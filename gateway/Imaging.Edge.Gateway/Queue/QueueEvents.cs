@@ -13,6 +13,12 @@ internal static class QueueEvents
     public const string InstanceDuplicate = "instance.duplicate";
     public const string UploadFailed = "upload.failed";
     public const string InstanceFileMissing = "instance.file_missing";
+    public const string StudyUploaded = "study.uploaded";
+    public const string DiskReserve = "disk.reserve";
+    public const string RetentionEvicted = "retention.evicted";
+    public const string EraseCompleted = "erase.completed";
+    public const string CommandExecuted = "command.executed";
+    public const string EventsDropped = "events.dropped";
 
     public static string Payload(params (string Name, object? Value)[] fields)
     {

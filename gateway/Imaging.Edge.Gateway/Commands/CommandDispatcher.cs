@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Imaging.Edge.Gateway.Queue;
+using Microsoft.Extensions.Logging;
+
+namespace Imaging.Edge.Gateway.Commands;
+
+/// <summary>
+/// Runs a command by name for MQTT and the control socket alike: unknown names and bad arguments are answered,
+/// never ignored, and every call — successful or not — is written to the audit table together with a
+/// <c>command.executed</c> event, in one transaction. Does not throw for a command's failure.
+/// </summary>
+internal sealed class CommandDispatcher
+{
+    private readonly Dictionary<string, IGatewayCommand> _commands;
+    private readonly InstanceQueue _queue;
+    private readonly ILogger<CommandDispatcher> _logger;
+
+    public CommandDispatcher(IEnumerable<IGatewayCommand> commands, InstanceQueue queue, ILogger<CommandDispatcher> logger)
+    {
+        _commands = commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        _queue = queue;
+        _logger = logger;
+    }
+
+    public IReadOnlyCollection<string> Names => _commands.Keys;
+
+    public async Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        CommandOutcome outcome;
+        if (!_commands.TryGetValue(request.Name, out var command))
+        {
+            outcome = CommandOutcome.Failure("unknown-command", $"unknown command '{Printable(request.Name)}'; known: {string.Join(", ", _commands.Keys.Order(StringComparer.Ordinal))}");
+        }
+        else
+        {
+            try
+            {
+                outcome = await command.ExecuteAsync(request, cancellationToken);
+            }
+            catch (CommandException e)
+            {
+                outcome = CommandOutcome.Failure(e.Code, e.Message);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                // The exception's text may name files (study UIDs); the caller gets its kind, the journal the detail.
+                CommandLog.Failed(_logger, request.Name, request.RequestId, e);
+                outcome = CommandOutcome.Failure("failed", $"{request.Name} failed ({e.GetType().Name}); see the gateway's journal");
+            }
+        }
+        var action = _commands.ContainsKey(request.Name) ? request.Name : "unknown-command";
+        _queue.Audit(request.Actor, action, request.RequestId, outcome.AuditResult,
+            (QueueEvents.CommandExecuted, QueueEvents.Payload(("command", action), ("requestId", request.RequestId), ("actor", request.Actor), ("ok", outcome.Ok))));
+        CommandLog.Executed(_logger, action, request.RequestId, request.Actor, outcome.Ok);
+        return outcome;
+    }
+
+    /// <summary>A name from the wire, shortened and stripped of control characters before it is echoed.</summary>
+    private static string Printable(string value)
+    {
+        var cleaned = new string(value.Where(c => !char.IsControl(c)).Take(64).ToArray());
+        return JsonEncodedText.Encode(cleaned).ToString();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Imaging.Edge.Gateway.Commands;
+
+/// <summary>
+/// One command call. <see cref="Actor"/> is who asked (<c>mqtt:client/user</c>, <c>local:user</c>);
+/// <see cref="Args"/> is a JSON object (empty when none were given).
+/// </summary>
+internal sealed record CommandRequest(string Name, string RequestId, JsonElement Args, string Actor)
+{
+    private static readonly JsonElement NoArgs = JsonDocument.Parse("{}").RootElement.Clone();
+
+    public static CommandRequest Create(string name, string? requestId, JsonElement? args, string actor) =>
+        new(name, string.IsNullOrWhiteSpace(requestId) ? Guid.NewGuid().ToString("N") : requestId, args is { ValueKind: JsonValueKind.Object } a ? a : NoArgs, actor);
+
+    /// <summary>A required string argument; <see cref="CommandException"/> (bad-arguments) if absent or empty.</summary>
+    public string RequiredString(string name) =>
+        OptionalString(name) is { Length: > 0 } value ? value : throw CommandException.BadArguments($"argument '{name}' is required");
+
+    public string? OptionalString(string name)
+    {
+        if (!Args.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw CommandException.BadArguments($"argument '{name}' must be a string");
+    }
+
+    public bool OptionalBool(string name, bool fallback = false)
+    {
+        if (!Args.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return fallback;
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.String when bool.TryParse(value.GetString(), out var parsed) => parsed,
+            _ => throw CommandException.BadArguments($"argument '{name}' must be true or false"),
+        };
+    }
+
+    public long? OptionalInt64(string name)
+    {
+        if (!Args.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)) return number;
+        if (value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out number)) return number;
+        throw CommandException.BadArguments($"argument '{name}' must be a whole number");
+    }
+}
