@@ -12,7 +12,8 @@ public sealed class DashboardTests
     private const string Hostile = "<img src=x onerror=window.__xss=1>";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private static readonly string Degraded = JsonSerializer.Serialize(new
+    // built when published: its last upload must be 5 minutes old then, however long earlier tests took
+    private static string Degraded() => JsonSerializer.Serialize(new
     {
         schemaVersion = 1, ts = "2026-11-29T10:15:02.120Z", seq = 57, site = "site-a", gateway = "gw-1", state = "degraded",
         reasons = new[] { "upload endpoint primary unavailable", "3 failed instances", Hostile },
@@ -34,7 +35,7 @@ public sealed class DashboardTests
         var (mqttPort, webSocketPort) = TwoFreePorts();
         await using var broker = await MosquittoProcess.StartAsync(mqttPort, folder.Combine("broker"), webSocketPort);
         await using var fleet = await FakeFleet.ConnectAsync(mqttPort);
-        await fleet.PublishStatusAsync("site-a", "gw-1", Degraded);
+        await fleet.PublishStatusAsync("site-a", "gw-1", Degraded());
         await fleet.PublishStatusAsync("site-b", "gw-2", Offline);
         await using var page = await DashboardPage.OpenAsync(webSocketPort, folder.Combine("chromium"));
 
@@ -81,7 +82,7 @@ public sealed class DashboardTests
         var (mqttPort, webSocketPort) = TwoFreePorts();
         await using var broker = await MosquittoProcess.StartAsync(mqttPort, folder.Combine("broker"), webSocketPort);
         await using var fleet = await FakeFleet.ConnectAsync(mqttPort);
-        await fleet.PublishStatusAsync("site-a", "gw-1", Degraded);
+        await fleet.PublishStatusAsync("site-a", "gw-1", Degraded());
         await fleet.PublishStatusAsync("site-b", "gw-2", Offline);
         await using var page = await DashboardPage.OpenAsync(webSocketPort, folder.Combine("chromium"), username: "alice");
         await page.WaitForRowAsync("site-a/gw-1", r => r["failed"] == "3", "3 failed");
