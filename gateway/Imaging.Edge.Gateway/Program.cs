@@ -20,6 +20,8 @@ try
         "send" => await SendCommand.ExecuteAsync(rest, interrupted.Token),
         "status" => await StatusCommand.ExecuteAsync(rest),
         "queue" => await QueueCommand.ExecuteAsync(rest),
+        "erase-patient" => await ErasePatientCli.ExecuteAsync(rest, interrupted.Token),
+        "decommission" => await DecommissionCommand.ExecuteAsync(rest),
         "--version" => PrintVersion(),
         "--help" or "-h" or "help" => PrintUsage(Console.Out, ExitCodes.Success),
         null => PrintUsage(Console.Error, ExitCodes.BadInput),

@@ -25,6 +25,15 @@ internal static class Usage
               service; it never creates it.
           imaging-edge status [--config FILE] [--json]
               Queue depth and age, uploads of the last minute, disk space. Exit 1 when instances have failed.
+          imaging-edge erase-patient --patient-id ID [--issuer ISSUER] [--cloud] [--config FILE] [--json]
+              Erase a patient at once: every local file, queue row and pending upload of the patient (every
+              issuer unless --issuer is given); with --cloud also its objects and study manifests in every
+              configured bucket. Audited as local:{user}; prints what was deleted where (the patient only as
+              its keyed hash). Exit 1 when nothing matched (still audited) or objects could not be deleted.
+          imaging-edge decommission [--force] [--config FILE]
+              Wipe the box for return or replacement: queue, spool, studies, quarantine, site secret and the
+              key files the configuration names; leaves decommissioned.json. Refuses while the gateway runs,
+              and while instances are pending, uploading or failed unless --force.
           imaging-edge --version | --help
 
         exit codes: 0 success, 1 failure, 2 bad command line or configuration

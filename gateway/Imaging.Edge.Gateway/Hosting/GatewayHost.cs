@@ -1,6 +1,8 @@
 using System.Net;
 using Imaging.Edge.Dicom.Network;
+using Imaging.Edge.Gateway.Commands;
 using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Erasure;
 using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Privacy;
@@ -12,6 +14,7 @@ using Imaging.Edge.CloudSync.Throttling;
 using Imaging.Edge.CloudSync.Upload;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -68,9 +71,24 @@ internal static class GatewayHost
         AddUploads(builder, configuration, layout);
         builder.Services.AddHostedService(sp => new StudyTracker(sp.GetRequiredService<InstanceQueue>(),
             TimeSpan.FromSeconds(configuration.Queue.StableStudySeconds), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StudyTracker>>()));
+        AddCommands(builder, configuration, layout, database, pseudonymizer);
         if (configuration.Mqtt.Enabled)
             builder.Services.AddHostedService<TelemetryPublisher>();
         return builder.Build();
+    }
+
+    /// <summary>Operator commands, found by <see cref="CommandDispatcher"/> (MQTT and the control socket).</summary>
+    private static void AddCommands(HostApplicationBuilder builder, EdgeConfiguration configuration, DataLayout layout, QueueDatabase database, Pseudonymizer pseudonymizer)
+    {
+        builder.Services.AddSingleton(sp =>
+        {
+            var endpoints = sp.GetRequiredService<UploadEndpoints>();
+            IReadOnlyList<CloudSync.Stores.IObjectStore> stores = endpoints.Backup is { } backup ? [endpoints.Primary.Store, backup.Store] : [endpoints.Primary.Store];
+            return new PatientEraser(database, layout, pseudonymizer, stores, sp.GetRequiredService<ObjectKeyTemplate>(), configuration.Gateway,
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PatientEraser>>());
+        });
+        builder.Services.AddSingleton<IGatewayCommand, ErasePatientCommand>();
+        builder.Services.TryAddSingleton<CommandDispatcher>();
     }
 
     private static void AddUploads(HostApplicationBuilder builder, EdgeConfiguration configuration, DataLayout layout)

@@ -100,10 +100,21 @@ internal sealed class ManifestUploader(
                 [ObjectMetadata.Sha256] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
                 [ObjectMetadata.Gateway] = gateway,
             }, null);
+            var written = new List<CloudSync.Resilience.EndpointResilience>();
             foreach (var endpoint in endpoints.Targets())
+            {
+                written.Add(endpoint);
                 await uploader.UploadAsync(endpoint, request, NoCheckpoints.Instance, null, cancellationToken).ConfigureAwait(false);
-            queue.MarkManifestUploaded(studyId, version);
-            GatewayUploadLog.ManifestUploaded(logger, pseudonym, version, instances.Count);
+            }
+            if (queue.MarkManifestUploaded(studyId, version))
+            {
+                GatewayUploadLog.ManifestUploaded(logger, pseudonym, version, instances.Count);
+                return;
+            }
+            // The study was erased while its manifest was on its way: the manifest names its instances, so it goes too.
+            foreach (var endpoint in written)
+                await endpoint.Store.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            GatewayUploadLog.ManifestOfErasedStudyDeleted(logger, pseudonym);
         }
         finally
         {
