@@ -3,6 +3,7 @@ using Imaging.Edge.Dicom.Network;
 using Imaging.Edge.Gateway.Commands;
 using Imaging.Edge.Gateway.Configuration;
 using Imaging.Edge.Gateway.Erasure;
+using Imaging.Edge.Gateway.Control;
 using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Privacy;
@@ -14,7 +15,6 @@ using Imaging.Edge.CloudSync.Throttling;
 using Imaging.Edge.CloudSync.Upload;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -71,24 +71,49 @@ internal static class GatewayHost
         AddUploads(builder, configuration, layout);
         builder.Services.AddHostedService(sp => new StudyTracker(sp.GetRequiredService<InstanceQueue>(),
             TimeSpan.FromSeconds(configuration.Queue.StableStudySeconds), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StudyTracker>>()));
-        AddCommands(builder, configuration, layout, database, pseudonymizer);
-        if (configuration.Mqtt.Enabled)
-            builder.Services.AddHostedService<TelemetryPublisher>();
+        AddOperations(builder, configuration);
         return builder.Build();
     }
 
-    /// <summary>Operator commands, found by <see cref="CommandDispatcher"/> (MQTT and the control socket).</summary>
-    private static void AddCommands(HostApplicationBuilder builder, EdgeConfiguration configuration, DataLayout layout, QueueDatabase database, Pseudonymizer pseudonymizer)
+    /// <summary>The patient eraser and its command, over every configured upload store (primary and backup).</summary>
+    private static void AddErasure(HostApplicationBuilder builder, EdgeConfiguration configuration)
     {
         builder.Services.AddSingleton(sp =>
         {
             var endpoints = sp.GetRequiredService<UploadEndpoints>();
             IReadOnlyList<CloudSync.Stores.IObjectStore> stores = endpoints.Backup is { } backup ? [endpoints.Primary.Store, backup.Store] : [endpoints.Primary.Store];
-            return new PatientEraser(database, layout, pseudonymizer, stores, sp.GetRequiredService<ObjectKeyTemplate>(), configuration.Gateway,
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PatientEraser>>());
+            return new PatientEraser(sp.GetRequiredService<QueueDatabase>(), sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<Pseudonymizer>(),
+                stores, sp.GetRequiredService<ObjectKeyTemplate>(), configuration.Gateway, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<PatientEraser>>());
         });
         builder.Services.AddSingleton<IGatewayCommand, ErasePatientCommand>();
-        builder.Services.TryAddSingleton<CommandDispatcher>();
+    }
+
+    /// <summary>Status, commands (MQTT and the control socket), telemetry or, without a broker, events to the console.</summary>
+    private static void AddOperations(HostApplicationBuilder builder, EdgeConfiguration configuration)
+    {
+        builder.Services.AddSingleton<TelemetryDrops>();
+        builder.Services.AddSingleton<StatusReader>();
+        builder.Services.AddSingleton<IGatewayCommand, PingCommand>();
+        builder.Services.AddSingleton<IGatewayCommand, StatusQueryCommand>();
+        builder.Services.AddSingleton<IGatewayCommand, RetryFailedCommand>();
+        builder.Services.AddSingleton<IGatewayCommand, PauseUploadsCommand>();
+        builder.Services.AddSingleton<IGatewayCommand, ResumeUploadsCommand>();
+        builder.Services.AddSingleton<IGatewayCommand, ResendStudyCommand>();
+        builder.Services.AddSingleton<IGatewayCommand, ReloadProfilesCommand>();
+        AddErasure(builder, configuration);
+        builder.Services.AddSingleton<CommandDispatcher>();
+        builder.Services.AddHostedService<ControlSocketServer>();
+        if (configuration.Mqtt.Enabled)
+        {
+            builder.Services.AddSingleton<LogForwarder>();
+            builder.Services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<LogForwarder>());
+            builder.Services.AddHostedService<TelemetryPublisher>();
+        }
+        else
+        {
+            builder.Services.AddHostedService<ConsoleEventDrain>();
+        }
     }
 
     private static void AddUploads(HostApplicationBuilder builder, EdgeConfiguration configuration, DataLayout layout)
@@ -114,6 +139,7 @@ internal static class GatewayHost
             PartConcurrency = upload.PartConcurrency,
         }, sp.GetRequiredService<ILogger<ObjectUploader>>()));
         builder.Services.AddSingleton<UploadMetrics>();
+        builder.Services.AddSingleton<UploadPause>();
         builder.Services.AddHostedService<UploadWorker>();
         builder.Services.AddHostedService<ManifestUploader>();
         builder.Services.AddHostedService<MultipartSweeper>();

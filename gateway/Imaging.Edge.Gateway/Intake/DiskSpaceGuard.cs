@@ -5,6 +5,8 @@ internal sealed class DiskSpaceGuard(string dataDir, long reserveBytes)
 {
     public long ReserveBytes => reserveBytes;
 
+    public string DataDir => dataDir;
+
     /// <summary>Free bytes on the file system holding the data folder.</summary>
     public long FreeBytes() => new DriveInfo(dataDir).AvailableFreeSpace;
 

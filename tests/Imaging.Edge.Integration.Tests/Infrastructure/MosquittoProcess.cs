@@ -21,16 +21,21 @@ internal sealed class MosquittoProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    /// <summary>Starts the broker and waits until it accepts connections.</summary>
-    public static async Task<MosquittoProcess> StartAsync(int port, string folder)
+    /// <summary>
+    /// Starts the broker and waits until it accepts connections. <paramref name="persistent"/>: sessions and queued
+    /// QoS 1 messages are saved in <paramref name="folder"/> on a clean stop and restored by the next start there.
+    /// </summary>
+    public static async Task<MosquittoProcess> StartAsync(int port, string folder, bool persistent = false, string extraConfig = "")
     {
         Directory.CreateDirectory(folder);
         var config = Path.Combine(folder, "mosquitto.conf");
         var lines = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"listener {port} 127.0.0.1")
             .AppendLine("allow_anonymous true")
-            .AppendLine("persistence false")
-            .AppendLine("log_dest stderr");
+            .AppendLine(persistent ? "persistence true" : "persistence false")
+            .AppendLine(CultureInfo.InvariantCulture, $"persistence_location {folder}/")
+            .AppendLine("log_dest stderr")
+            .Append(extraConfig);
         if (Environment.UserName == "root") lines.AppendLine("user root");
         await File.WriteAllTextAsync(config, lines.ToString());
         var start = new ProcessStartInfo("mosquitto") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -55,6 +60,16 @@ internal sealed class MosquittoProcess : IAsyncDisposable
         }
         Assert.Fail($"mosquitto did not listen on {port}:\n{broker.Output}");
         return broker;
+    }
+
+    /// <summary>A clean stop (SIGTERM): the broker saves its persistent state and exits.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _process.WaitForExitAsync(timeout.Token);
     }
 
     public async ValueTask DisposeAsync()
