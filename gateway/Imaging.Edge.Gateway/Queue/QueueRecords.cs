@@ -8,6 +8,9 @@ internal static class InstanceStates
     public const string Uploaded = "uploaded";
     public const string Failed = "failed";
 
+    /// <summary>Claimed by a patient erasure: never leased, never marked uploaded; the row is deleted when the erasure ends.</summary>
+    public const string Erasing = "erasing";
+
     /// <summary>The last error of a row whose file was gone at start-up; such a row is never retried by itself.</summary>
     public const string FileMissing = "file missing";
 }
@@ -25,6 +28,7 @@ internal sealed record NewInstance(
     string StudyUid,
     string StudyPseudonym,
     string? PatientKey,
+    string? IssuerKey,
     string? SeriesUid,
     string SopClassUid,
     string TransferSyntaxUid,

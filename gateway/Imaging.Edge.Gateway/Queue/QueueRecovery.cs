@@ -67,7 +67,7 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
         foreach (var row in rows)
         {
             // Uploaded rows may have had their local copy removed by retention; rows already reported stay reported.
-            if (row.State == InstanceStates.Uploaded || row.LastError == InstanceStates.FileMissing || onDisk.Contains(row.LocalPath)) continue;
+            if (row.State is InstanceStates.Uploaded or InstanceStates.Erasing || row.LastError == InstanceStates.FileMissing || onDisk.Contains(row.LocalPath)) continue;
             queue.MarkFailed(row.Id, InstanceStates.FileMissing);
             QueueLog.FileMissing(logger, row.Id);
             missing++;
@@ -128,7 +128,7 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
         var studyUid = attributes.StudyInstanceUid ?? "";
         queue.Enqueue(new NewInstance(
             meta.MediaStorageSopInstanceUid, version, studyUid, pseudonymizer.Study(studyUid), pseudonymizer.Patient(attributes.PatientId),
-            attributes.SeriesInstanceUid, meta.MediaStorageSopClassUid, meta.TransferSyntaxUid, position, sha256.GetHashAndReset(), dataSetSha256.GetHashAndReset(),
+            pseudonymizer.Issuer(attributes.IssuerOfPatientId), attributes.SeriesInstanceUid, meta.MediaStorageSopClassUid, meta.TransferSyntaxUid, position, sha256.GetHashAndReset(), dataSetSha256.GetHashAndReset(),
             layout.Relative(path), meta.SourceApplicationEntityTitle ?? "recovered", null, Priorities.Medium));
     }
 
