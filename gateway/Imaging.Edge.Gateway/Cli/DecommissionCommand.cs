@@ -92,6 +92,7 @@ internal static class DecommissionCommand
                 configuration.Gateway.SiteSecretFile,
                 configuration.Upload.S3?.AccessKeyFile, configuration.Upload.S3?.SecretKeyFile,
                 configuration.Upload.BackupS3?.AccessKeyFile, configuration.Upload.BackupS3?.SecretKeyFile,
+                configuration.Mqtt.PasswordFile, configuration.Mqtt.ClientKeyFile,
             })
             {
                 if (!string.IsNullOrEmpty(secret)) wipe.File(Path.GetFullPath(secret), overwrite: true);
