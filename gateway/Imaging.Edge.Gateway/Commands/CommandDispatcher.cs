@@ -45,7 +45,7 @@ internal sealed class CommandDispatcher
             {
                 // The exception's text may name files (study UIDs); the caller gets its kind, the journal the detail.
                 CommandLog.Failed(_logger, request.Name, request.RequestId, e);
-                outcome = CommandOutcome.Failure("failed", $"{request.Name} failed ({e.GetType().Name}); see the gateway's journal");
+                outcome = CommandOutcome.Failure("failed", $"{request.Name} failed ({Privacy.Outbound.ErrorText(e)}); see the gateway's journal");
             }
         }
         var action = _commands.ContainsKey(request.Name) ? request.Name : "unknown-command";

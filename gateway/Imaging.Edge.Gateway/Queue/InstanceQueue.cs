@@ -292,8 +292,8 @@ internal sealed class InstanceQueue : IDisposable
             Durability(true);
             using var transaction = _writer.BeginTransaction();
             var count = Convert.ToInt64(Writer(QueueSql.CountOutbox, transaction).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            if (count <= maxEvents) return 0;
             var excess = count - maxEvents + 1; // room for the events.dropped event itself
-            if (excess <= 0) return 0;
             Writer(QueueSql.DropOldestOutbox, transaction, ("$count", excess)).ExecuteNonQuery();
             AddEvent(transaction, Now, QueueEvents.EventsDropped, QueueEvents.Payload(("count", excess)));
             transaction.Commit();

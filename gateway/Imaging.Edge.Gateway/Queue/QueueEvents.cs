@@ -24,6 +24,7 @@ internal static class QueueEvents
     {
         var values = new Dictionary<string, object?>(fields.Length);
         foreach (var (name, value) in fields) values[name] = value;
+        Privacy.Outbound.CheckEventFields(values.Keys);
         return JsonSerializer.Serialize(values);
     }
 }

@@ -40,7 +40,7 @@ internal sealed class TelemetryPublisher(
     private long _heartbeatSeq;
     private long _logSeq;
     private long _logsDroppedReported;
-    private double _logTokens = LogBurst;
+    private readonly LogRate _logRate = new(LogsPerSecond, LogBurst, clock.GetUtcNow());
     private DateTimeOffset _lastTrim = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -134,7 +134,6 @@ internal sealed class TelemetryPublisher(
         var nextHeartbeat = DateTimeOffset.MinValue;
         var nextStatusCheck = DateTimeOffset.MinValue;
         string? published = null;
-        var lastTick = clock.GetUtcNow();
         try
         {
             while (_client.IsConnected && !stoppingToken.IsCancellationRequested)
@@ -158,8 +157,6 @@ internal sealed class TelemetryPublisher(
                     nextStatusCheck = now + StatusDebounce;
                 }
                 await DrainOutboxAsync(stoppingToken);
-                _logTokens = Math.Min(LogBurst, _logTokens + (now - lastTick).TotalSeconds * LogsPerSecond);
-                lastTick = now;
                 await ForwardLogsAsync(stoppingToken);
                 TrimOutbox();
                 await Task.Delay(Tick, clock, stoppingToken);
@@ -195,12 +192,11 @@ internal sealed class TelemetryPublisher(
     {
         while (logs.Lines.TryRead(out var line))
         {
-            if (_logTokens < 1)
+            if (!_logRate.TryTake(clock.GetUtcNow()))
             {
                 logs.Drops.LogsDropped(1);
                 continue;
             }
-            _logTokens--;
             var droppedTotal = logs.Drops.Snapshot().LogsDropped;
             var dropped = droppedTotal - _logsDroppedReported;
             _logsDroppedReported = droppedTotal;

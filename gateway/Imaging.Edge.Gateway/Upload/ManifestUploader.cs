@@ -97,11 +97,11 @@ internal sealed class ManifestUploader(
         try
         {
             var key = keys.StudyPrefix(KeyValues(instances[0])) + $"manifest.v{version}.json";
-            var request = new UploadRequest(key, file, bytes.Length, SHA256.HashData(bytes), new Dictionary<string, string>
+            var request = new UploadRequest(key, file, bytes.Length, SHA256.HashData(bytes), Privacy.Outbound.CheckMetadata(new Dictionary<string, string>
             {
                 [ObjectMetadata.Sha256] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
                 [ObjectMetadata.Gateway] = gateway,
-            }, null);
+            }), null);
             var targets = endpoints.Targets();
             foreach (var endpoint in targets)
                 await uploader.UploadAsync(endpoint, request, NoCheckpoints.Instance, null, cancellationToken).ConfigureAwait(false);

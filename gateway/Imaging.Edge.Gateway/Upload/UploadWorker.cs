@@ -75,13 +75,13 @@ internal sealed class UploadWorker(
         }
         var key = keys.KeyFor(new ObjectKeyValues(configuration.Gateway.SiteId, configuration.Gateway.GatewayId, instance.StudyUid,
             instance.StudyPseudonym, instance.SeriesUid ?? "", instance.SopInstanceUid, instance.Version));
-        var metadata = new Dictionary<string, string>
+        var metadata = Privacy.Outbound.CheckMetadata(new Dictionary<string, string>
         {
             [ObjectMetadata.Sha256] = Convert.ToHexStringLower(instance.Sha256),
             [ObjectMetadata.SopClass] = instance.SopClassUid,
             [ObjectMetadata.TransferSyntax] = instance.TransferSyntaxUid,
             [ObjectMetadata.Gateway] = configuration.Gateway.GatewayId,
-        };
+        });
         try
         {
             var destinations = new List<string>();

@@ -35,18 +35,32 @@ public sealed class PrivacyCanaryTests
         var again = await ProcessRunner.RunAsync("storescu", ["-aec", "IMAGING_EDGE", "127.0.0.1", Text(dicomPort), files[0]]); // a duplicate event too
         Assert.True(again.ExitCode == 0, again.Output);
         var uploaded = await everything.WaitForAsync(Events, j => j.GetProperty("type").GetString() == QueueEvents.StudyUploaded, TimeSpan.FromSeconds(60));
+        // The canaries are really in what was received and uploaded, so their absence elsewhere means something.
+        var inBucket = Directory.EnumerateFiles(folder.Combine("var", "cloud"), "*.dcm", SearchOption.AllDirectories).ToList();
+        Assert.Equal(files.Count, inBucket.Count);
+        Assert.Contains(canaries[1], System.Text.Encoding.ASCII.GetString(await File.ReadAllBytesAsync(inBucket[0])), StringComparison.Ordinal);
+        var metadataFiles = Directory.EnumerateFiles(folder.Combine("var", "cloud"), "*.meta.json", SearchOption.AllDirectories).ToList();
+        Assert.NotEmpty(metadataFiles);
+        var metadata = string.Concat(metadataFiles.Select(File.ReadAllText));
         var study = uploaded.GetProperty("data").GetProperty("study").GetString()!;
         await ops.RequestAsync(Prefix + "/cmd/status", "canary-status");
         await ops.RequestAsync(Prefix + "/cmd/resend-study", "canary-resend", $$"""{"study": "{{study}}"}""");
         await ops.RequestAsync(Prefix + "/cmd/resend-study", "canary-bad", $$"""{"study": "{{canaries[1]}}"}"""); // echoed? must not be
         await WaitForEmptyOutboxAsync(folder);
+
+        // Erasure over MQTT: the answer and the event say what went, with the patient only as its keyed hash.
+        var erase = await ops.RequestAsync(Prefix + "/cmd/erase-patient", "canary-erase", $$"""{"patientId": "{{canaries[1]}}", "cloud": true}""");
+        Assert.True(erase.GetProperty("ok").GetBoolean(), MqttRequester.Text(erase));
+        Assert.Equal(3, erase.GetProperty("result").GetProperty("local").GetProperty("instances").GetInt32());
+        var erased = await everything.WaitForAsync(Events, j => j.GetProperty("type").GetString() == QueueEvents.EraseCompleted, TimeSpan.FromSeconds(30));
+        Assert.Equal(erase.GetProperty("result").GetProperty("patient").GetString(), erased.GetProperty("data").GetProperty("patient").GetString());
+        Assert.Empty(Directory.EnumerateFiles(folder.Combine("var", "cloud"), "*.dcm", SearchOption.AllDirectories));
+        var noPatient = await ops.RequestAsync(Prefix + "/cmd/erase-patient", "canary-erase-bad", "{}");
+        Assert.Equal("bad-arguments", noPatient.GetProperty("error").GetProperty("code").GetString());
+        await WaitForEmptyOutboxAsync(folder);
         gateway.Terminate();
         await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
-        // The canaries are really in what was received and uploaded, so their absence elsewhere means something.
-        var received = Directory.EnumerateFiles(folder.Combine("var", "cloud"), "*.dcm", SearchOption.AllDirectories).ToList();
-        Assert.Equal(files.Count, received.Count);
-        Assert.Contains(canaries[1], System.Text.Encoding.ASCII.GetString(await File.ReadAllBytesAsync(received[0])), StringComparison.Ordinal);
         // Requests to the gateway are the test's own messages; everything else on the broker came from the gateway.
         var published = everything.Messages.Where(m => !(m.Topic.StartsWith(Prefix + "/cmd/", StringComparison.Ordinal) && !m.Topic.EndsWith("/response", StringComparison.Ordinal))).ToList();
         Assert.Contains(published, m => m.Topic == Status);
@@ -61,8 +75,7 @@ public sealed class PrivacyCanaryTests
                 Assert.False(payload.Contains(canary, StringComparison.OrdinalIgnoreCase) || topic.Contains(canary, StringComparison.OrdinalIgnoreCase),
                     $"{topic} carries a patient attribute: {payload}");
             Assert.False(log.Contains(canary, StringComparison.OrdinalIgnoreCase), $"the log carries a patient attribute ({canary})");
-            foreach (var metadata in Directory.EnumerateFiles(folder.Combine("var", "cloud"), "*.meta.json", SearchOption.AllDirectories))
-                Assert.DoesNotContain(canary, await File.ReadAllTextAsync(metadata), StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(canary, metadata, StringComparison.OrdinalIgnoreCase);
         }
     }
 
