@@ -28,16 +28,8 @@ internal static class ControlCommand
                 throw new UsageException($"command arguments are key=value (got '{pair}')");
             commandArgs[pair[..equals]] = pair[(equals + 1)..];
         }
-        EdgeConfiguration configuration;
-        try
-        {
-            configuration = EdgeConfiguration.Load(arguments.Option("config"));
-        }
-        catch (ConfigurationException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
+        if (await CliConfiguration.TryLoadAsync(arguments.Option("config")) is not { } configuration)
             return ExitCodes.BadInput;
-        }
         var dataDir = Path.GetFullPath(configuration.Gateway.DataDir);
         var answer = await ControlClient.TrySendAsync(dataDir, name, commandArgs, Timeout, cancellationToken);
         if (answer is null)

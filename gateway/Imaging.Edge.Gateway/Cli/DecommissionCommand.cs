@@ -29,16 +29,8 @@ internal static class DecommissionCommand
         if (arguments.Positional.Count > 0)
             throw new UsageException("usage: imaging-edge decommission [--force] [--config FILE]");
         var force = arguments.Flag("force");
-        EdgeConfiguration configuration;
-        try
-        {
-            configuration = EdgeConfiguration.Load(arguments.Option("config"));
-        }
-        catch (ConfigurationException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
+        if (await CliConfiguration.TryLoadAsync(arguments.Option("config")) is not { } configuration)
             return ExitCodes.BadInput;
-        }
         var layout = DataLayout.From(configuration.Gateway);
         if (!Directory.Exists(layout.Root))
         {

@@ -37,16 +37,8 @@ internal static class ErasePatientCli
         var issuer = arguments.Option("issuer");
         if (issuer is { Length: 0 }) throw new UsageException("--issuer must not be empty (leave it out to match every issuer)");
 
-        EdgeConfiguration configuration;
-        try
-        {
-            configuration = EdgeConfiguration.Load(arguments.Option("config"));
-        }
-        catch (ConfigurationException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
+        if (await CliConfiguration.TryLoadAsync(arguments.Option("config")) is not { } configuration)
             return ExitCodes.BadInput;
-        }
         var layout = DataLayout.From(configuration.Gateway);
         var database = new QueueDatabase(layout.Root, createIfMissing: false);
         if (!File.Exists(database.Path))

@@ -13,16 +13,8 @@ internal static class QueueAccess
 {
     public static async Task<int> WithQueueAsync(string? configFile, Func<EdgeConfiguration, InstanceQueue, int> action)
     {
-        EdgeConfiguration configuration;
-        try
-        {
-            configuration = EdgeConfiguration.Load(configFile);
-        }
-        catch (ConfigurationException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
+        if (await CliConfiguration.TryLoadAsync(configFile) is not { } configuration)
             return ExitCodes.BadInput;
-        }
 
         var dataDir = Path.GetFullPath(configuration.Gateway.DataDir);
         var database = new QueueDatabase(dataDir, createIfMissing: false);

@@ -13,16 +13,8 @@ internal static class RunCommand
         if (arguments.Positional.Count > 0)
             throw new UsageException($"run takes no arguments (got '{arguments.Positional[0]}')");
 
-        EdgeConfiguration configuration;
-        try
-        {
-            configuration = EdgeConfiguration.Load(arguments.Option("config"));
-        }
-        catch (ConfigurationException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
+        if (await CliConfiguration.TryLoadAsync(arguments.Option("config")) is not { } configuration)
             return ExitCodes.BadInput;
-        }
         // One gateway per data folder; decommission and erase-patient see it by this lock.
         var dataDir = Path.GetFullPath(configuration.Gateway.DataDir);
         new Intake.DataLayout(dataDir).EnsureCreated();
