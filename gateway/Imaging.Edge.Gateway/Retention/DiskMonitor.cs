@@ -47,6 +47,11 @@ internal sealed class DiskMonitor : BackgroundService
 
     public TimeSpan Every { get; }
 
+    private int _readings;
+
+    /// <summary>Readings of the disk since start.</summary>
+    public int Readings => Volatile.Read(ref _readings);
+
     /// <summary>The last reading of the data disk. Thread-safe; never null.</summary>
     public DiskStatus Current => Volatile.Read(ref _current);
 
@@ -110,6 +115,7 @@ internal sealed class DiskMonitor : BackgroundService
                 _belowReserve = below;
             }
             Volatile.Write(ref _current, status);
+            Interlocked.Increment(ref _readings);
             if (aboveHighWater) _highWater.Writer.TryWrite(true);
             return status;
         }

@@ -29,6 +29,10 @@ internal sealed class RetentionSweeper(
     private const int BatchSize = 500;
 
     private bool _reportedNothingToEvict;
+    private int _sweeps;
+
+    /// <summary>Full sweeps done since start.</summary>
+    public int Sweeps => Volatile.Read(ref _sweeps);
 
     /// <summary>What one sweep did.</summary>
     public sealed record Result(int EvictedByAge, int EvictedByHighWater, bool AboveHighWaterWithNothingToEvict, int AuditRowsPruned, int OutboxEventsPruned);
@@ -62,6 +66,7 @@ internal sealed class RetentionSweeper(
         var byAge = EvictByAge();
         var (byHighWater, nothingLeft) = EvictAboveHighWater();
         var (audit, outbox) = PruneLogs();
+        Interlocked.Increment(ref _sweeps);
         return new Result(byAge, byHighWater, nothingLeft, audit, outbox);
     }
 
