@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Imaging.Edge.Gateway.Intake;
+using Imaging.Edge.Gateway.Retention;
 
 namespace Imaging.Edge.Gateway.Cli;
 
@@ -25,7 +26,7 @@ internal static class StatusCommand
             var stats = queue.Stats();
             var recent = queue.UploadsSince(now - Window);
             var layout = DataLayout.From(configuration.Gateway);
-            var drive = new DriveInfo(layout.Root);
+            var disk = DiskUsage.Of(layout.Root);
             var status = new
             {
                 SchemaVersion = 1,
@@ -50,8 +51,8 @@ internal static class StatusCommand
                 },
                 Disk = new
                 {
-                    FreeBytes = drive.AvailableFreeSpace,
-                    UsedPercent = Math.Round(100.0 * (drive.TotalSize - drive.AvailableFreeSpace) / drive.TotalSize, 1),
+                    disk.FreeBytes,
+                    UsedPercent = Math.Round(disk.UsedPercent, 1),
                     ReserveBytes = configuration.Retention.ReserveMegabytes * 1024 * 1024,
                     configuration.Retention.HighWaterPercent,
                 },

@@ -1,6 +1,10 @@
 namespace Imaging.Edge.Gateway.Retention;
 
-/// <summary>Free and total bytes of the file system holding the data folder, as an unprivileged process may use it.</summary>
+/// <summary>
+/// The file system holding the data folder, counted as <c>df</c> counts it: <see cref="FreeBytes"/> is what an
+/// unprivileged process may still write, <see cref="TotalBytes"/> is that plus what is in use (blocks reserved for
+/// root, or otherwise unavailable, count as neither), so <see cref="UsedPercent"/> is df's "Use%".
+/// </summary>
 internal sealed record DiskUsage(long FreeBytes, long TotalBytes)
 {
     public long UsedBytes => TotalBytes - FreeBytes;
@@ -11,6 +15,8 @@ internal sealed record DiskUsage(long FreeBytes, long TotalBytes)
     public static DiskUsage Of(string path)
     {
         var drive = new DriveInfo(path);
-        return new DiskUsage(drive.AvailableFreeSpace, drive.TotalSize);
+        var available = drive.AvailableFreeSpace;
+        var used = drive.TotalSize - drive.TotalFreeSpace;
+        return new DiskUsage(available, used + available);
     }
 }

@@ -84,7 +84,7 @@ public sealed class HighWaterEvictionTests
             foreach (var id in uploadOrder.Skip(evicted.Count))
                 Assert.Equal(InstanceStates.Uploaded, queue.Find(id)!.State);
             // One fewer would not have been enough: every eviction was needed.
-            Assert.True(usedAfter + 100.0 * 2 * MiB / new DriveInfo(layout.Root).TotalSize >= mark,
+            Assert.True(usedAfter + 100.0 * 2 * MiB / DiskUsage.Of(layout.Root).TotalBytes >= mark,
                 $"evicted {evicted.Count}, used now {usedAfter:F1}%: more than needed for the mark of {mark}%");
             foreach (var id in pending)
             {
