@@ -20,6 +20,7 @@ try
         "send" => await SendCommand.ExecuteAsync(rest, interrupted.Token),
         "status" => await StatusCommand.ExecuteAsync(rest),
         "queue" => await QueueCommand.ExecuteAsync(rest),
+        "control" => await ControlCommand.ExecuteAsync(rest, interrupted.Token),
         "--version" => PrintVersion(),
         "--help" or "-h" or "help" => PrintUsage(Console.Out, ExitCodes.Success),
         null => PrintUsage(Console.Error, ExitCodes.BadInput),
@@ -37,7 +38,7 @@ catch (AssociationRejectedException e)
     await Console.Error.WriteLineAsync($"imaging-edge: {e.Message}");
     return ExitCodes.Failure;
 }
-catch (Exception e) when (e is AssociationAbortedException or System.Net.Sockets.SocketException or IOException or OperationCanceledException)
+catch (Exception e) when (e is AssociationAbortedException or System.Net.Sockets.SocketException or IOException or OperationCanceledException or UnauthorizedAccessException)
 {
     await Console.Error.WriteLineAsync($"imaging-edge: {e.Message}");
     return ExitCodes.Failure;

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Control;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Retention;
 
@@ -20,6 +23,8 @@ internal static class StatusCommand
         if (arguments.Positional.Count > 0)
             throw new UsageException($"status takes no arguments (got '{arguments.Positional[0]}')");
         var json = arguments.Flag("json");
+        if (await LiveStatusAsync(arguments.Option("config"), json) is { } exitCode)
+            return exitCode;
         return await QueueAccess.WithQueueAsync(arguments.Option("config"), (configuration, queue) =>
         {
             var now = DateTimeOffset.UtcNow;
@@ -72,5 +77,26 @@ internal static class StatusCommand
                 $"disk    {status.Disk.FreeBytes / 1e9:F1} GB free ({status.Disk.UsedPercent}% used, high-water mark {status.Disk.HighWaterPercent}%), reserve {status.Disk.ReserveBytes / 1e6:F0} MB{(status.Disk.FreeBytes < status.Disk.ReserveBytes ? ": BELOW RESERVE, new instances are refused" : "")}"));
             return q.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
         });
+    }
+
+    /// <summary>The running gateway's own status through the control socket; null when none is running there.</summary>
+    private static async Task<int?> LiveStatusAsync(string? configFile, bool json)
+    {
+        EdgeConfiguration configuration;
+        try
+        {
+            configuration = EdgeConfiguration.Load(configFile);
+        }
+        catch (ConfigurationException)
+        {
+            return null; // the queue path reports it
+        }
+        var answer = await ControlClient.TrySendAsync(Path.GetFullPath(configuration.Gateway.DataDir), "status", null, TimeSpan.FromSeconds(10));
+        if (answer?["ok"]?.GetValue<bool>() != true || answer["result"] is not JsonObject status) return null;
+        if (json)
+            Console.WriteLine(status.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        else
+            LiveStatusText.Print(status, Console.Out);
+        return status["state"]?.GetValue<string>() == "online" ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

@@ -24,7 +24,13 @@ internal static class Usage
               queue reads the data folder of the configuration (as run does), beside the running
               service; it never creates it.
           imaging-edge status [--config FILE] [--json]
-              Queue depth and age, uploads of the last minute, disk space. Exit 1 when instances have failed.
+              The running gateway's status (as published on MQTT: state and reasons, queue, uploads,
+              circuits, receiver, disk); when no gateway runs, what the queue and the disk say.
+              Exit 1 when instances have failed or the gateway is degraded.
+          imaging-edge control NAME [key=value ...] [--config FILE]
+              Give the running gateway an operator command through its control socket (audited):
+              ping, status, retry-failed, pause-uploads, resume-uploads, resend-study study=PSEUDONYM,
+              reload-profiles. Prints the JSON answer; exit 1 on an error answer or no gateway.
           imaging-edge --version | --help
 
         exit codes: 0 success, 1 failure, 2 bad command line or configuration

@@ -69,6 +69,17 @@ internal static partial class OptionsValidator
             problems.Add($"Mqtt:HeartbeatSeconds: must be between 1 and 3600 (was {mqtt.HeartbeatSeconds})");
         if (string.IsNullOrWhiteSpace(mqtt.TopicPrefix) || mqtt.TopicPrefix.Contains('#', StringComparison.Ordinal) || mqtt.TopicPrefix.Contains('+', StringComparison.Ordinal))
             problems.Add($"Mqtt:TopicPrefix: must be a topic without wildcards (was '{mqtt.TopicPrefix}')");
+        if (mqtt.SessionExpirySeconds < 0)
+            problems.Add($"Mqtt:SessionExpirySeconds: must not be negative (was {mqtt.SessionExpirySeconds})");
+        if (mqtt.OutboxMaxEvents < 100)
+            problems.Add($"Mqtt:OutboxMaxEvents: must be at least 100 (was {mqtt.OutboxMaxEvents})");
+        if (string.IsNullOrEmpty(mqtt.ClientCertificateFile) != string.IsNullOrEmpty(mqtt.ClientKeyFile))
+            problems.Add("Mqtt:ClientCertificateFile and Mqtt:ClientKeyFile: give both or neither");
+        if (!mqtt.UseTls && (!string.IsNullOrEmpty(mqtt.CaFile) || !string.IsNullOrEmpty(mqtt.ClientCertificateFile)))
+            problems.Add("Mqtt:UseTls: must be true when a CA file or a client certificate is given");
+        foreach (var (key, file) in new[] { ("CaFile", mqtt.CaFile), ("ClientCertificateFile", mqtt.ClientCertificateFile), ("ClientKeyFile", mqtt.ClientKeyFile), ("PasswordFile", mqtt.PasswordFile) })
+            if (!string.IsNullOrEmpty(file) && !File.Exists(file))
+                problems.Add($"Mqtt:{key}: file not found ({file})");
     }
 
     /// <summary>PS3.5 §6.2 AE: up to 16 characters of the default repertoire, no backslash or control characters, not all spaces.</summary>

@@ -1,6 +1,8 @@
 using System.Net;
 using Imaging.Edge.Dicom.Network;
+using Imaging.Edge.Gateway.Commands;
 using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Control;
 using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Privacy;
@@ -70,8 +72,7 @@ internal static class GatewayHost
         builder.Services.AddHostedService(sp => new StudyTracker(sp.GetRequiredService<InstanceQueue>(),
             TimeSpan.FromSeconds(configuration.Queue.StableStudySeconds), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StudyTracker>>()));
         AddRetention(builder, configuration, layout);
-        if (configuration.Mqtt.Enabled)
-            builder.Services.AddHostedService<TelemetryPublisher>();
+        AddOperations(builder, configuration);
         return builder.Build();
     }
 
@@ -85,6 +86,32 @@ internal static class GatewayHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DiskMonitor>());
         builder.Services.AddHostedService(sp => new RetentionSweeper(sp.GetRequiredService<RetentionStore>(), layout, configuration.Retention, probe,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionSweeper>>(), sp.GetRequiredService<DiskMonitor>()));
+    }
+
+    /// <summary>Status, commands (MQTT and the control socket), telemetry or, without a broker, events to the console.</summary>
+    private static void AddOperations(HostApplicationBuilder builder, EdgeConfiguration configuration)
+    {
+        builder.Services.AddSingleton<TelemetryDrops>();
+        builder.Services.AddSingleton<StatusReader>();
+        builder.Services.AddSingleton<IGatewayCommand, PingCommand>();
+        builder.Services.AddSingleton<IGatewayCommand, StatusQueryCommand>();
+        builder.Services.AddSingleton<IGatewayCommand, RetryFailedCommand>();
+        builder.Services.AddSingleton<IGatewayCommand, PauseUploadsCommand>();
+        builder.Services.AddSingleton<IGatewayCommand, ResumeUploadsCommand>();
+        builder.Services.AddSingleton<IGatewayCommand, ResendStudyCommand>();
+        builder.Services.AddSingleton<IGatewayCommand, ReloadProfilesCommand>();
+        builder.Services.AddSingleton<CommandDispatcher>();
+        builder.Services.AddHostedService<ControlSocketServer>();
+        if (configuration.Mqtt.Enabled)
+        {
+            builder.Services.AddSingleton<LogForwarder>();
+            builder.Services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<LogForwarder>());
+            builder.Services.AddHostedService<TelemetryPublisher>();
+        }
+        else
+        {
+            builder.Services.AddHostedService<ConsoleEventDrain>();
+        }
     }
 
     private static void AddUploads(HostApplicationBuilder builder, EdgeConfiguration configuration, DataLayout layout)
@@ -110,6 +137,7 @@ internal static class GatewayHost
             PartConcurrency = upload.PartConcurrency,
         }, sp.GetRequiredService<ILogger<ObjectUploader>>()));
         builder.Services.AddSingleton<UploadMetrics>();
+        builder.Services.AddSingleton<UploadPause>();
         builder.Services.AddHostedService<UploadWorker>();
         builder.Services.AddHostedService<ManifestUploader>();
         builder.Services.AddHostedService<MultipartSweeper>();

@@ -5,6 +5,8 @@ internal sealed class DiskSpaceGuard(string dataDir, long reserveBytes)
 {
     public long ReserveBytes => reserveBytes;
 
+    public string DataDir => dataDir;
+
     /// <summary>Raised (on the intake's thread; handlers must be quick and must not throw) each time new data is refused.</summary>
     public event Action? Refused;
 

@@ -21,6 +21,17 @@ internal sealed class InstanceQueue : IDisposable
         _database = database;
         _clock = clock;
         _writer = database.Open();
+        Received = new ReceivedToday(CountReceivedSince);
+    }
+
+    /// <summary>Instances received today (UTC), for status.</summary>
+    public ReceivedToday Received { get; }
+
+    private long CountReceivedSince(DateTimeOffset since)
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.CountReceivedSince, ("$since", since.ToUnixTimeMilliseconds()));
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -87,6 +98,7 @@ internal sealed class InstanceQueue : IDisposable
                 AddEvent(transaction, now, QueueEvents.InstanceDuplicate,
                     QueueEvents.Payload(("study", instance.StudyPseudonym), ("identical", false), ("version", instance.Version), ("source", instance.Source)));
             transaction.Commit();
+            Received.Add(DateTimeOffset.FromUnixTimeMilliseconds(now));
             return id;
         }
     }
@@ -185,6 +197,26 @@ internal sealed class InstanceQueue : IDisposable
         }
     }
 
+    /// <summary>
+    /// Uploads a study again (an operator's "resend"): its uploaded and failed instances go back to pending and its
+    /// manifest is due again. Returns the number of instances requeued, or null if no study has that pseudonym.
+    /// </summary>
+    public int? ResendStudy(string pseudonym)
+    {
+        lock (_writeLock)
+        {
+            Durability(true);
+            using var transaction = _writer.BeginTransaction();
+            using (var study = Writer(QueueSql.ResendStudyManifest, transaction, ("$pseudonym", pseudonym)).ExecuteReader())
+                if (!study.Read()) return null;
+            var count = 0;
+            using (var reader = Writer(QueueSql.ResendStudyInstances, transaction, ("$pseudonym", pseudonym), ("$now", Now)).ExecuteReader())
+                while (reader.Read()) count++;
+            transaction.Commit();
+            return count;
+        }
+    }
+
     /// <summary>Studies quiet since <paramref name="quietSince"/> become stable, each with a new manifest version; the
     /// study.complete events are written in the same transaction.</summary>
     public IReadOnlyList<StableStudy> MarkStableStudies(DateTimeOffset quietSince)
@@ -249,6 +281,26 @@ internal sealed class InstanceQueue : IDisposable
         }
     }
 
+    /// <summary>
+    /// Keeps the outbox under <paramref name="maxEvents"/>: the oldest events beyond it are dropped and an
+    /// <c>events.dropped</c> event with their count takes their place, in one transaction. Returns how many were dropped.
+    /// </summary>
+    public long TrimOutbox(int maxEvents)
+    {
+        lock (_writeLock)
+        {
+            Durability(true);
+            using var transaction = _writer.BeginTransaction();
+            var count = Convert.ToInt64(Writer(QueueSql.CountOutbox, transaction).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            var excess = count - maxEvents + 1; // room for the events.dropped event itself
+            if (excess <= 0) return 0;
+            Writer(QueueSql.DropOldestOutbox, transaction, ("$count", excess)).ExecuteNonQuery();
+            AddEvent(transaction, Now, QueueEvents.EventsDropped, QueueEvents.Payload(("count", excess)));
+            transaction.Commit();
+            return excess;
+        }
+    }
+
     /// <summary>Saves multipart progress of a leased instance (null clears it). False if the lease was lost.</summary>
     public bool SaveCheckpoint(long id, string owner, string? checkpoint)
     {
@@ -288,12 +340,17 @@ internal sealed class InstanceQueue : IDisposable
         return ReadAll(command);
     }
 
-    public void MarkManifestUploaded(long studyId, int version)
+    /// <summary>Records the manifest version now in the bucket and reports the study uploaded, in one transaction.</summary>
+    public void MarkManifestUploaded(long studyId, int version, string pseudonym, int instances, string destination)
     {
         lock (_writeLock)
         {
             Durability(true);
-            Writer(QueueSql.MarkManifestUploaded, ("$study_id", studyId), ("$version", version)).ExecuteNonQuery();
+            using var transaction = _writer.BeginTransaction();
+            Writer(QueueSql.MarkManifestUploaded, transaction, ("$study_id", studyId), ("$version", version)).ExecuteNonQuery();
+            AddEvent(transaction, Now, QueueEvents.StudyUploaded, QueueEvents.Payload(
+                ("study", pseudonym), ("instances", instances), ("manifestVersion", version), ("destination", destination)));
+            transaction.Commit();
         }
     }
 

@@ -44,7 +44,13 @@ internal static class QueueSql
 
     public const string InsertEvent = "INSERT INTO outbox (at, type, payload) VALUES ($now, $type, $payload);";
 
+    public const string CountReceivedSince = "SELECT COUNT(*) FROM instances WHERE received_at >= $since;";
+
     public const string OutboxBatch = "SELECT id, at, type, payload FROM outbox ORDER BY id LIMIT $limit;";
+
+    public const string CountOutbox = "SELECT COUNT(*) FROM outbox;";
+
+    public const string DropOldestOutbox = "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $count);";
 
     public const string DeleteOutbox = "DELETE FROM outbox WHERE id = $id;";
 
@@ -90,6 +96,15 @@ internal static class QueueSql
         WHERE state = 'failed' AND ($id IS NULL OR id = $id)
         RETURNING id;
         """;
+
+    /// <summary>Every uploaded or failed instance of a study goes back to pending, and its manifest is due again.</summary>
+    public const string ResendStudyInstances = """
+        UPDATE instances SET state = 'pending', last_error = NULL, attempts = 0, next_attempt_at = $now, upload_checkpoint = NULL
+        WHERE study_id = (SELECT id FROM studies WHERE pseudonym = $pseudonym) AND state IN ('uploaded', 'failed')
+        RETURNING id;
+        """;
+
+    public const string ResendStudyManifest = "UPDATE studies SET manifest_uploaded_version = 0 WHERE pseudonym = $pseudonym RETURNING id;";
 
     public const string SaveCheckpoint = "UPDATE instances SET upload_checkpoint = $checkpoint WHERE id = $id AND lease_owner = $owner;";
 

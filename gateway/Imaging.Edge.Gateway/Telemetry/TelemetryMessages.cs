@@ -1,75 +1,54 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Imaging.Edge.Gateway.Queue;
 
 namespace Imaging.Edge.Gateway.Telemetry;
 
 /// <summary>
-/// The JSON payloads of the telemetry topics (docs/telemetry.md). Each carries <c>schemaVersion</c>, <c>ts</c> and
-/// <c>seq</c>. Only counts, states and what the outbox holds (pseudonyms) go out: no patient data.
+/// The topics and JSON payloads of telemetry (docs/telemetry.md). Each payload starts with <c>schemaVersion</c>,
+/// <c>ts</c> and <c>seq</c>. Only counts, states and what the outbox holds (pseudonyms) go out: no patient data.
 /// </summary>
 internal static class TelemetryMessages
 {
-    public const int SchemaVersion = 1;
-
     public static string StatusTopic(string prefix) => prefix + "/status";
+
+    public static string HeartbeatTopic(string prefix) => prefix + "/heartbeat";
 
     public static string EventsTopic(string prefix) => prefix + "/events";
 
-    /// <summary>The status the broker publishes for us when the connection drops (the Last Will).</summary>
-    public static byte[] Offline(DateTimeOffset ts, long seq, string reason) => Write(writer =>
+    public static string LogsTopic(string prefix, string level) => prefix + "/logs/" + level;
+
+    /// <summary>The offline status: the Last Will (reason <c>connection lost</c>) or a clean stop (<c>shutdown</c>).</summary>
+    public static byte[] Offline(DateTimeOffset ts, long seq, string site, string gateway, string reason) =>
+        StatusJson.Payload(ts, seq, new JsonObject { ["site"] = site, ["gateway"] = gateway, ["state"] = GatewayStatus.Offline, ["reason"] = reason });
+
+    public static byte[] Status(DateTimeOffset ts, long seq, GatewayStatus status) => StatusJson.Payload(ts, seq, StatusJson.ToJson(status));
+
+    public static byte[] Heartbeat(DateTimeOffset ts, long seq, GatewayStatus status) => StatusJson.Payload(ts, seq, new JsonObject
     {
-        Header(writer, ts, seq);
-        writer.WriteString("state", "offline");
-        writer.WriteString("reason", reason);
+        ["state"] = status.State,
+        ["uptimeSeconds"] = status.UptimeSeconds,
+        ["queue"] = new JsonObject { ["pending"] = status.Queue.Pending, ["failed"] = status.Queue.Failed },
     });
 
-    public static byte[] Online(DateTimeOffset ts, long seq, string version, TimeSpan uptime, QueueStats stats) => Write(writer =>
+    /// <summary>An outbox row; its id is the <c>seq</c> (increasing, never reused, gaps possible, repeated after a crash).</summary>
+    public static byte[] Event(OutboxEvent outboxEvent) => StatusJson.Payload(outboxEvent.At, outboxEvent.Id, new JsonObject
     {
-        Header(writer, ts, seq);
-        writer.WriteString("state", "online");
-        writer.WriteString("version", version);
-        writer.WriteNumber("uptimeSeconds", (long)uptime.TotalSeconds);
-        writer.WriteStartObject("queue");
-        writer.WriteNumber("pending", stats.Pending);
-        writer.WriteNumber("uploading", stats.Uploading);
-        writer.WriteNumber("failed", stats.Failed);
-        writer.WriteNumber("bytesPending", stats.BytesPending);
-        if (stats.OldestPending is { } oldest)
-            writer.WriteNumber("oldestPendingAgeSeconds", Math.Max(0, (long)(ts - oldest).TotalSeconds));
-        else
-            writer.WriteNull("oldestPendingAgeSeconds");
-        writer.WriteEndObject();
+        ["type"] = outboxEvent.Type,
+        ["data"] = JsonNode.Parse(outboxEvent.Payload),
     });
 
-    /// <summary>An outbox row; its id is the <c>seq</c> (increasing, gaps possible, duplicates possible after a crash).</summary>
-    public static byte[] Event(OutboxEvent outboxEvent) => Write(writer =>
+    public static byte[] Log(long seq, ForwardedLog line, long dropped) => StatusJson.Payload(line.At, seq, new JsonObject
     {
-        Header(writer, outboxEvent.At, outboxEvent.Id);
-        writer.WriteString("type", outboxEvent.Type);
-        writer.WritePropertyName("data");
-        writer.WriteRawValue(outboxEvent.Payload);
+        ["level"] = line.Level,
+        ["category"] = line.Category,
+        ["eventId"] = line.EventId,
+        ["message"] = line.Message,
+        ["dropped"] = dropped,
     });
 
-    private static void Header(Utf8JsonWriter writer, DateTimeOffset ts, long seq)
-    {
-        writer.WriteNumber("schemaVersion", SchemaVersion);
-        writer.WriteString("ts", ts.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        writer.WriteNumber("seq", seq);
-    }
-
-    private static byte[] Write(Action<Utf8JsonWriter> body)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
-
-    public static string Text(byte[] payload) => Encoding.UTF8.GetString(payload);
+    /// <summary>What a change of status means to a dashboard; uptime, rates and free bytes move all the time and do not count.</summary>
+    public static string Signature(GatewayStatus s) => string.Join('|',
+        s.State, string.Join(',', s.Reasons), s.Queue.Pending, s.Queue.Uploading, s.Queue.Failed, s.Upload.Paused, s.Upload.Endpoint,
+        string.Join(',', s.Upload.Circuits.Select(c => c.Key + "=" + c.Value)), s.Receive.ActiveAssociations, s.Disk.BelowReserve,
+        s.Upload.LastSuccess?.ToUnixTimeSeconds());
 }

@@ -1,4 +1,4 @@
-using System.Reflection;
+using Imaging.Edge.Gateway.Commands;
 using Imaging.Edge.Gateway.Configuration;
 using Imaging.Edge.Gateway.Queue;
 using Microsoft.Extensions.Hosting;
@@ -9,37 +9,59 @@ using MQTTnet.Protocol;
 namespace Imaging.Edge.Gateway.Telemetry;
 
 /// <summary>
-/// Tells central operations how the gateway is doing over MQTT: a retained status (online with queue figures every
-/// heartbeat; offline on a clean stop; offline by Last Will when the connection drops) and the outbox events at QoS 1,
-/// each deleted only after the broker's PUBACK. A broker that is down delays telemetry and nothing else: start-up does
-/// not wait for it and reconnection backs off exponentially up to 30 s.
+/// Tells central operations how the gateway is doing over MQTT: the retained status (on change, at most every 2 s,
+/// and at least every heartbeat; offline on a clean stop; offline by Last Will when the connection drops), a
+/// heartbeat, the outbox events at QoS 1 (each deleted only after the broker's PUBACK), warnings and errors from the
+/// log (rate-limited), and commands with their answers. A broker that is down delays telemetry and nothing else:
+/// start-up does not wait for it and reconnection backs off exponentially up to 30 s.
 /// </summary>
 internal sealed class TelemetryPublisher(
-    EdgeConfiguration configuration, InstanceQueue queue, TimeProvider clock, ILogger<TelemetryPublisher> logger) : BackgroundService
+    EdgeConfiguration configuration,
+    InstanceQueue queue,
+    StatusReader statusReader,
+    CommandDispatcher dispatcher,
+    LogForwarder logs,
+    TimeProvider clock,
+    ILogger<TelemetryPublisher> logger) : BackgroundService
 {
-    private static readonly TimeSpan DrainEvery = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan StatusDebounce = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan TrimEvery = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+    private const double LogsPerSecond = 5;
+    private const double LogBurst = 20;
 
     private readonly MqttOptions _options = configuration.Mqtt;
     private readonly string _prefix = configuration.Mqtt.ResolvedTopicPrefix(configuration.Gateway);
     private readonly string _clientId = configuration.Mqtt.ResolvedClientId(configuration.Gateway);
-    private readonly DateTimeOffset _started = clock.GetUtcNow();
-    private readonly string _version = typeof(TelemetryPublisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private CommandListener? _commands;
     private long _statusSeq;
+    private long _heartbeatSeq;
+    private long _logSeq;
+    private long _logsDroppedReported;
+    private double _logTokens = LogBurst;
+    private DateTimeOffset _lastTrim = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // start-up never waits for the broker
+        _commands = new CommandListener(dispatcher, _prefix);
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            // Answer off the client's receive loop: a long command (an erasure) must not hold up PUBACKs or pings.
+            _ = Task.Run(() => AnswerAsync(e.ApplicationMessage, stoppingToken), stoppingToken);
+            return Task.CompletedTask;
+        };
         var backoff = TimeSpan.FromSeconds(1);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                TrimOutbox();
                 if (!await TryConnectAsync(stoppingToken))
                 {
-                    TelemetryLog.ConnectFailed(logger, _options.Host, _options.Port, "connect failed", backoff.TotalSeconds);
+                    TelemetryLog.ConnectFailed(logger, _options.Host, _options.Port, backoff.TotalSeconds);
                     await Task.Delay(backoff, clock, stoppingToken);
                     backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                     continue;
@@ -64,13 +86,13 @@ internal sealed class TelemetryPublisher(
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await PublishStatusAsync(TelemetryMessages.Offline(clock.GetUtcNow(), NextSeq(), "shutdown"), timeout.Token);
+            await PublishStatusAsync(Offline("shutdown", Interlocked.Increment(ref _statusSeq)), timeout.Token);
             await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token);
             TelemetryLog.Stopped(logger);
         }
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
         {
-            TelemetryLog.StopPublishFailed(logger, e);
+            TelemetryLog.StopPublishFailed(logger, e.GetType().Name);
         }
     }
 
@@ -80,48 +102,67 @@ internal sealed class TelemetryPublisher(
         base.Dispose();
     }
 
+    private byte[] Offline(string reason, long seq) =>
+        TelemetryMessages.Offline(clock.GetUtcNow(), seq, configuration.Gateway.SiteId, configuration.Gateway.GatewayId, reason);
+
     private async Task<bool> TryConnectAsync(CancellationToken stoppingToken)
     {
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
-            .WithClientId(_clientId)
-            .WithCleanSession(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-            .WithTimeout(ConnectTimeout)
-            .WithWillTopic(TelemetryMessages.StatusTopic(_prefix))
-            .WithWillPayload(TelemetryMessages.Offline(clock.GetUtcNow(), 0, "connection lost"))
-            .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
+        var options = MqttConnectionOptions.Build(_options, _clientId, TelemetryMessages.StatusTopic(_prefix), Offline("connection lost", 0));
         try
         {
             var result = await _client.ConnectAsync(options, stoppingToken);
-            return result.ResultCode == MqttClientConnectResultCode.Success;
+            if (result.ResultCode != MqttClientConnectResultCode.Success) return false;
+            await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(_commands!.Filter, MqttQualityOfServiceLevel.AtLeastOnce, noLocal: true, retainAsPublished: false, MqttRetainHandling.DoNotSendOnSubscribe)
+                .Build(), stoppingToken);
+            return true;
         }
-        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or System.Net.Sockets.SocketException
-                                       && !stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException
+                                       or OperationCanceledException && !stoppingToken.IsCancellationRequested)
         {
+            TelemetryLog.ConnectError(logger, e.GetType().Name, e.Message);
+            if (_client.IsConnected)
+                await _client.DisconnectAsync(cancellationToken: CancellationToken.None);
             return false;
         }
     }
 
-    /// <summary>Status now and every heartbeat; the outbox every half second; returns when the connection is gone.</summary>
+    /// <summary>Status, heartbeat, events and logs until the connection is gone.</summary>
     private async Task RunConnectedAsync(CancellationToken stoppingToken)
     {
         var heartbeat = TimeSpan.FromSeconds(_options.HeartbeatSeconds);
-        var nextStatus = DateTimeOffset.MinValue;
+        var nextHeartbeat = DateTimeOffset.MinValue;
+        var nextStatusCheck = DateTimeOffset.MinValue;
+        string? published = null;
+        var lastTick = clock.GetUtcNow();
         try
         {
             while (_client.IsConnected && !stoppingToken.IsCancellationRequested)
             {
-                if (clock.GetUtcNow() >= nextStatus)
+                var now = clock.GetUtcNow();
+                if (now >= nextStatusCheck)
                 {
-                    var now = clock.GetUtcNow();
-                    await PublishStatusAsync(TelemetryMessages.Online(now, NextSeq(), _version, now - _started, queue.Stats()), stoppingToken);
-                    nextStatus = now + heartbeat;
+                    var status = statusReader.Read();
+                    var signature = TelemetryMessages.Signature(status);
+                    if (signature != published || now >= nextHeartbeat)
+                    {
+                        await PublishStatusAsync(TelemetryMessages.Status(now, Interlocked.Increment(ref _statusSeq), status), stoppingToken);
+                        published = signature;
+                    }
+                    if (now >= nextHeartbeat)
+                    {
+                        await PublishAsync(TelemetryMessages.HeartbeatTopic(_prefix), TelemetryMessages.Heartbeat(now, ++_heartbeatSeq, status),
+                            MqttQualityOfServiceLevel.AtMostOnce, stoppingToken);
+                        nextHeartbeat = now + heartbeat;
+                    }
+                    nextStatusCheck = now + StatusDebounce;
                 }
                 await DrainOutboxAsync(stoppingToken);
-                await Task.Delay(DrainEvery, clock, stoppingToken);
+                _logTokens = Math.Min(LogBurst, _logTokens + (now - lastTick).TotalSeconds * LogsPerSecond);
+                lastTick = now;
+                await ForwardLogsAsync(stoppingToken);
+                TrimOutbox();
+                await Task.Delay(Tick, clock, stoppingToken);
             }
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException)
@@ -138,12 +179,7 @@ internal sealed class TelemetryPublisher(
             if (batch.Count == 0) return;
             foreach (var outboxEvent in batch)
             {
-                var message = new MqttApplicationMessageBuilder()
-                    .WithTopic(TelemetryMessages.EventsTopic(_prefix))
-                    .WithPayload(TelemetryMessages.Event(outboxEvent))
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                    .Build();
-                var result = await _client.PublishAsync(message, stoppingToken);
+                var result = await PublishAsync(TelemetryMessages.EventsTopic(_prefix), TelemetryMessages.Event(outboxEvent), MqttQualityOfServiceLevel.AtLeastOnce, stoppingToken);
                 if (!result.IsSuccess)
                 {
                     TelemetryLog.EventNotAcknowledged(logger, outboxEvent.Id, result.ReasonCode.ToString());
@@ -154,16 +190,59 @@ internal sealed class TelemetryPublisher(
         }
     }
 
-    private async Task PublishStatusAsync(byte[] payload, CancellationToken cancellationToken)
+    /// <summary>Forwards log lines while the rate allows; the rest are dropped and counted in the next line sent.</summary>
+    private async Task ForwardLogsAsync(CancellationToken stoppingToken)
     {
-        var message = new MqttApplicationMessageBuilder()
-            .WithTopic(TelemetryMessages.StatusTopic(_prefix))
-            .WithPayload(payload)
-            .WithRetainFlag(true)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
-        await _client.PublishAsync(message, cancellationToken);
+        while (logs.Lines.TryRead(out var line))
+        {
+            if (_logTokens < 1)
+            {
+                logs.Drops.LogsDropped(1);
+                continue;
+            }
+            _logTokens--;
+            var droppedTotal = logs.Drops.Snapshot().LogsDropped;
+            var dropped = droppedTotal - _logsDroppedReported;
+            _logsDroppedReported = droppedTotal;
+            await PublishAsync(TelemetryMessages.LogsTopic(_prefix, line.Level), TelemetryMessages.Log(++_logSeq, line, dropped), MqttQualityOfServiceLevel.AtMostOnce, stoppingToken);
+        }
     }
 
-    private long NextSeq() => Interlocked.Increment(ref _statusSeq);
+    private void TrimOutbox()
+    {
+        var now = clock.GetUtcNow();
+        if (now - _lastTrim < TrimEvery) return;
+        _lastTrim = now;
+        var dropped = queue.TrimOutbox(_options.OutboxMaxEvents);
+        if (dropped > 0)
+        {
+            logs.Drops.EventsDropped(dropped);
+            TelemetryLog.EventsDropped(logger, dropped, _options.OutboxMaxEvents);
+        }
+    }
+
+    private async Task AnswerAsync(MqttApplicationMessage request, CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (await _commands!.HandleAsync(request, clock, stoppingToken) is { } answer)
+                await _client.PublishAsync(answer, stoppingToken);
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+        {
+            TelemetryLog.AnswerFailed(logger, e.GetType().Name);
+        }
+    }
+
+    private Task PublishStatusAsync(byte[] payload, CancellationToken cancellationToken) =>
+        PublishAsync(TelemetryMessages.StatusTopic(_prefix), payload, MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken, retain: true);
+
+    private Task<MqttClientPublishResult> PublishAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos, CancellationToken cancellationToken, bool retain = false) =>
+        _client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithRetainFlag(retain)
+            .WithQualityOfServiceLevel(qos)
+            .WithContentType("application/json")
+            .Build(), cancellationToken);
 }

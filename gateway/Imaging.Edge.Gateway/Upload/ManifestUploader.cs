@@ -20,6 +20,7 @@ internal sealed class ManifestUploader(
     UploadEndpoints endpoints,
     ObjectUploader uploader,
     ObjectKeyTemplate keys,
+    UploadPause pause,
     DataLayout layout,
     EdgeConfiguration configuration,
     TimeProvider clock,
@@ -32,7 +33,8 @@ internal sealed class ManifestUploader(
     {
         using var timer = new PeriodicTimer(Pass, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            await UploadPendingManifestsAsync(stoppingToken).ConfigureAwait(false);
+            if (!pause.IsPaused)
+                await UploadPendingManifestsAsync(stoppingToken).ConfigureAwait(false);
     }
 
     public async Task UploadPendingManifestsAsync(CancellationToken cancellationToken)
@@ -101,9 +103,10 @@ internal sealed class ManifestUploader(
                 [ObjectMetadata.Sha256] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
                 [ObjectMetadata.Gateway] = gateway,
             }, null);
-            foreach (var endpoint in endpoints.Targets())
+            var targets = endpoints.Targets();
+            foreach (var endpoint in targets)
                 await uploader.UploadAsync(endpoint, request, NoCheckpoints.Instance, null, cancellationToken).ConfigureAwait(false);
-            queue.MarkManifestUploaded(studyId, version);
+            queue.MarkManifestUploaded(studyId, version, pseudonym, instances.Count, string.Join('+', targets.Select(t => t.Store.Name)));
             GatewayUploadLog.ManifestUploaded(logger, pseudonym, version, instances.Count);
         }
         finally

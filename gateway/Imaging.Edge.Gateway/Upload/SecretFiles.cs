@@ -9,15 +9,15 @@ internal static class SecretFiles
             ? file
             : Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") is { Length: > 0 } credentials
                 ? Path.Combine(credentials, credentialName)
-                : throw new InvalidOperationException($"no file and no systemd credential '{credentialName}' for an S3 key");
+                : throw new InvalidOperationException($"no file and no systemd credential '{credentialName}' for a secret");
         try
         {
             var secret = File.ReadAllText(path).Trim();
-            return secret.Length > 0 ? secret : throw new InvalidOperationException($"the S3 key file for '{credentialName}' is empty");
+            return secret.Length > 0 ? secret : throw new InvalidOperationException($"the secret file for '{credentialName}' is empty");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"the S3 key for '{credentialName}' cannot be read: {e.Message}");
+            throw new InvalidOperationException($"the secret '{credentialName}' cannot be read: {e.Message}");
         }
     }
 }

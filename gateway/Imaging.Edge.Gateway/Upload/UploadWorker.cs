@@ -25,6 +25,7 @@ internal sealed class UploadWorker(
     ObjectKeyTemplate keys,
     BandwidthLimiter limiter,
     UploadMetrics metrics,
+    UploadPause pause,
     DataLayout layout,
     EdgeConfiguration configuration,
     TimeProvider clock,
@@ -49,7 +50,9 @@ internal sealed class UploadWorker(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (queue.Lease(owner, Lease) is { } instance)
+                if (pause.IsPaused)
+                    await Task.Delay(IdlePoll, clock, stoppingToken).ConfigureAwait(false);
+                else if (queue.Lease(owner, Lease) is { } instance)
                     await UploadOneAsync(instance, owner, stoppingToken).ConfigureAwait(false);
                 else
                     await Task.Delay(IdlePoll, clock, stoppingToken).ConfigureAwait(false);

@@ -106,6 +106,8 @@ public sealed class GatewayProcessTests
         Assert.True(status.ExitCode == 0, status.Output);
         Assert.Contains("\"uploaded\": 2", status.StandardOutput);
         Assert.Contains("\"endpoint\": \"file\"", status.StandardOutput);
+        Assert.Contains("\"state\": \"online\"", status.StandardOutput); // the running gateway answered, not the queue file
+        Assert.Contains("\"instancesToday\": 2", status.StandardOutput);
         var stored = Directory.EnumerateFiles(folder.Combine("var", "studies"), "*.dcm", SearchOption.AllDirectories).ToList();
         var cloud = Directory.EnumerateFiles(folder.Combine("var", "cloud"), "*.dcm", SearchOption.AllDirectories).ToList();
         Assert.Equal(2, cloud.Count);

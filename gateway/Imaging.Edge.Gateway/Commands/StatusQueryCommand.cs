@@ -1,0 +1,15 @@
+using Imaging.Edge.Gateway.Telemetry;
+
+namespace Imaging.Edge.Gateway.Commands;
+
+/// <summary><c>status</c>: the same status the gateway publishes, on request.</summary>
+internal sealed class StatusQueryCommand(StatusReader status) : IGatewayCommand
+{
+    public string Name => "status";
+
+    public Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var current = status.Read();
+        return Task.FromResult(CommandOutcome.Success(StatusJson.ToJson(current), current.State));
+    }
+}

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace Imaging.Edge.Gateway.Control;
+
+internal static partial class ControlLog
+{
+    [LoggerMessage(7100, LogLevel.Information, "Control socket listening at {Path}")]
+    public static partial void Listening(ILogger logger, string path);
+
+    [LoggerMessage(7101, LogLevel.Warning, "A control connection failed ({Error})")]
+    public static partial void ConnectionFailed(ILogger logger, string error);
+}

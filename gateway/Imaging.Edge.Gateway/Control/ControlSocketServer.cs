@@ -1,0 +1,133 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Imaging.Edge.Gateway.Commands;
+using Imaging.Edge.Gateway.Intake;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Imaging.Edge.Gateway.Control;
+
+/// <summary>
+/// The running gateway's local command door, <c>{DataDir}/control.sock</c> (owner and group only): the same commands
+/// as MQTT, for a field engineer on the box (<c>imaging-edge control ...</c>). The actor is the peer's user as the
+/// kernel reports it. A bad request is answered with an error, never dropped silently.
+/// </summary>
+internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher dispatcher, ILogger<ControlSocketServer> logger) : BackgroundService
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+    private Socket? _listener;
+
+    public string SocketPath { get; } = ControlProtocol.SocketPath(layout.Root);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // A socket file left by a killed gateway would make bind fail; nobody else can be listening on it because the
+        // data folder belongs to one gateway (the queue would not open twice for writing either).
+        File.Delete(SocketPath);
+        _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(SocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+        _listener.Listen(16);
+        ControlLog.Listening(logger, SocketPath);
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var connection = await _listener!.AcceptAsync(stoppingToken).ConfigureAwait(false);
+                _ = Task.Run(() => ServeAsync(connection, stoppingToken), stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _listener?.Dispose();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        File.Delete(SocketPath);
+    }
+
+    private async Task ServeAsync(Socket connection, CancellationToken stoppingToken)
+    {
+        using var owned = connection;
+        await using var stream = new NetworkStream(connection, ownsSocket: false);
+        var actor = "local:" + (PeerCredentials.UserOf(connection) ?? "unknown");
+        try
+        {
+            string? line;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            {
+                timeout.CancelAfter(RequestTimeout);
+                line = await ControlProtocol.ReadLineAsync(stream, timeout.Token).ConfigureAwait(false);
+            }
+            if (line is null) return;
+            var answer = await AnswerAsync(line, actor, stoppingToken).ConfigureAwait(false);
+            await ControlProtocol.WriteLineAsync(stream, answer, stoppingToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            await TryWriteAsync(stream, Error(null, null, "bad-arguments", e.Message), stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
+        {
+            ControlLog.ConnectionFailed(logger, e.GetType().Name);
+        }
+    }
+
+    private async Task<JsonObject> AnswerAsync(string line, string actor, CancellationToken cancellationToken)
+    {
+        string? name = null, requestId = null;
+        JsonElement? args = null;
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("command", out var command) || command.ValueKind != JsonValueKind.String)
+                return Error(null, null, "bad-arguments", "the request must be a JSON object with a 'command'");
+            name = command.GetString()!;
+            if (root.TryGetProperty("requestId", out var id) && id.ValueKind == JsonValueKind.String) requestId = id.GetString();
+            if (root.TryGetProperty("args", out var a))
+            {
+                if (a.ValueKind != JsonValueKind.Object) return Error(name, requestId, "bad-arguments", "'args' must be a JSON object");
+                args = a.Clone();
+            }
+        }
+        catch (JsonException)
+        {
+            return Error(null, null, "bad-arguments", "the request is not valid JSON");
+        }
+        var request = CommandRequest.Create(name, requestId, args, actor);
+        var outcome = await dispatcher.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
+        return outcome.Ok
+            ? new JsonObject { ["requestId"] = request.RequestId, ["command"] = name, ["ok"] = true, ["result"] = outcome.Result?.DeepClone() }
+            : Error(name, request.RequestId, outcome.ErrorCode!, outcome.ErrorMessage!);
+    }
+
+    private static JsonObject Error(string? command, string? requestId, string code, string message) => new()
+    {
+        ["requestId"] = requestId,
+        ["command"] = command,
+        ["ok"] = false,
+        ["error"] = new JsonObject { ["code"] = code, ["message"] = message },
+    };
+
+    private static async Task TryWriteAsync(Stream stream, JsonObject answer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ControlProtocol.WriteLineAsync(stream, answer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

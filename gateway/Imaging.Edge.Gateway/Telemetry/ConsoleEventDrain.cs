@@ -1,0 +1,29 @@
+using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Queue;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Imaging.Edge.Gateway.Telemetry;
+
+/// <summary>
+/// Without a broker (<c>Mqtt:Host</c> empty, the embedded default) events are written to the console log and removed
+/// from the outbox, so that it does not grow for ever on a box that has no telemetry.
+/// </summary>
+internal sealed class ConsoleEventDrain(InstanceQueue queue, EdgeConfiguration configuration, TimeProvider clock, ILogger<ConsoleEventDrain> logger) : BackgroundService
+{
+    private static readonly TimeSpan Pass = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Pass, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            queue.TrimOutbox(configuration.Mqtt.OutboxMaxEvents);
+            foreach (var outboxEvent in queue.OutboxBatch())
+            {
+                TelemetryLog.EventToConsole(logger, outboxEvent.Type, outboxEvent.Id, outboxEvent.Payload);
+                queue.DeleteOutbox(outboxEvent.Id);
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Reflection;
+using Imaging.Edge.CloudSync.Resilience;
+using Imaging.Edge.Dicom.Network;
+using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Intake;
+using Imaging.Edge.Gateway.Queue;
+using Imaging.Edge.Gateway.Retention;
+using Imaging.Edge.Gateway.Upload;
+using Polly.CircuitBreaker;
+
+namespace Imaging.Edge.Gateway.Telemetry;
+
+/// <summary>
+/// Gathers the running gateway's <see cref="GatewayStatus"/> from the queue, the upload endpoints, the receiver and
+/// the disk, and decides online or degraded with the reasons a person can act on. Cheap enough to call every few
+/// seconds: one aggregate query over the queue, the rest from memory.
+/// </summary>
+internal sealed class StatusReader(
+    EdgeConfiguration configuration,
+    InstanceQueue queue,
+    UploadMetrics metrics,
+    UploadEndpoints endpoints,
+    UploadPause pause,
+    DicomServer receiver,
+    DiskSpaceGuard disk,
+    TelemetryDrops drops,
+    DiskMonitor diskMonitor,
+    TimeProvider clock)
+{
+    private readonly DateTimeOffset _started = clock.GetUtcNow();
+
+    public static string Version { get; } =
+        typeof(StatusReader).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    public GatewayStatus Read()
+    {
+        var now = clock.GetUtcNow();
+        var stats = queue.Stats();
+        var queueStatus = new QueueStatus(stats.Pending, stats.Uploading, stats.Failed, stats.Uploaded, stats.BytesPending,
+            stats.OldestPending is { } oldest ? Math.Max(0, (long)(now - oldest).TotalSeconds) : null);
+        var circuits = new Dictionary<string, string>(StringComparer.Ordinal) { [endpoints.Primary.Store.Name] = Circuit(endpoints.Primary) };
+        if (endpoints.Backup is { } backup)
+            circuits[backup.Store.Name] = Circuit(backup);
+        var targets = endpoints.Targets();
+        var upload = new UploadStatus(pause.IsPaused, (long)metrics.BytesPerSecond(), metrics.LastSuccess,
+            string.Join('+', targets.Select(t => t.Store.Name)), circuits);
+        var diskStatus = ReadDisk();
+        var reasons = Reasons(queueStatus, upload, diskStatus, diskMonitor.Readings > 0 && diskMonitor.Current.AboveHighWaterWithNothingToEvict);
+        return new GatewayStatus(
+            configuration.Gateway.SiteId,
+            configuration.Gateway.GatewayId,
+            reasons.Count == 0 ? GatewayStatus.Online : GatewayStatus.Degraded,
+            reasons,
+            Version,
+            (long)(now - _started).TotalSeconds,
+            queueStatus,
+            upload,
+            new ReceiveStatus(receiver.ActiveAssociations, queue.Received.Read(now)),
+            diskStatus,
+            [],
+            drops.Snapshot());
+    }
+
+    private static string Circuit(EndpointResilience endpoint) => endpoint.CircuitState switch
+    {
+        CircuitState.Closed => "closed",
+        CircuitState.HalfOpen => "half-open",
+        _ => endpoint.IsUnavailable ? "open" : "half-open",
+    };
+
+    /// <summary>The disk monitor's last reading (every 5 s, and at each refusal); read here only before its first.</summary>
+    private DiskStatusView ReadDisk()
+    {
+        if (diskMonitor.Readings > 0)
+        {
+            var current = diskMonitor.Current;
+            return new DiskStatusView(current.FreeBytes, current.UsedPercent, current.ReserveBytes, current.BelowReserve, current.HighWaterPercent);
+        }
+        try
+        {
+            var drive = new DriveInfo(disk.DataDir);
+            var free = drive.AvailableFreeSpace;
+            var used = drive.TotalSize == 0 ? 100 : Math.Round(100.0 * (drive.TotalSize - free) / drive.TotalSize, 1);
+            return new DiskStatusView(free, used, disk.ReserveBytes, free < disk.ReserveBytes, configuration.Retention.HighWaterPercent);
+        }
+        catch (IOException)
+        {
+            return new DiskStatusView(0, 100, disk.ReserveBytes, true, configuration.Retention.HighWaterPercent);
+        }
+    }
+
+    /// <summary>What needs a person's attention, most urgent first; empty when all is well.</summary>
+    private static List<string> Reasons(QueueStatus queue, UploadStatus upload, DiskStatusView disk, bool nothingToEvict)
+    {
+        var reasons = new List<string>();
+        if (disk.BelowReserve)
+            reasons.Add("disk below reserve: new instances are refused");
+        foreach (var (name, circuit) in upload.Circuits)
+            if (circuit == "open")
+                reasons.Add($"upload endpoint {name} unavailable");
+        if (upload.Paused)
+            reasons.Add("uploads paused by an operator");
+        if (queue.Failed > 0)
+            reasons.Add(string.Create(CultureInfo.InvariantCulture, $"{queue.Failed} failed instance{(queue.Failed == 1 ? "" : "s")}"));
+        // Above the mark, retention evicts verified copies by itself: a person is needed only when nothing is left to evict.
+        if (disk.UsedPercent >= disk.HighWaterPercent && nothingToEvict)
+            reasons.Add(string.Create(CultureInfo.InvariantCulture, $"disk {disk.UsedPercent}% used, above the high-water mark with nothing left to evict"));
+        return reasons;
+    }
+}

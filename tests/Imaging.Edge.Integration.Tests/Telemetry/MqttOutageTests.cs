@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Imaging.Edge.Gateway.Queue;
+using Imaging.Edge.Integration.Tests.Infrastructure;
+using static Imaging.Edge.Integration.Tests.Telemetry.TelemetryGateway;
+
+namespace Imaging.Edge.Integration.Tests.Telemetry;
+
+/// <summary>Events survive a broker restart in the middle of a burst: every one arrives, none twice.</summary>
+public sealed class MqttOutageTests
+{
+    private const int Studies = 30;
+
+    [Fact]
+    public async Task Events_arrive_exactly_once_when_the_broker_restarts_in_the_middle_of_a_burst()
+    {
+        using var folder = new TemporaryDirectory();
+        var mqttPort = GatewayProcess.FreePort();
+        var brokerFolder = folder.Combine("broker");
+        var broker = await MosquittoProcess.StartAsync(mqttPort, brokerFolder, persistent: true);
+        try
+        {
+            await using var fleet = ReconnectingSubscriber.Start(mqttPort, Events);
+            await using var watcher = await MosquittoSubscriber.ConnectAsync(mqttPort, Status);
+            var (gateway, dicomPort) = await StartAsync(folder, mqttPort);
+            await using var owned = gateway;
+            await watcher.WaitForAsync(Status, j => j.GetProperty("state").GetString() == "online", TimeSpan.FromSeconds(45));
+            var files = DistinctStudies(folder.Combine("in"), Studies);
+
+            // One association per study, sent one after the other, while the broker goes away and comes back.
+            var sending = Task.Run(async () =>
+            {
+                foreach (var file in files)
+                {
+                    var store = await ProcessRunner.RunAsync("storescu", ["-aec", "IMAGING_EDGE", "127.0.0.1", Text(dicomPort), file]);
+                    Assert.True(store.ExitCode == 0, store.Output);
+                }
+            });
+            var clock = Stopwatch.StartNew();
+            while (fleet.Messages.Count < 5 && clock.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(20);
+            Assert.True(fleet.Messages.Count >= 5, "no events before the restart");
+            await broker.StopAsync();
+            await broker.DisposeAsync();
+            var duringOutage = Scalar(folder, "SELECT COUNT(*) FROM outbox;");
+            await Task.Delay(2000);
+            broker = await MosquittoProcess.StartAsync(mqttPort, brokerFolder, persistent: true);
+            await sending;
+
+            // Everything received is complete and uploaded (1 s stability), and the outbox drains to the broker.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+            while (DateTime.UtcNow < deadline && Count(fleet, QueueEvents.StudyUploaded) < Studies) await Task.Delay(200);
+            await WaitForEmptyOutboxAsync(folder);
+            await Task.Delay(1000); // anything in flight lands
+
+            var events = fleet.Messages;
+            var report = string.Join("\n", events.Select(e => e.GetRawText()));
+            Assert.True(fleet.Connections >= 2, "the subscriber never saw the restart");
+            Assert.True(duringOutage >= 0);
+            foreach (var type in new[] { QueueEvents.StudyReceived, QueueEvents.StudyComplete, QueueEvents.StudyUploaded })
+            {
+                var studies = events.Where(e => e.GetProperty("type").GetString() == type).Select(e => e.GetProperty("data").GetProperty("study").GetString()).ToList();
+                Assert.True(studies.Count == Studies, $"{type}: {studies.Count} events for {studies.Distinct().Count()} studies, expected {Studies}\n{report}");
+                Assert.Equal(Studies, studies.Distinct().Count());
+            }
+            var seqs = events.Select(e => e.GetProperty("seq").GetInt64()).ToList();
+            Assert.Equal(seqs.Count, seqs.Distinct().Count());
+            Assert.Equal(seqs.Order(), seqs); // one publisher, one queue: in order across the restart
+        }
+        finally
+        {
+            await broker.DisposeAsync();
+        }
+    }
+
+    private static int Count(ReconnectingSubscriber subscriber, string type) =>
+        subscriber.Messages.Count(e => e.GetProperty("type").GetString() == type);
+
+    /// <summary>One instance per study, each study new (pydicom, from the corpus CT).</summary>
+    private static IReadOnlyList<string> DistinctStudies(string folder, int count)
+    {
+        Directory.CreateDirectory(folder);
+        const string script = """
+            import sys, pydicom
+            from pydicom.uid import generate_uid
+            src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+            ds = pydicom.dcmread(src)
+            if 0xFFFCFFFC in ds: del ds[0xFFFCFFFC]
+            for i in range(n):
+                ds.StudyInstanceUID = generate_uid()
+                ds.SeriesInstanceUID = generate_uid()
+                ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+                ds.save_as(f'{out}/s{i:04d}.dcm', write_like_original=False)
+            """;
+        var result = ProcessRunner.RunAsync(Peers.Python, ["-c", script, PydicomCorpus.File("CT_small.dcm"), folder, count.ToString(CultureInfo.InvariantCulture)]).GetAwaiter().GetResult();
+        Assert.True(result.ExitCode == 0, result.Output);
+        return Directory.EnumerateFiles(folder, "*.dcm").Order(StringComparer.Ordinal).ToList();
+    }
+}
