@@ -38,7 +38,7 @@ internal sealed class StatusReader(
         var now = clock.GetUtcNow();
         var stats = queue.Stats();
         var queueStatus = new QueueStatus(stats.Pending, stats.Uploading, stats.Failed, stats.Uploaded, stats.BytesPending,
-            stats.OldestPending is { } oldest ? Math.Max(0, (long)(now - oldest).TotalSeconds) : null);
+            stats.OldestPending is { } oldest ? Math.Max(0, (long)(now - oldest).TotalSeconds) : null, stats.Evicted);
         var circuits = new Dictionary<string, string>(StringComparer.Ordinal) { [endpoints.Primary.Store.Name] = Circuit(endpoints.Primary) };
         if (endpoints.Backup is { } backup)
             circuits[backup.Store.Name] = Circuit(backup);
