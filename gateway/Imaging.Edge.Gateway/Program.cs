@@ -21,6 +21,8 @@ try
         "status" => await StatusCommand.ExecuteAsync(rest),
         "queue" => await QueueCommand.ExecuteAsync(rest),
         "control" => await ControlCommand.ExecuteAsync(rest, interrupted.Token),
+        "erase-patient" => await ErasePatientCli.ExecuteAsync(rest, interrupted.Token),
+        "decommission" => await DecommissionCommand.ExecuteAsync(rest),
         "--version" => PrintVersion(),
         "--help" or "-h" or "help" => PrintUsage(Console.Out, ExitCodes.Success),
         null => PrintUsage(Console.Error, ExitCodes.BadInput),

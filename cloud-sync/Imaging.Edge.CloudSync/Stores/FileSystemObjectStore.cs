@@ -63,7 +63,29 @@ public sealed class FileSystemObjectStore : IObjectStore
         if (!Directory.Exists(System.IO.Path.GetDirectoryName(path))) return Task.CompletedTask;
         File.Delete(path);
         File.Delete(path + MetadataSuffix);
+        RemoveEmptyFolders(System.IO.Path.GetDirectoryName(path)!);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A bucket has no folders: once its last object is gone, a folder (named after a study or series UID) goes too,
+    /// up to the root. Best effort: a folder that a put is filling at the same moment stays.
+    /// </summary>
+    private void RemoveEmptyFolders(string folder)
+    {
+        while (folder.Length > _root.Length && folder.StartsWith(_root, StringComparison.Ordinal))
+        {
+            try
+            {
+                if (Directory.EnumerateFileSystemEntries(folder).Any()) return;
+                Directory.Delete(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+            folder = System.IO.Path.GetDirectoryName(folder)!;
+        }
     }
 
     public async Task<string> StartMultipartAsync(string key, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)

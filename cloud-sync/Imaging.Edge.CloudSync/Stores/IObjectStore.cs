@@ -25,6 +25,30 @@ public interface IObjectStore
     /// <summary>Deletes the object; deleting one that is not there is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes many objects; keys that are not there count as deleted. Safe to retry. The default deletes them one by
+    /// one; an S3 store sends Multi-Object Delete requests (with Content-MD5) of up to 1,000 keys.
+    /// Does not throw for a key the store refused: it is in <see cref="DeleteManyResult.Errors"/>.
+    /// </summary>
+    async Task<DeleteManyResult> DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var deleted = new List<string>();
+        var errors = new List<DeleteError>();
+        foreach (var key in keys)
+        {
+            try
+            {
+                await DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+                deleted.Add(key);
+            }
+            catch (ObjectStoreException e)
+            {
+                errors.Add(new DeleteError(key, e.Code ?? "error"));
+            }
+        }
+        return new DeleteManyResult(deleted, errors);
+    }
+
     Task<string> StartMultipartAsync(string key, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken);
 
     /// <summary>Uploads one part (numbered from 1); the store checks its MD5.</summary>
@@ -58,6 +82,12 @@ public sealed record ObjectContent(string Path, long Offset, long Length, byte[]
 }
 
 public sealed record PutResult(string? ETag);
+
+/// <summary>What a <see cref="IObjectStore.DeleteManyAsync"/> did: keys gone (or never there), keys the store refused.</summary>
+public sealed record DeleteManyResult(IReadOnlyList<string> Deleted, IReadOnlyList<DeleteError> Errors);
+
+/// <summary>A key the store would not delete, with its error code (never a credential).</summary>
+public sealed record DeleteError(string Key, string Code);
 
 public sealed record UploadedPart(int PartNumber, string ETag, long Size);
 

@@ -11,6 +11,8 @@ public sealed record DataSetAttributes
     public string? StudyInstanceUid { get; init; }
     public string? SeriesInstanceUid { get; init; }
     public string? PatientId { get; init; }
+    /// <summary>Issuer of Patient ID (0010,0021): the authority that assigned <see cref="PatientId"/>.</summary>
+    public string? IssuerOfPatientId { get; init; }
     public string? PatientName { get; init; }
     public string? PatientBirthDate { get; init; }
     public string? AccessionNumber { get; init; }

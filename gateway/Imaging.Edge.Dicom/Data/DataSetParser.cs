@@ -59,7 +59,7 @@ internal sealed class DataSetParser
     private static bool IsWanted(DicomTag tag) => tag.Value switch
     {
         0x0008_0005 or 0x0008_0016 or 0x0008_0018 or 0x0008_0020 or 0x0008_0030 or 0x0008_0050 or 0x0008_0060
-            or 0x0010_0010 or 0x0010_0020 or 0x0010_0030 or 0x0020_000D or 0x0020_000E => true,
+            or 0x0010_0010 or 0x0010_0020 or 0x0010_0021 or 0x0010_0030 or 0x0020_000D or 0x0020_000E => true,
         _ => false,
     };
 

@@ -111,6 +111,7 @@ public sealed class DataSetScanner
             PatientBirthDate = Ascii(DicomTag.PatientBirthDate),
             PatientName = Text(DicomTag.PatientName),
             PatientId = Text(DicomTag.PatientId),
+            IssuerOfPatientId = Text(DicomTag.IssuerOfPatientId),
             AccessionNumber = Text(DicomTag.AccessionNumber),
         };
 

@@ -41,6 +41,7 @@ public readonly record struct DicomTag(ushort Group, ushort Element) : IComparab
     public static readonly DicomTag Modality = new(0x0008, 0x0060);
     public static readonly DicomTag PatientName = new(0x0010, 0x0010);
     public static readonly DicomTag PatientId = new(0x0010, 0x0020);
+    public static readonly DicomTag IssuerOfPatientId = new(0x0010, 0x0021);
     public static readonly DicomTag PatientBirthDate = new(0x0010, 0x0030);
     public static readonly DicomTag StudyInstanceUid = new(0x0020, 0x000D);
     public static readonly DicomTag SeriesInstanceUid = new(0x0020, 0x000E);

@@ -53,7 +53,7 @@ internal static class QueueAccess
     }
 
     /// <summary>The queue must have exactly the schema this executable knows: the service migrates, this command never does.</summary>
-    private static string? CheckSchema(QueueDatabase database)
+    internal static string? CheckSchema(QueueDatabase database)
     {
         using var connection = database.Open();
         using var exists = connection.CreateCommand();

@@ -23,6 +23,15 @@ internal static class RunCommand
             await Console.Error.WriteLineAsync(e.Message);
             return ExitCodes.BadInput;
         }
+        // One gateway per data folder; decommission and erase-patient see it by this lock.
+        var dataDir = Path.GetFullPath(configuration.Gateway.DataDir);
+        new Intake.DataLayout(dataDir).EnsureCreated();
+        using var instanceLock = GatewayLock.TryAcquire(dataDir);
+        if (instanceLock is null)
+        {
+            await Console.Error.WriteLineAsync($"imaging-edge: another gateway is running on {dataDir} ({GatewayLock.FileName} is locked)");
+            return ExitCodes.Failure;
+        }
         using var host = GatewayHost.Build(configuration);
         await host.RunAsync();
         return ExitCodes.Success;

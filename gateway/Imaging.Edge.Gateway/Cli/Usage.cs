@@ -31,6 +31,15 @@ internal static class Usage
               Give the running gateway an operator command through its control socket (audited):
               ping, status, retry-failed, pause-uploads, resume-uploads, resend-study study=PSEUDONYM,
               reload-profiles. Prints the JSON answer; exit 1 on an error answer or no gateway.
+          imaging-edge erase-patient --patient-id ID [--issuer ISSUER] [--cloud] [--config FILE] [--json]
+              Erase a patient at once: every local file, queue row and pending upload of the patient (every
+              issuer unless --issuer is given); with --cloud also its objects and study manifests in every
+              configured bucket. Audited as local:{user}; prints what was deleted where (the patient only as
+              its keyed hash). Exit 1 when nothing matched (still audited) or objects could not be deleted.
+          imaging-edge decommission [--force] [--config FILE]
+              Wipe the box for return or replacement: queue, spool, studies, quarantine, site secret and the
+              key files the configuration names; leaves decommissioned.json. Refuses while the gateway runs,
+              and while instances are pending, uploading or failed unless --force.
           imaging-edge --version | --help
 
         exit codes: 0 success, 1 failure, 2 bad command line or configuration

@@ -2,6 +2,7 @@ using System.Net;
 using Imaging.Edge.Dicom.Network;
 using Imaging.Edge.Gateway.Commands;
 using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Erasure;
 using Imaging.Edge.Gateway.Control;
 using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Gateway.Intake;
@@ -88,6 +89,20 @@ internal static class GatewayHost
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionSweeper>>(), sp.GetRequiredService<DiskMonitor>()));
     }
 
+    /// <summary>The patient eraser and its command, over every configured upload store (primary and backup).</summary>
+    private static void AddErasure(HostApplicationBuilder builder, EdgeConfiguration configuration)
+    {
+        builder.Services.AddSingleton(sp =>
+        {
+            var endpoints = sp.GetRequiredService<UploadEndpoints>();
+            IReadOnlyList<CloudSync.Stores.IObjectStore> stores = endpoints.Backup is { } backup ? [endpoints.Primary.Store, backup.Store] : [endpoints.Primary.Store];
+            return new PatientEraser(sp.GetRequiredService<QueueDatabase>(), sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<Pseudonymizer>(),
+                stores, sp.GetRequiredService<ObjectKeyTemplate>(), configuration.Gateway, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<PatientEraser>>());
+        });
+        builder.Services.AddSingleton<IGatewayCommand, ErasePatientCommand>();
+    }
+
     /// <summary>Status, commands (MQTT and the control socket), telemetry or, without a broker, events to the console.</summary>
     private static void AddOperations(HostApplicationBuilder builder, EdgeConfiguration configuration)
     {
@@ -100,6 +115,7 @@ internal static class GatewayHost
         builder.Services.AddSingleton<IGatewayCommand, ResumeUploadsCommand>();
         builder.Services.AddSingleton<IGatewayCommand, ResendStudyCommand>();
         builder.Services.AddSingleton<IGatewayCommand, ReloadProfilesCommand>();
+        AddErasure(builder, configuration);
         builder.Services.AddSingleton<CommandDispatcher>();
         builder.Services.AddHostedService<ControlSocketServer>();
         if (configuration.Mqtt.Enabled)

@@ -105,6 +105,7 @@ internal sealed class SpoolFile : IInstanceSink
             DurableFileSystem.SyncDirectory(studyDir);
             _intake.Queue.Enqueue(new NewInstance(
                 _request.SopInstanceUid, version, studyUid, pseudonym, _intake.Pseudonymizer.Patient(attributes.PatientId),
+                _intake.Pseudonymizer.Issuer(attributes.IssuerOfPatientId),
                 attributes.SeriesInstanceUid, _request.SopClassUid, _request.TransferSyntax.Uid, size, sha256, dataSetSha256,
                 layout.Relative(finalPath), source, _request.Association.RemoteEndPoint.Address.ToString(), _priority));
         }
@@ -120,9 +121,11 @@ internal sealed class SpoolFile : IInstanceSink
     }
 
     /// <summary>An earlier copy with the same data set bytes that is still on disk or already safe in the cloud (uploaded,
-    /// or evicted by retention after its upload was verified).</summary>
+    /// or evicted by retention after its upload was verified). A copy being erased is not kept: the re-send arrives
+    /// after the erasure and is stored anew.</summary>
     private Func<StoredCopy, bool> IsIdenticalAndKept(byte[] dataSetSha256) => copy =>
-        copy.DataSetSha256.AsSpan().SequenceEqual(dataSetSha256)
+        copy.State != InstanceStates.Erasing
+        && copy.DataSetSha256.AsSpan().SequenceEqual(dataSetSha256)
         && (copy.State is InstanceStates.Uploaded or InstanceStates.Evicted || File.Exists(_intake.Layout.Absolute(copy.LocalPath)));
 
     /// <summary>Never replaces a file already received: a copy with other bytes gets the next version number.</summary>

@@ -16,6 +16,12 @@ internal sealed class Pseudonymizer(byte[] siteSecret)
     /// <summary>Null for an absent or empty patient ID.</summary>
     public string? Patient(string? patientId) => string.IsNullOrEmpty(patientId) ? null : Key("patient\n" + patientId);
 
+    /// <summary>
+    /// Keyed hash of an Issuer of Patient ID (0010,0021), in its own domain (so it never equals a patient's or a study's
+    /// key). Null for an absent or empty issuer.
+    /// </summary>
+    public string? Issuer(string? issuerOfPatientId) => string.IsNullOrEmpty(issuerOfPatientId) ? null : Key("issuer\n" + issuerOfPatientId);
+
     private string Key(string value)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];

@@ -89,7 +89,7 @@ internal sealed class InstanceQueue : IDisposable
                 ("$sop", instance.SopInstanceUid), ("$version", instance.Version), ("$study_id", studyId), ("$series", instance.SeriesUid),
                 ("$sop_class", instance.SopClassUid), ("$syntax", instance.TransferSyntaxUid), ("$size", instance.Size),
                 ("$sha256", instance.Sha256), ("$dataset_sha256", instance.DataSetSha256), ("$path", instance.LocalPath), ("$source", instance.Source), ("$host", instance.SourceHost),
-                ("$now", now), ("$priority", instance.Priority));
+                ("$now", now), ("$priority", instance.Priority), ("$patient", instance.PatientKey), ("$issuer", instance.IssuerKey));
             var id = Convert.ToInt64(insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             if (instanceCount == 1 || wasStable)
                 AddEvent(transaction, now, QueueEvents.StudyReceived,
@@ -340,18 +340,29 @@ internal sealed class InstanceQueue : IDisposable
         return ReadAll(command);
     }
 
-    /// <summary>Records the manifest version now in the bucket and reports the study uploaded, in one transaction.</summary>
-    public void MarkManifestUploaded(long studyId, int version, string pseudonym, int instances, string destination)
+    /// <summary>Records the manifest version now in the bucket and reports the study uploaded, in one transaction. False
+    /// (nothing recorded) when the study is gone or being erased: the caller must then delete the manifest it just wrote.</summary>
+    public bool MarkManifestUploaded(long studyId, int version, string pseudonym, int instances, string destination)
     {
         lock (_writeLock)
         {
             Durability(true);
             using var transaction = _writer.BeginTransaction();
-            Writer(QueueSql.MarkManifestUploaded, transaction, ("$study_id", studyId), ("$version", version)).ExecuteNonQuery();
+            if (Writer(QueueSql.MarkManifestUploaded, transaction, ("$study_id", studyId), ("$version", version)).ExecuteNonQuery() != 1)
+                return false;
             AddEvent(transaction, Now, QueueEvents.StudyUploaded, QueueEvents.Payload(
                 ("study", pseudonym), ("instances", instances), ("manifestVersion", version), ("destination", destination)));
             transaction.Commit();
+            return true;
         }
+    }
+
+    /// <summary>True when a patient erasure has claimed the row or already deleted it.</summary>
+    public bool IsErasingOrGone(long id)
+    {
+        using var connection = _database.Open();
+        using var command = Command(connection, QueueSql.IsErasingOrGone, ("$id", id));
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
     /// <summary>At start-up no worker of this process can hold a lease: every uploading row goes back to pending.</summary>

@@ -94,5 +94,16 @@ internal static class Migrations
         DROP TABLE outbox;
         ALTER TABLE outbox_v3 RENAME TO outbox;
         """,
+
+        // 4: each instance names its patient by keyed hash (never the ID itself), with the keyed hash of the issuer of
+        // the patient ID, so that an erasure finds every instance of a patient whatever study it came in. Rows received
+        // before take the key of their study; their issuer is unknown (NULL). A new state, 'erasing', marks rows an
+        // erasure has claimed: no worker leases them and no upload can be marked done on them.
+        """
+        ALTER TABLE instances ADD COLUMN patient_key TEXT;
+        ALTER TABLE instances ADD COLUMN issuer_key TEXT;
+        UPDATE instances SET patient_key = (SELECT s.patient_key FROM studies s WHERE s.id = instances.study_id);
+        CREATE INDEX instances_by_patient ON instances (patient_key) WHERE patient_key IS NOT NULL;
+        """,
     ];
 }

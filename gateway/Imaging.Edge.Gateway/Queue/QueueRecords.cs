@@ -14,6 +14,9 @@ internal static class InstanceStates
     /// </summary>
     public const string Evicted = "evicted";
 
+    /// <summary>Claimed by a patient erasure: never leased, never marked uploaded; the row is deleted when the erasure ends.</summary>
+    public const string Erasing = "erasing";
+
     /// <summary>The last error of a row whose file was gone at start-up; such a row is never retried by itself.</summary>
     public const string FileMissing = "file missing";
 }
@@ -31,6 +34,7 @@ internal sealed record NewInstance(
     string StudyUid,
     string StudyPseudonym,
     string? PatientKey,
+    string? IssuerKey,
     string? SeriesUid,
     string SopClassUid,
     string TransferSyntaxUid,

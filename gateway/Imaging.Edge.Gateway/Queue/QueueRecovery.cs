@@ -72,8 +72,8 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
         foreach (var row in rows)
         {
             // Uploaded rows may have had their local copy removed; evicted rows have none by design (retention deleted it
-            // after the cloud copy was verified); rows already reported stay reported.
-            if (row.State is InstanceStates.Uploaded or InstanceStates.Evicted || row.LastError == InstanceStates.FileMissing || onDisk.Contains(row.LocalPath)) continue;
+            // after the cloud copy was verified); erasing rows are the erasure's; rows already reported stay reported.
+            if (row.State is InstanceStates.Uploaded or InstanceStates.Evicted or InstanceStates.Erasing || row.LastError == InstanceStates.FileMissing || onDisk.Contains(row.LocalPath)) continue;
             queue.MarkFailed(row.Id, InstanceStates.FileMissing);
             QueueLog.FileMissing(logger, row.Id);
             missing++;
@@ -147,7 +147,7 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
         var studyUid = attributes.StudyInstanceUid ?? "";
         queue.Enqueue(new NewInstance(
             meta.MediaStorageSopInstanceUid, version, studyUid, pseudonymizer.Study(studyUid), pseudonymizer.Patient(attributes.PatientId),
-            attributes.SeriesInstanceUid, meta.MediaStorageSopClassUid, meta.TransferSyntaxUid, position, sha256.GetHashAndReset(), dataSetSha256.GetHashAndReset(),
+            pseudonymizer.Issuer(attributes.IssuerOfPatientId), attributes.SeriesInstanceUid, meta.MediaStorageSopClassUid, meta.TransferSyntaxUid, position, sha256.GetHashAndReset(), dataSetSha256.GetHashAndReset(),
             layout.Relative(path), meta.SourceApplicationEntityTitle ?? "recovered", null, Priorities.Medium));
     }
 

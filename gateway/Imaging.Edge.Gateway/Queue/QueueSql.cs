@@ -36,9 +36,11 @@ internal static class QueueSql
 
     public const string InsertInstance = """
         INSERT INTO instances (sop_instance_uid, version, study_id, series_uid, sop_class_uid, transfer_syntax_uid, size, sha256,
-                               dataset_sha256, local_path, source, source_host, received_at, priority, state, next_attempt_at)
+                               dataset_sha256, local_path, source, source_host, received_at, priority, state, next_attempt_at,
+                               patient_key, issuer_key)
         VALUES ($sop, $version, $study_id, $series, $sop_class, $syntax, $size, $sha256,
-                $dataset_sha256, $path, $source, $host, $now, $priority, 'pending', $now)
+                $dataset_sha256, $path, $source, $host, $now, $priority, 'pending', $now,
+                $patient, $issuer)
         RETURNING id;
         """;
 
@@ -88,7 +90,7 @@ internal static class QueueSql
 
     public const string MarkFailed = """
         UPDATE instances SET state = 'failed', lease_owner = NULL, lease_expires_at = NULL, last_error = $error
-        WHERE id = $id;
+        WHERE id = $id AND state <> 'erasing';
         """;
 
     public const string RetryFailed = """
@@ -138,13 +140,20 @@ internal static class QueueSql
     public const string StudiesNeedingManifest = """
         SELECT s.id, s.study_uid, s.pseudonym, s.manifest_version FROM studies s
         WHERE s.state = 'stable' AND s.manifest_version > s.manifest_uploaded_version
-          AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.study_id = s.id AND i.state IN ('pending', 'uploading'))
+          AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.study_id = s.id AND i.state IN ('pending', 'uploading', 'erasing'))
         ORDER BY s.last_received_at LIMIT $limit;
         """;
 
     public const string InstancesOfStudy = $"SELECT {InstanceColumns} FROM instances i JOIN studies s ON s.id = i.study_id WHERE i.study_id = $study_id ORDER BY i.series_uid, i.sop_instance_uid, i.version;";
 
-    public const string MarkManifestUploaded = "UPDATE studies SET manifest_uploaded_version = MAX(manifest_uploaded_version, $version) WHERE id = $study_id;";
+    /// <summary>No row changes when the study is gone or being erased: the manifest just written must then be deleted.</summary>
+    public const string MarkManifestUploaded = """
+        UPDATE studies SET manifest_uploaded_version = MAX(manifest_uploaded_version, $version)
+        WHERE id = $study_id AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.study_id = $study_id AND i.state = 'erasing');
+        """;
+
+    /// <summary>1 when the row is being erased or already gone (an erasure took it while it was uploading).</summary>
+    public const string IsErasingOrGone = "SELECT NOT EXISTS (SELECT 1 FROM instances WHERE id = $id AND state <> 'erasing');";
 
     public const string Checkpoints = "SELECT upload_checkpoint FROM instances WHERE upload_checkpoint IS NOT NULL;";
 

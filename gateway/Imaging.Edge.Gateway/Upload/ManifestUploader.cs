@@ -106,8 +106,15 @@ internal sealed class ManifestUploader(
             var targets = endpoints.Targets();
             foreach (var endpoint in targets)
                 await uploader.UploadAsync(endpoint, request, NoCheckpoints.Instance, null, cancellationToken).ConfigureAwait(false);
-            queue.MarkManifestUploaded(studyId, version, pseudonym, instances.Count, string.Join('+', targets.Select(t => t.Store.Name)));
-            GatewayUploadLog.ManifestUploaded(logger, pseudonym, version, instances.Count);
+            if (queue.MarkManifestUploaded(studyId, version, pseudonym, instances.Count, string.Join('+', targets.Select(t => t.Store.Name))))
+            {
+                GatewayUploadLog.ManifestUploaded(logger, pseudonym, version, instances.Count);
+                return;
+            }
+            // The study was erased while its manifest was on its way: the manifest names its instances, so it goes too.
+            foreach (var endpoint in targets)
+                await endpoint.Store.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            GatewayUploadLog.ManifestOfErasedStudyDeleted(logger, pseudonym);
         }
         finally
         {

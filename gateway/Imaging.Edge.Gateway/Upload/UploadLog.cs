@@ -25,4 +25,13 @@ internal static partial class GatewayUploadLog
 
     [LoggerMessage(5006, LogLevel.Warning, "Sweep of orphaned multipart uploads on {Endpoint} failed: {Reason}")]
     public static partial void SweepFailed(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(5007, LogLevel.Information, "Instance {InstanceId} was erased while it uploaded: its object on {Endpoint} was deleted")]
+    public static partial void ErasedWhileUploading(ILogger logger, long instanceId, string endpoint);
+
+    [LoggerMessage(5008, LogLevel.Error, "Instance {InstanceId} was erased while it uploaded, and its object on {Endpoint} could not be deleted ({Error}): run erase-patient with --cloud again")]
+    public static partial void ErasedObjectNotDeleted(ILogger logger, long instanceId, string endpoint, string error);
+
+    [LoggerMessage(5009, LogLevel.Information, "Study {Study} was erased while its manifest uploaded: the manifest was deleted")]
+    public static partial void ManifestOfErasedStudyDeleted(ILogger logger, string study);
 }

@@ -85,9 +85,11 @@ internal sealed class UploadWorker(
         try
         {
             var destinations = new List<string>();
+            var written = new List<EndpointResilience>();
             string? etag = null;
             foreach (var endpoint in endpoints.Targets())
             {
+                written.Add(endpoint);
                 var checkpoint = instance.UploadCheckpoint;
                 var request = new UploadRequest(key, path, instance.Size, instance.Sha256, metadata, checkpoint);
                 var result = await uploader.UploadAsync(endpoint, request, new QueueCheckpoints(queue, instance.Id, owner), limiter.Throttle, stoppingToken).ConfigureAwait(false);
@@ -98,6 +100,11 @@ internal sealed class UploadWorker(
             {
                 metrics.Uploaded(instance.Size, destinations[0]);
                 GatewayUploadLog.Uploaded(logger, instance.Id, destinations[0], instance.Size);
+            }
+            else if (queue.IsErasingOrGone(instance.Id))
+            {
+                // A patient erasure claimed the row while it was uploading: what was just written must not stay.
+                await DeleteErasedAsync(key, written, instance.Id).ConfigureAwait(false);
             }
         }
         catch (ObjectStoreException e) when (e.Kind == ObjectStoreErrorKind.Permanent)
@@ -127,6 +134,26 @@ internal sealed class UploadWorker(
         {
             queue.Postpone(instance.Id, owner, "interrupted by shutdown", clock.GetUtcNow());
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes an object written for an instance that was erased meanwhile, from every endpoint it went to. Straight
+    /// to the store (not through the resilience pipeline: an open circuit must not keep it there). Does not throw.
+    /// </summary>
+    private async Task DeleteErasedAsync(string key, IReadOnlyList<EndpointResilience> written, long instanceId)
+    {
+        foreach (var endpoint in written)
+        {
+            try
+            {
+                await endpoint.Store.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+                GatewayUploadLog.ErasedWhileUploading(logger, instanceId, endpoint.Store.Name);
+            }
+            catch (Exception e) when (e is ObjectStoreException or IOException or HttpRequestException)
+            {
+                GatewayUploadLog.ErasedObjectNotDeleted(logger, instanceId, endpoint.Store.Name, e.GetType().Name);
+            }
         }
     }
 

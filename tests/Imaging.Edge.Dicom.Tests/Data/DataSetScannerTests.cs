@@ -223,6 +223,41 @@ public sealed class DataSetScannerTests
         Assert.Equal(Series, scanner.Finish().SeriesInstanceUid);
     }
 
+    [Theory]
+    [InlineData("implicit-le")]
+    [InlineData("explicit-le")]
+    [InlineData("explicit-be")]
+    [InlineData("deflated")]
+    public void Extracts_issuer_of_patient_id_at_top_level_only(string syntax)
+    {
+        TransferSyntax ts = Syntax(syntax);
+        byte[] data = DataSetBuilder.For(ts)
+            .Uid(0x0008, 0x0018, SopInstance)
+            .Text(0x0010, 0x0020, "LO", "PID-0042")
+            .Text(0x0010, 0x0021, "LO", "HOSPITAL-A")
+            // Other Patient IDs Sequence: an issuer inside it belongs to another identifier.
+            .DefinedLengthSequence(0x0010, 0x1002, item => item.Text(0x0010, 0x0020, "LO", "OTHER-ID").Text(0x0010, 0x0021, "LO", "HOSPITAL-B"))
+            .Uid(0x0020, 0x000D, Study)
+            .Encode(ts);
+        var scanner = new DataSetScanner(ts);
+        scanner.Feed(data);
+
+        DataSetAttributes a = scanner.Finish();
+        Assert.Equal("PID-0042", a.PatientId);
+        Assert.Equal("HOSPITAL-A", a.IssuerOfPatientId);
+    }
+
+    [Fact]
+    public void Issuer_of_patient_id_is_null_when_absent()
+    {
+        TransferSyntax ts = TransferSyntax.ExplicitVRLittleEndian;
+        byte[] data = DataSetBuilder.For(ts).Uid(0x0008, 0x0018, SopInstance).Text(0x0010, 0x0020, "LO", "PID-0042").ToArray();
+        var scanner = new DataSetScanner(ts);
+        scanner.Feed(data);
+
+        Assert.Null(scanner.Finish().IssuerOfPatientId);
+    }
+
     [Fact]
     public void A_data_set_that_ends_cleanly_before_the_stop_tag_is_complete_at_finish()
     {

@@ -56,7 +56,7 @@ internal sealed class RetentionScene : IDisposable
         var path = Path.Combine(folder, DataLayout.InstanceFileName(sop, 0));
         var bytes = RandomNumberGenerator.GetBytes(size);
         File.WriteAllBytes(path, bytes);
-        return Queue.Enqueue(new NewInstance(sop, 0, studyUid, Pseudonymizer.Study(studyUid), null, "1.2.3.4",
+        return Queue.Enqueue(new NewInstance(sop, 0, studyUid, Pseudonymizer.Study(studyUid), null, null, "1.2.3.4",
             "1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.1.2.1", size, SHA256.HashData(bytes), SHA256.HashData(bytes),
             Layout.Relative(path), "TESTSCU", "127.0.0.1", Priorities.Medium));
     }

@@ -49,7 +49,7 @@ internal sealed class RecoveryScene : IDisposable
     public long Enqueue(string sopInstanceUid, string studyUid = "1.2.826.0.1.3680043.99.1", int priority = Priorities.Medium, int version = 0)
     {
         var path = Layout.Relative(Path.Combine(Layout.StudyDirectory(studyUid), DataLayout.InstanceFileName(sopInstanceUid, version)));
-        return Queue.Enqueue(new NewInstance(sopInstanceUid, version, studyUid, Pseudonymizer.Study(studyUid), null, "1.2.3.4",
+        return Queue.Enqueue(new NewInstance(sopInstanceUid, version, studyUid, Pseudonymizer.Study(studyUid), null, null, "1.2.3.4",
             "1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.1.2.1", 1234, new byte[32], new byte[32], path, "TESTSCU", "127.0.0.1", priority));
     }
 

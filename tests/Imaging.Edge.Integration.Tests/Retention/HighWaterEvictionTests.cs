@@ -43,7 +43,7 @@ public sealed class HighWaterEvictionTests
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 var bytes = RandomNumberGenerator.GetBytes(2 * MiB);
                 File.WriteAllBytes(path, bytes);
-                var id = queue.Enqueue(new NewInstance(sop, 0, Study, pseudonymizer.Study(Study), null, "1.2.3", "1.2.840.10008.5.1.4.1.1.2",
+                var id = queue.Enqueue(new NewInstance(sop, 0, Study, pseudonymizer.Study(Study), null, null, "1.2.3", "1.2.840.10008.5.1.4.1.1.2",
                     "1.2.840.10008.1.2.1", bytes.Length, SHA256.HashData(bytes), SHA256.HashData(bytes), layout.Relative(path), "TESTSCU", null, Priorities.Medium));
                 hashes[id] = SHA256.HashData(bytes);
                 ids.Add(id);

@@ -53,7 +53,7 @@ internal sealed class RowFactory(int seed, Pseudonymizer pseudonymizer)
         var sha = new byte[32];
         _random.NextBytes(sha);
         return new NewInstance(
-            sop, 0, _studyUid, _studyPseudonym, _patientKey, _seriesUid, CtImageStorage, ExplicitLittleEndian,
+            sop, 0, _studyUid, _studyPseudonym, _patientKey, null, _seriesUid, CtImageStorage, ExplicitLittleEndian,
             _random.NextInt64(200_000, 600_000), sha, sha, Path.Combine("studies", _studyUid, sop + ".dcm"),
             "CT_SCANNER_01", "10.20.30.40", Priorities.Medium);
     }
@@ -89,7 +89,7 @@ internal static class FastFill
             using var transaction = connection.BeginTransaction();
             using var upsert = Prepare(connection, transaction, QueueSql.UpsertStudy, "$study", "$pseudonym", "$patient", "$now");
             using var insert = Prepare(connection, transaction, QueueSql.InsertInstance,
-                "$sop", "$version", "$study_id", "$series", "$sop_class", "$syntax", "$size", "$sha256", "$dataset_sha256", "$path", "$source", "$host", "$now", "$priority");
+                "$sop", "$version", "$study_id", "$series", "$sop_class", "$syntax", "$size", "$sha256", "$dataset_sha256", "$path", "$source", "$host", "$now", "$priority", "$patient", "$issuer");
             using var evt = Prepare(connection, transaction, QueueSql.InsertEvent, "$now", "$type", "$payload");
             for (var i = 0; i < n; i++)
             {
@@ -105,7 +105,7 @@ internal static class FastFill
                     instanceCount = reader.GetInt32(1);
                 }
                 Set(insert, instance.SopInstanceUid, instance.Version, studyId, instance.SeriesUid, instance.SopClassUid, instance.TransferSyntaxUid,
-                    instance.Size, instance.Sha256, instance.DataSetSha256, instance.LocalPath, instance.Source, instance.SourceHost, now, instance.Priority);
+                    instance.Size, instance.Sha256, instance.DataSetSha256, instance.LocalPath, instance.Source, instance.SourceHost, now, instance.Priority, instance.PatientKey, instance.IssuerKey);
                 insert.ExecuteScalar();
                 if (instanceCount == 1)
                 {

@@ -1,0 +1,289 @@
+using System.Globalization;
+using System.Text.Json;
+using Imaging.Edge.CloudSync.Keys;
+using Imaging.Edge.CloudSync.Stores;
+using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Intake;
+using Imaging.Edge.Gateway.Privacy;
+using Imaging.Edge.Gateway.Queue;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Imaging.Edge.Gateway.Erasure;
+
+/// <summary>
+/// Erases one patient at once and completely: every instance file (with its <c>.vN</c> versions) and the study
+/// folders left empty, every queue row (instances, studies left without instances, unpublished events naming them),
+/// pending uploads cancelled, and — when asked — the objects and study manifests in every configured bucket.
+/// <para>
+/// Order, so that an erased instance cannot come back: (1) the rows are claimed (state <c>erasing</c>) in one FULL
+/// commit — no worker leases them any more and an upload in flight can no longer be marked done (its worker then
+/// deletes what it wrote); (2) local files; (3) objects; (4) rows, events, the <c>erase.completed</c> event and
+/// (for the command line) the audit row, in one transaction; (5) <c>wal_checkpoint(TRUNCATE)</c>. The connection has
+/// <c>secure_delete</c> on, so freed pages are zeroed. If objects cannot be deleted the rows stay claimed and the
+/// same request, given again, finishes.
+/// </para>
+/// Erasure is not a block-list: an instance of the patient that arrives later (including one whose spool file is
+/// still being written by an association in progress) is stored and uploaded normally.
+/// </summary>
+internal sealed class PatientEraser(
+    QueueDatabase database,
+    DataLayout layout,
+    Pseudonymizer pseudonymizer,
+    IReadOnlyList<IObjectStore> stores,
+    ObjectKeyTemplate keys,
+    GatewayOptions gateway,
+    TimeProvider clock,
+    ILogger<PatientEraser> logger)
+{
+    public const string Action = "erase-patient";
+
+    private sealed record Target(long Id, string State, string LocalPath, string? ObjectKey, string SopInstanceUid, int Version, string? SeriesUid, long StudyId);
+
+    private sealed record StudyRow(long Id, string StudyUid, string Pseudonym, int ManifestVersions, int Survivors);
+
+    /// <summary>
+    /// Runs the erasure. <paramref name="writeAudit"/>: write the audit row in the final transaction (the command line;
+    /// the command dispatcher audits commands itself). <paramref name="sweepUnindexedFiles"/>: no gateway runs on the
+    /// data folder, so files in an erased study's folder that no row names (left by a crash) are erased too; while a
+    /// gateway runs they may be instances being stored right now, which are "arriving later".
+    /// Throws <see cref="SqliteException"/> or <see cref="IOException"/> when the queue cannot be changed; object store
+    /// failures are reported in the result (<see cref="ErasureResult.Complete"/> false), not thrown.
+    /// </summary>
+    public async Task<ErasureResult> EraseAsync(ErasureRequest request, bool writeAudit, bool sweepUnindexedFiles, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(request.PatientId)) throw new ArgumentException("a patient ID is required", nameof(request));
+        var patient = pseudonymizer.Patient(request.PatientId)!;
+        var issuer = pseudonymizer.Issuer(request.Issuer);
+
+        using var connection = database.Open();
+        var secureDelete = Convert.ToInt64(Scalar(connection, null, ErasureSql.SecureDelete), CultureInfo.InvariantCulture) != 0;
+        var (targets, studies) = Claim(connection, patient, issuer);
+        var cancelled = targets.Count(t => t.State is InstanceStates.Pending or InstanceStates.Uploading or InstanceStates.Failed);
+        ErasureLog.Claimed(logger, request.RequestId, patient, targets.Count, cancelled, studies.Count);
+
+        var (files, folders) = DeleteLocalFiles(targets, studies, sweepUnindexedFiles, request.RequestId);
+
+        var buckets = new List<BucketErasure>();
+        if (request.Cloud)
+            buckets.AddRange(await DeleteObjectsAsync(targets, studies, request.RequestId, cancellationToken).ConfigureAwait(false));
+        var failedBuckets = buckets.Where(b => b.Failed > 0 || b.Error is not null).ToList();
+        var complete = failedBuckets.Count == 0;
+        var problem = complete ? null
+            : $"objects not deleted from {string.Join(", ", failedBuckets.Select(b => b.Name))}; the instance rows are kept (never uploaded again): give the same request again to finish";
+
+        var (studiesDeleted, events) = (0, 0);
+        if (complete)
+            (studiesDeleted, events) = DeleteRows(connection, targets, studies, request.Cloud);
+        var result = new ErasureResult(request.RequestId, patient, issuer is not null, request.Cloud, complete, targets.Count, studiesDeleted,
+            cancelled, files, folders, events, buckets, WalTruncated: false, secureDelete, problem);
+        RecordCompletion(connection, request, result, writeAudit);
+
+        var truncated = Checkpoint(connection);
+        if (!truncated) ErasureLog.WalNotTruncated(logger, request.RequestId);
+        result = result with { WalTruncated = truncated };
+        if (complete)
+            ErasureLog.Completed(logger, request.RequestId, patient, result.Instances, result.Studies, result.LocalFiles, result.ObjectsDeleted);
+        else
+            ErasureLog.Incomplete(logger, request.RequestId, problem!);
+        return result;
+    }
+
+    /// <summary>Step 1: selects and claims the rows in one immediate transaction, committed with synchronous=FULL.</summary>
+    private static (List<Target>, List<StudyRow>) Claim(SqliteConnection connection, string patient, string? issuer)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var targets = new List<Target>();
+        using (var select = Command(connection, transaction, ErasureSql.Targets, ("$patient", patient), ("$issuer", issuer)))
+        using (var reader = select.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                targets.Add(new Target(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.GetString(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7)));
+            }
+        }
+        using (var claim = Command(connection, transaction, ErasureSql.Claim, ("$patient", patient), ("$issuer", issuer)))
+            claim.ExecuteNonQuery();
+        var studies = new List<StudyRow>();
+        using (var select = Command(connection, transaction, ErasureSql.Studies,
+            ("$study_ids", Json(targets.Select(t => t.StudyId).Distinct())), ("$patient", patient)))
+        using (var reader = select.ExecuteReader())
+        {
+            while (reader.Read())
+                studies.Add(new StudyRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4)));
+        }
+        transaction.Commit();
+        return (targets, studies);
+    }
+
+    /// <summary>Step 2: the instance files, then the folders of studies left empty. Returns files and folders deleted.</summary>
+    private (int Files, int Folders) DeleteLocalFiles(List<Target> targets, List<StudyRow> studies, bool sweepUnindexedFiles, string requestId)
+    {
+        var files = 0;
+        foreach (var target in targets)
+        {
+            var path = layout.Absolute(target.LocalPath);
+            if (!IsUnder(path, layout.Studies)) continue;
+            if (TryDelete(path, requestId)) files++;
+        }
+        var folders = 0;
+        foreach (var study in studies.Where(s => s.Survivors == 0))
+        {
+            var folder = layout.StudyDirectory(study.StudyUid);
+            if (!Directory.Exists(folder)) continue;
+            if (sweepUnindexedFiles)
+            {
+                foreach (var leftover in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToList())
+                    if (TryDelete(leftover, requestId)) files++;
+            }
+            try
+            {
+                Directory.Delete(folder, recursive: sweepUnindexedFiles);
+                folders++;
+            }
+            catch (IOException)
+            {
+                // not empty: an instance of the study is being stored right now (it arrives after the erasure)
+            }
+        }
+        if (files > 0 || folders > 0) DurableFileSystem.SyncDirectory(layout.Studies);
+        return (files, folders);
+    }
+
+    private bool TryDelete(string path, string requestId)
+    {
+        try
+        {
+            if (!File.Exists(path)) return false;
+            File.Delete(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ErasureLog.FileNotDeleted(logger, requestId, e.GetType().Name);
+            return false;
+        }
+    }
+
+    /// <summary>Step 3: the objects of every erased instance (the key it was uploaded under, and the key the template
+    /// gives now) and every manifest version of its studies, from every configured store.</summary>
+    private async Task<List<BucketErasure>> DeleteObjectsAsync(List<Target> targets, List<StudyRow> studies, string requestId, CancellationToken cancellationToken)
+    {
+        var byStudy = studies.ToDictionary(s => s.Id);
+        var objectKeys = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var target in targets)
+        {
+            if (target.ObjectKey is { Length: > 0 } recorded) objectKeys.Add(recorded);
+            if (byStudy.TryGetValue(target.StudyId, out var study))
+                objectKeys.Add(keys.KeyFor(Values(study, target.SeriesUid, target.SopInstanceUid, target.Version)));
+        }
+        foreach (var study in studies)
+        {
+            var prefix = keys.StudyPrefix(Values(study, null, "none", 0));
+            for (var version = 1; version <= study.ManifestVersions; version++)
+                objectKeys.Add(prefix + string.Create(CultureInfo.InvariantCulture, $"manifest.v{version}.json"));
+        }
+        var list = objectKeys.ToList();
+        var results = new List<BucketErasure>();
+        foreach (var store in stores)
+        {
+            if (list.Count == 0)
+            {
+                results.Add(new BucketErasure(store.Name, store.Location, 0, 0, 0, null));
+                continue;
+            }
+            try
+            {
+                var outcome = await store.DeleteManyAsync(list, cancellationToken).ConfigureAwait(false);
+                var error = outcome.Errors.Count == 0 ? null : string.Join(", ", outcome.Errors.Select(e => e.Code).Distinct(StringComparer.Ordinal));
+                if (error is not null) ErasureLog.ObjectsNotDeleted(logger, requestId, store.Name, outcome.Errors.Count, list.Count, error);
+                results.Add(new BucketErasure(store.Name, store.Location, list.Count, outcome.Deleted.Count, outcome.Errors.Count, error));
+            }
+            catch (Exception e) when (e is ObjectStoreException or IOException or HttpRequestException or UnauthorizedAccessException)
+            {
+                var code = e is ObjectStoreException s ? s.Code ?? "transient error" : e.GetType().Name;
+                ErasureLog.ObjectsNotDeleted(logger, requestId, store.Name, list.Count, list.Count, code);
+                results.Add(new BucketErasure(store.Name, store.Location, list.Count, 0, list.Count, code));
+            }
+        }
+        return results;
+    }
+
+    private ObjectKeyValues Values(StudyRow study, string? series, string instance, int version) =>
+        new(gateway.SiteId, gateway.GatewayId, study.StudyUid, study.Pseudonym, series ?? "", instance, version);
+
+    /// <summary>Step 4: instance rows, studies left empty and the unpublished events that name them. Returns studies and events deleted.</summary>
+    private static (int Studies, int Events) DeleteRows(SqliteConnection connection, List<Target> targets, List<StudyRow> studies, bool manifestsDeleted)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var ids = Json(targets.Select(t => t.Id));
+        var studyIds = Json(studies.Select(s => s.Id));
+        using (var delete = Command(connection, transaction, ErasureSql.DeleteInstances, ("$ids", ids)))
+            delete.ExecuteNonQuery();
+        var pseudonyms = new List<string>();
+        using (var delete = Command(connection, transaction, ErasureSql.DeleteEmptyStudies, ("$study_ids", studyIds)))
+        using (var reader = delete.ExecuteReader())
+        {
+            while (reader.Read()) pseudonyms.Add(reader.GetString(0));
+        }
+        using (var recount = Command(connection, transaction, ErasureSql.RecountStudies, ("$study_ids", studyIds), ("$manifests_deleted", manifestsDeleted)))
+            recount.ExecuteNonQuery();
+        int events;
+        using (var delete = Command(connection, transaction, ErasureSql.DeleteEvents, ("$pseudonyms", Json(pseudonyms)), ("$ids", ids)))
+            events = delete.ExecuteNonQuery();
+        transaction.Commit();
+        return (pseudonyms.Count, events);
+    }
+
+    /// <summary>The erase.completed event (only when complete) and, for the command line, the audit row: one transaction.</summary>
+    private void RecordCompletion(SqliteConnection connection, ErasureRequest request, ErasureResult result, bool writeAudit)
+    {
+        if (!result.Complete && !writeAudit) return;
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        if (result.Complete)
+        {
+            using var insert = Command(connection, transaction, ErasureSql.InsertEvent, ("$now", now), ("$type", QueueEvents.EraseCompleted),
+                ("$payload", QueueEvents.Payload(("requestId", request.RequestId), ("patient", result.Patient), ("studies", result.Studies),
+                    ("instances", result.Instances), ("files", result.LocalFiles), ("objects", result.ObjectsDeleted))));
+            insert.ExecuteNonQuery();
+        }
+        if (writeAudit)
+        {
+            using var audit = Command(connection, transaction, ErasureSql.InsertAudit, ("$now", now), ("$actor", request.Actor), ("$action", Action),
+                ("$request", request.RequestId), ("$result", result.AuditText()));
+            audit.ExecuteNonQuery();
+        }
+        transaction.Commit();
+    }
+
+    /// <summary>Step 5: true when the WAL was copied back and truncated to zero bytes.</summary>
+    private static bool Checkpoint(SqliteConnection connection)
+    {
+        using var command = Command(connection, null, ErasureSql.CheckpointTruncate);
+        using var reader = command.ExecuteReader();
+        return reader.Read() && reader.GetInt64(0) == 0;
+    }
+
+    private static bool IsUnder(string path, string folder) =>
+        Path.GetFullPath(path).StartsWith(Path.GetFullPath(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    private static string Json<T>(IEnumerable<T> values) => JsonSerializer.Serialize(values.ToList());
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = Command(connection, transaction, sql);
+        return command.ExecuteScalar();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using System.Text;
+using Imaging.Edge.CloudSync.Keys;
+using Imaging.Edge.CloudSync.Stores;
+using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Erasure;
+using Imaging.Edge.Gateway.Intake;
+using Imaging.Edge.Gateway.Privacy;
+using Imaging.Edge.Gateway.Queue;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Imaging.Edge.Gateway.Tests.Erasure;
+
+/// <summary>A real queue.db in a scratch data folder, instance files on disk, and a folder object store standing in for the bucket.</summary>
+internal sealed class ErasureScene : IDisposable
+{
+    public ErasureScene()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "erasure-" + Guid.NewGuid().ToString("N"));
+        Layout = new DataLayout(Path.Combine(Root, "data"));
+        Layout.EnsureCreated();
+        Database = new QueueDatabase(Layout.Root);
+        Database.Migrate();
+        Queue = new InstanceQueue(Database, TimeProvider.System);
+        Pseudonymizer = new Pseudonymizer(RandomNumberGenerator.GetBytes(32));
+        Bucket = new FileSystemObjectStore(Path.Combine(Root, "bucket"), "primary");
+    }
+
+    public string Root { get; }
+    public DataLayout Layout { get; }
+    public QueueDatabase Database { get; }
+    public InstanceQueue Queue { get; }
+    public Pseudonymizer Pseudonymizer { get; }
+    public FileSystemObjectStore Bucket { get; }
+    public ObjectKeyTemplate Keys { get; } = ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default);
+    public GatewayOptions Gateway { get; } = new() { SiteId = "site", GatewayId = "gw" };
+
+    public PatientEraser Eraser() => new(Database, Layout, Pseudonymizer, [Bucket], Keys, Gateway, TimeProvider.System, NullLogger<PatientEraser>.Instance);
+
+    /// <summary>Stores an instance file (its bytes carry the patient ID, as a DICOM file would) and queues it.</summary>
+    public long Receive(string patientId, string? issuer, string studyUid, string sopUid, int version = 0)
+    {
+        var folder = Layout.StudyDirectory(studyUid);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, DataLayout.InstanceFileName(sopUid, version));
+        var bytes = Encoding.ASCII.GetBytes($"DICM {patientId} {studyUid} {sopUid}");
+        File.WriteAllBytes(path, bytes);
+        return Queue.Enqueue(new NewInstance(sopUid, version, studyUid, Pseudonymizer.Study(studyUid), Pseudonymizer.Patient(patientId),
+            Pseudonymizer.Issuer(issuer), "1.2.3.4", "1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.1.2.1", bytes.Length,
+            SHA256.HashData(bytes), SHA256.HashData(bytes), Layout.Relative(path), "TESTSCU", "127.0.0.1", Priorities.Medium));
+    }
+
+    /// <summary>Uploads the instance to the folder bucket the way the worker does, and marks it uploaded.</summary>
+    public async Task UploadAsync(long id)
+    {
+        var row = Queue.Find(id)!;
+        var leased = Queue.Lease("test", TimeSpan.FromMinutes(5));
+        Assert.Equal(id, leased!.Id);
+        var key = Keys.KeyFor(new ObjectKeyValues("site", "gw", row.StudyUid, row.StudyPseudonym, row.SeriesUid ?? "", row.SopInstanceUid, row.Version));
+        var path = Layout.Absolute(row.LocalPath);
+        await Bucket.PutAsync(key, new ObjectContent(path, 0, row.Size, MD5.HashData(File.ReadAllBytes(path))), new Dictionary<string, string>(), default);
+        Assert.True(Queue.MarkUploaded(id, "test", key, "primary", null));
+    }
+
+    public long Scalar(string sql)
+    {
+        using var connection = Database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public List<(string Actor, string Action, string Result)> AuditRows()
+    {
+        using var connection = Database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT actor, action, result FROM audit ORDER BY id;";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(string, string, string)>();
+        while (reader.Read()) rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        return rows;
+    }
+
+    /// <summary>True when any file under the folder holds the text (as bytes), or any path names it.</summary>
+    public static bool AnyFileContains(string folder, string text)
+    {
+        var needle = Encoding.ASCII.GetBytes(text);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories))
+        {
+            if (entry.Contains(text, StringComparison.Ordinal)) return true;
+            if (File.Exists(entry) && File.ReadAllBytes(entry).AsSpan().IndexOf(needle) >= 0) return true;
+        }
+        return false;
+    }
+
+    public void Dispose()
+    {
+        Queue.Dispose();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

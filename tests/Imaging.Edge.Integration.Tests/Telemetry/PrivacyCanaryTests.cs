@@ -1,0 +1,93 @@
+using System.Globalization;
+using Imaging.Edge.Gateway.Queue;
+using Imaging.Edge.Integration.Tests.Infrastructure;
+using static Imaging.Edge.Integration.Tests.Telemetry.TelemetryGateway;
+
+namespace Imaging.Edge.Integration.Tests.Telemetry;
+
+/// <summary>
+/// Studies of a patient whose name, ID and birth date are unique canary strings go through the whole gateway
+/// (receive, queue, upload, manifest, events, commands, logs at Debug); nothing that leaves the box for operations
+/// — MQTT (everything under <c>#</c>) and the gateway's log — may carry them.
+/// </summary>
+public sealed class PrivacyCanaryTests
+{
+    [Fact]
+    public async Task No_patient_name_id_or_birth_date_reaches_the_broker_or_the_log()
+    {
+        using var folder = new TemporaryDirectory();
+        var tag = Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        var canaries = new[] { $"CANARYNAME{tag}", $"CANARYID{tag}", $"CANARYISSUER{tag}", "18870214" };
+        var mqttPort = GatewayProcess.FreePort();
+        await using var broker = await MosquittoProcess.StartAsync(mqttPort, folder.Combine("broker"));
+        await using var everything = await MosquittoSubscriber.ConnectAsync(mqttPort, "#");
+        await using var ops = await MqttRequester.ConnectAsync(mqttPort, "ops/answers/canary");
+        var (gateway, dicomPort) = await StartAsync(folder, mqttPort, new Dictionary<string, string>
+        {
+            ["IMAGING_EDGE__Logging__LogLevel__Default"] = "Debug",
+            ["IMAGING_EDGE__Logging__LogLevel__Microsoft"] = "Information",
+        });
+        await using var owned = gateway;
+
+        var files = CanaryStudy(folder.Combine("in"), canaries[0], canaries[1], canaries[2], canaries[3]);
+        var store = await ProcessRunner.RunAsync("storescu", ["-aec", "IMAGING_EDGE", "127.0.0.1", Text(dicomPort), .. files]);
+        Assert.True(store.ExitCode == 0, store.Output);
+        var again = await ProcessRunner.RunAsync("storescu", ["-aec", "IMAGING_EDGE", "127.0.0.1", Text(dicomPort), files[0]]); // a duplicate event too
+        Assert.True(again.ExitCode == 0, again.Output);
+        var uploaded = await everything.WaitForAsync(Events, j => j.GetProperty("type").GetString() == QueueEvents.StudyUploaded, TimeSpan.FromSeconds(60));
+        var study = uploaded.GetProperty("data").GetProperty("study").GetString()!;
+        await ops.RequestAsync(Prefix + "/cmd/status", "canary-status");
+        await ops.RequestAsync(Prefix + "/cmd/resend-study", "canary-resend", $$"""{"study": "{{study}}"}""");
+        await ops.RequestAsync(Prefix + "/cmd/resend-study", "canary-bad", $$"""{"study": "{{canaries[1]}}"}"""); // echoed? must not be
+        await WaitForEmptyOutboxAsync(folder);
+        gateway.Terminate();
+        await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        // The canaries are really in what was received and uploaded, so their absence elsewhere means something.
+        var received = Directory.EnumerateFiles(folder.Combine("var", "cloud"), "*.dcm", SearchOption.AllDirectories).ToList();
+        Assert.Equal(files.Count, received.Count);
+        Assert.Contains(canaries[1], System.Text.Encoding.ASCII.GetString(await File.ReadAllBytesAsync(received[0])), StringComparison.Ordinal);
+        // Requests to the gateway are the test's own messages; everything else on the broker came from the gateway.
+        var published = everything.Messages.Where(m => !(m.Topic.StartsWith(Prefix + "/cmd/", StringComparison.Ordinal) && !m.Topic.EndsWith("/response", StringComparison.Ordinal))).ToList();
+        Assert.Contains(published, m => m.Topic == Status);
+        Assert.Contains(published, m => m.Topic == Prefix + "/heartbeat");
+        Assert.Contains(published, m => m.Topic == Events && m.Payload.Contains(QueueEvents.InstanceDuplicate, StringComparison.Ordinal));
+        Assert.Contains(published, m => m.Topic == "ops/answers/canary" && m.Payload.Contains("canary-bad", StringComparison.Ordinal));
+        var log = gateway.Output;
+        Assert.Contains("dbug", log, StringComparison.Ordinal); // Debug lines were written and are checked too
+        foreach (var canary in canaries)
+        {
+            foreach (var (topic, payload, _) in published)
+                Assert.False(payload.Contains(canary, StringComparison.OrdinalIgnoreCase) || topic.Contains(canary, StringComparison.OrdinalIgnoreCase),
+                    $"{topic} carries a patient attribute: {payload}");
+            Assert.False(log.Contains(canary, StringComparison.OrdinalIgnoreCase), $"the log carries a patient attribute ({canary})");
+            foreach (var metadata in Directory.EnumerateFiles(folder.Combine("var", "cloud"), "*.meta.json", SearchOption.AllDirectories))
+                Assert.DoesNotContain(canary, await File.ReadAllTextAsync(metadata), StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>Three instances of one study of the canary patient (pydicom, from the corpus CT).</summary>
+    private static IReadOnlyList<string> CanaryStudy(string folder, string name, string id, string issuer, string birthDate)
+    {
+        Directory.CreateDirectory(folder);
+        const string script = """
+            import sys, pydicom
+            from pydicom.uid import generate_uid
+            src, out, name, pid, issuer, born = sys.argv[1:7]
+            ds = pydicom.dcmread(src)
+            if 0xFFFCFFFC in ds: del ds[0xFFFCFFFC]
+            ds.PatientName = name + '^TEST'
+            ds.PatientID = pid
+            ds.IssuerOfPatientID = issuer
+            ds.PatientBirthDate = born
+            ds.OtherPatientIDs = pid + 'B'
+            ds.StudyInstanceUID = generate_uid()
+            for i in range(3):
+                ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+                ds.save_as(f'{out}/c{i}.dcm', write_like_original=False)
+            """;
+        var result = ProcessRunner.RunAsync(Peers.Python, ["-c", script, PydicomCorpus.File("CT_small.dcm"), folder, name, id, issuer, birthDate]).GetAwaiter().GetResult();
+        Assert.True(result.ExitCode == 0, result.Output);
+        return Directory.EnumerateFiles(folder, "*.dcm").Order(StringComparer.Ordinal).ToList();
+    }
+}
