@@ -19,7 +19,7 @@ internal static class LiveStatusText
         foreach (var reason in s["reasons"]!.AsArray())
             output.WriteLine($"  ! {reason}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"queue    {Number(queue["pending"])} pending, {Number(queue["uploading"])} uploading, {Number(queue["failed"])} failed; {Number(queue["bytesPending"]) / 1e6:F1} MB to upload; oldest waiting {(queue["oldestPendingAgeSeconds"] is { } age ? age + " s" : "-")}"));
+            $"queue    {Number(queue["pending"])} pending, {Number(queue["uploading"])} uploading, {Number(queue["failed"])} failed, {Number(queue["uploaded"])} uploaded, {Number(queue["evicted"])} evicted; {Number(queue["bytesPending"]) / 1e6:F1} MB to upload; oldest waiting {(queue["oldestPendingAgeSeconds"] is { } age ? age + " s" : "-")}"));
         var circuits = string.Join(", ", upload["circuits"]!.AsObject().Select(c => $"{c.Key} {c.Value}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"upload   {(upload["paused"]!.GetValue<bool>() ? "PAUSED, " : "")}{Number(upload["bytesPerSecond"]) / 1e6:F2} MB/s to {Text(upload["endpoint"])}; last success {Text(upload["lastSuccess"])}; circuits: {circuits}"));

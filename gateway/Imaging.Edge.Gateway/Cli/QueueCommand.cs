@@ -14,11 +14,11 @@ namespace Imaging.Edge.Gateway.Cli;
 internal static class QueueCommand
 {
     public const string UsageText =
-        "usage: imaging-edge queue [--config FILE] [--json] list [--state pending|uploading|failed|uploaded|all] | show ID|SOP_INSTANCE_UID | retry ID|--all-failed";
+        "usage: imaging-edge queue [--config FILE] [--json] list [--state pending|uploading|failed|uploaded|evicted|all] | show ID|SOP_INSTANCE_UID | retry ID|--all-failed";
 
     public const string RetryAction = "retry-failed";
 
-    private static readonly string[] AllStates = [InstanceStates.Pending, InstanceStates.Uploading, InstanceStates.Failed, InstanceStates.Uploaded];
+    private static readonly string[] AllStates = [InstanceStates.Pending, InstanceStates.Uploading, InstanceStates.Failed, InstanceStates.Uploaded, InstanceStates.Evicted];
     private static readonly string[] DefaultStates = [InstanceStates.Pending, InstanceStates.Uploading, InstanceStates.Failed];
 
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
@@ -129,10 +129,10 @@ internal static class QueueCommand
         {
             if (state == "all") return AllStates;
             if (!AllStates.Contains(state))
-                throw new UsageException($"--state: unknown state '{state}' (pending, uploading, failed, uploaded, all)");
+                throw new UsageException($"--state: unknown state '{state}' (pending, uploading, failed, uploaded, evicted, all)");
             if (!states.Contains(state)) states.Add(state);
         }
-        return states.Count > 0 ? [.. states] : throw new UsageException("--state needs a value (pending, uploading, failed, uploaded, all)");
+        return states.Count > 0 ? [.. states] : throw new UsageException("--state needs a value (pending, uploading, failed, uploaded, evicted, all)");
     }
 
     /// <summary>An instance id is a positive decimal number; anything else (a UID has dots) is not.</summary>

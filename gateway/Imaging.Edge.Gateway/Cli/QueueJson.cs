@@ -76,6 +76,7 @@ internal static class QueueJson
         json.WriteNumber("uploading", stats.Uploading);
         json.WriteNumber("failed", stats.Failed);
         json.WriteNumber("uploaded", stats.Uploaded);
+        json.WriteNumber("evicted", stats.Evicted);
         json.WriteNumber("bytesPending", stats.BytesPending);
         if (stats.OldestPending is { } oldest)
         {

@@ -70,12 +70,13 @@ internal static class QueueTable
             output.WriteLine($"{(name + ":").PadRight(width)} {value ?? "-"}");
     }
 
-    /// <summary>"pending 2, uploading 0, failed 1, uploaded 5; 1.2 MB to upload; oldest waiting 3m 04s".</summary>
+    /// <summary>"pending 2, uploading 0, failed 1, uploaded 5, evicted 3; 1.2 MB to upload; oldest waiting 3m 04s" (evicted: uploaded,
+    /// local copy deleted by retention).</summary>
     public static string Summary(QueueStats stats, DateTimeOffset now)
     {
         var oldest = stats.OldestPending is { } at ? $"oldest waiting {Age(now - at)} (since {Time(at)})" : "nothing waiting";
         return $"pending {Invariant(stats.Pending)}, uploading {Invariant(stats.Uploading)}, failed {Invariant(stats.Failed)}, " +
-               $"uploaded {Invariant(stats.Uploaded)}; {Size(stats.BytesPending)} to upload; {oldest}";
+               $"uploaded {Invariant(stats.Uploaded)}, evicted {Invariant(stats.Evicted)}; {Size(stats.BytesPending)} to upload; {oldest}";
     }
 
     public static string PriorityName(int priority) => priority switch

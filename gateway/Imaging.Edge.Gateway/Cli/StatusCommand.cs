@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Imaging.Edge.Gateway.Configuration;
 using Imaging.Edge.Gateway.Control;
 using Imaging.Edge.Gateway.Intake;
+using Imaging.Edge.Gateway.Retention;
 
 namespace Imaging.Edge.Gateway.Cli;
 
@@ -30,7 +31,7 @@ internal static class StatusCommand
             var stats = queue.Stats();
             var recent = queue.UploadsSince(now - Window);
             var layout = DataLayout.From(configuration.Gateway);
-            var drive = new DriveInfo(layout.Root);
+            var disk = DiskUsage.Of(layout.Root);
             var status = new
             {
                 SchemaVersion = 1,
@@ -42,6 +43,7 @@ internal static class StatusCommand
                     stats.Uploading,
                     stats.Failed,
                     stats.Uploaded,
+                    stats.Evicted,
                     stats.BytesPending,
                     OldestPendingAgeSeconds = stats.OldestPending is { } oldest ? Math.Round((now - oldest).TotalSeconds) : (double?)null,
                 },
@@ -54,9 +56,10 @@ internal static class StatusCommand
                 },
                 Disk = new
                 {
-                    FreeBytes = drive.AvailableFreeSpace,
-                    UsedPercent = Math.Round(100.0 * (drive.TotalSize - drive.AvailableFreeSpace) / drive.TotalSize, 1),
+                    disk.FreeBytes,
+                    UsedPercent = Math.Round(disk.UsedPercent, 1),
                     ReserveBytes = configuration.Retention.ReserveMegabytes * 1024 * 1024,
+                    configuration.Retention.HighWaterPercent,
                 },
             };
             if (json)
@@ -67,11 +70,11 @@ internal static class StatusCommand
             var q = status.Queue;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"site {status.Site}, gateway {status.Gateway}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"queue   {q.Pending} pending, {q.Uploading} uploading, {q.Failed} failed, {q.Uploaded} uploaded; {q.BytesPending / 1e6:F1} MB to upload; oldest waiting {(q.OldestPendingAgeSeconds is { } age ? age + " s" : "-")}"));
+                $"queue   {q.Pending} pending, {q.Uploading} uploading, {q.Failed} failed, {q.Uploaded} uploaded, {q.Evicted} evicted (uploaded, local copy deleted); {q.BytesPending / 1e6:F1} MB to upload; oldest waiting {(q.OldestPendingAgeSeconds is { } age ? age + " s" : "-")}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"upload  last minute {recent.Count} instances, {status.Upload.BytesPerSecond / 1e6:F2} MB/s; last success {(recent.Last is { } last ? last.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + " to " + recent.LastDestination : "none")}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"disk    {status.Disk.FreeBytes / 1e9:F1} GB free ({status.Disk.UsedPercent}% used), reserve {status.Disk.ReserveBytes / 1e6:F0} MB{(status.Disk.FreeBytes < status.Disk.ReserveBytes ? ": BELOW RESERVE, new instances are refused" : "")}"));
+                $"disk    {status.Disk.FreeBytes / 1e9:F1} GB free ({status.Disk.UsedPercent}% used, high-water mark {status.Disk.HighWaterPercent}%), reserve {status.Disk.ReserveBytes / 1e6:F0} MB{(status.Disk.FreeBytes < status.Disk.ReserveBytes ? ": BELOW RESERVE, new instances are refused" : "")}"));
             return q.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
         });
     }

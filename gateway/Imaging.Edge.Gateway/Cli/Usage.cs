@@ -14,7 +14,7 @@ internal static class Usage
           imaging-edge send HOST PORT PATH... [--aet CALLING] [--aec CALLED] [--quiet]
               Send Part 10 files (folders are searched recursively) with C-STORE, each in its own
               transfer syntax, over one association.
-          imaging-edge queue [--config FILE] [--json] list [--state pending|uploading|failed|uploaded|all]
+          imaging-edge queue [--config FILE] [--json] list [--state pending|uploading|failed|uploaded|evicted|all]
               List the queue grouped by study pseudonym (default states: pending, uploading, failed;
               several may be given, comma-separated), with counts, bytes waiting and the oldest age.
           imaging-edge queue [--config FILE] [--json] show ID|SOP_INSTANCE_UID

@@ -50,8 +50,17 @@ internal static partial class OptionsValidator
         if (configuration.Queue.StableStudySeconds is < 1 or > 86400)
             problems.Add($"Queue:StableStudySeconds: must be between 1 and 86400 (was {configuration.Queue.StableStudySeconds})");
         UploadOptionsValidator.Validate(configuration.Upload, problems);
-        if (configuration.Retention.ReserveMegabytes < 0)
-            problems.Add($"Retention:ReserveMegabytes: must not be negative (was {configuration.Retention.ReserveMegabytes})");
+        var retention = configuration.Retention;
+        if (retention.ReserveMegabytes < 0)
+            problems.Add($"Retention:ReserveMegabytes: must not be negative (was {retention.ReserveMegabytes})");
+        if (retention.KeepUploadedDays is < 0 or > 36500)
+            problems.Add($"Retention:KeepUploadedDays: must be between 0 (delete once verified) and 36500 (was {retention.KeepUploadedDays})");
+        if (retention.HighWaterPercent is < 1 or > 99)
+            problems.Add($"Retention:HighWaterPercent: must be between 1 and 99 (was {retention.HighWaterPercent})");
+        if (retention.LogRetentionDays is < 1 or > 36500)
+            problems.Add($"Retention:LogRetentionDays: must be between 1 and 36500 (was {retention.LogRetentionDays})");
+        if (retention.SweepIntervalSeconds is < 1 or > 86400)
+            problems.Add($"Retention:SweepIntervalSeconds: must be between 1 and 86400 (was {retention.SweepIntervalSeconds})");
 
         var mqtt = configuration.Mqtt;
         if (mqtt.Port is < 1 or > 65535)

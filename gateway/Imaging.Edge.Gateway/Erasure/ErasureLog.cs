@@ -5,21 +5,21 @@ namespace Imaging.Edge.Gateway.Erasure;
 /// <summary>Log messages of patient erasure. The patient is named by its keyed hash only; never an ID, a name, a UID or a file name.</summary>
 internal static partial class ErasureLog
 {
-    [LoggerMessage(8000, LogLevel.Information, "Erasure {RequestId} of patient {PatientKey}: {Instances} instances claimed ({Cancelled} uploads cancelled), {Studies} studies")]
+    [LoggerMessage(8100, LogLevel.Information, "Erasure {RequestId} of patient {PatientKey}: {Instances} instances claimed ({Cancelled} uploads cancelled), {Studies} studies")]
     public static partial void Claimed(ILogger logger, string requestId, string patientKey, int instances, int cancelled, int studies);
 
-    [LoggerMessage(8001, LogLevel.Warning, "Erasure {RequestId}: {Store} could not delete {Failed} of {Requested} objects ({Error})")]
+    [LoggerMessage(8101, LogLevel.Warning, "Erasure {RequestId}: {Store} could not delete {Failed} of {Requested} objects ({Error})")]
     public static partial void ObjectsNotDeleted(ILogger logger, string requestId, string store, int failed, int requested, string error);
 
-    [LoggerMessage(8002, LogLevel.Information, "Erasure {RequestId} of patient {PatientKey} completed: {Instances} instances, {Studies} studies, {Files} files, {Objects} objects")]
+    [LoggerMessage(8102, LogLevel.Information, "Erasure {RequestId} of patient {PatientKey} completed: {Instances} instances, {Studies} studies, {Files} files, {Objects} objects")]
     public static partial void Completed(ILogger logger, string requestId, string patientKey, int instances, int studies, int files, int objects);
 
-    [LoggerMessage(8003, LogLevel.Warning, "Erasure {RequestId}: a local file could not be deleted ({Error})")]
+    [LoggerMessage(8103, LogLevel.Warning, "Erasure {RequestId}: a local file could not be deleted ({Error})")]
     public static partial void FileNotDeleted(ILogger logger, string requestId, string error);
 
-    [LoggerMessage(8004, LogLevel.Warning, "Erasure {RequestId}: the WAL could not be truncated now (a reader holds it); it is truncated at the next checkpoint")]
+    [LoggerMessage(8104, LogLevel.Warning, "Erasure {RequestId}: the WAL could not be truncated now (a reader holds it); it is truncated at the next checkpoint")]
     public static partial void WalNotTruncated(ILogger logger, string requestId);
 
-    [LoggerMessage(8005, LogLevel.Warning, "Erasure {RequestId} incomplete: {Problem}")]
+    [LoggerMessage(8105, LogLevel.Warning, "Erasure {RequestId} incomplete: {Problem}")]
     public static partial void Incomplete(ILogger logger, string requestId, string problem);
 }

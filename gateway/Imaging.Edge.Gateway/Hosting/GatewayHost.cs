@@ -8,6 +8,7 @@ using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Privacy;
 using Imaging.Edge.Gateway.Queue;
+using Imaging.Edge.Gateway.Retention;
 using Imaging.Edge.Gateway.Telemetry;
 using Imaging.Edge.Gateway.Upload;
 using Imaging.Edge.CloudSync.Keys;
@@ -71,8 +72,21 @@ internal static class GatewayHost
         AddUploads(builder, configuration, layout);
         builder.Services.AddHostedService(sp => new StudyTracker(sp.GetRequiredService<InstanceQueue>(),
             TimeSpan.FromSeconds(configuration.Queue.StableStudySeconds), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StudyTracker>>()));
+        AddRetention(builder, configuration, layout);
         AddOperations(builder, configuration);
         return builder.Build();
+    }
+
+    /// <summary>The disk monitor and the retention sweeper; registered after the receiver, whose start-up recovery runs first.</summary>
+    private static void AddRetention(HostApplicationBuilder builder, EdgeConfiguration configuration, DataLayout layout)
+    {
+        Func<DiskUsage> probe = () => DiskUsage.Of(layout.Root);
+        builder.Services.AddSingleton(sp => new RetentionStore(sp.GetRequiredService<QueueDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new DiskMonitor(sp.GetRequiredService<DiskSpaceGuard>(), sp.GetRequiredService<RetentionStore>(), probe,
+            configuration.Retention.HighWaterPercent, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiskMonitor>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DiskMonitor>());
+        builder.Services.AddHostedService(sp => new RetentionSweeper(sp.GetRequiredService<RetentionStore>(), layout, configuration.Retention, probe,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionSweeper>>(), sp.GetRequiredService<DiskMonitor>()));
     }
 
     /// <summary>The patient eraser and its command, over every configured upload store (primary and backup).</summary>

@@ -21,10 +21,13 @@ internal sealed class IntakeCoordination
         return new Releaser(stripe);
     }
 
-    /// <summary>Creates the study folder if needed and makes its entry in <paramref name="parent"/> durable, once per process.</summary>
+    /// <summary>
+    /// Creates the study folder if needed and makes its entry in <paramref name="parent"/> durable, once per process and
+    /// again whenever the folder has gone (retention removes study folders it has emptied).
+    /// </summary>
     public void EnsureDurableFolder(string folder, string parent)
     {
-        if (_durableStudyFolders.ContainsKey(folder)) return;
+        if (_durableStudyFolders.ContainsKey(folder) && Directory.Exists(folder)) return;
         Directory.CreateDirectory(folder);
         DurableFileSystem.SyncDirectory(parent);
         _durableStudyFolders.TryAdd(folder, 0);

@@ -120,16 +120,18 @@ internal sealed class SpoolFile : IInstanceSink
         return DimseStatus.Success;
     }
 
-    /// <summary>An earlier copy with the same data set bytes that is still on disk or already safe in the cloud. A copy
-    /// being erased is not kept: the re-send arrives after the erasure and is stored anew.</summary>
+    /// <summary>An earlier copy with the same data set bytes that is still on disk or already safe in the cloud (uploaded,
+    /// or evicted by retention after its upload was verified). A copy being erased is not kept: the re-send arrives
+    /// after the erasure and is stored anew.</summary>
     private Func<StoredCopy, bool> IsIdenticalAndKept(byte[] dataSetSha256) => copy =>
         copy.State != InstanceStates.Erasing
         && copy.DataSetSha256.AsSpan().SequenceEqual(dataSetSha256)
-        && (copy.State == InstanceStates.Uploaded || File.Exists(_intake.Layout.Absolute(copy.LocalPath)));
+        && (copy.State is InstanceStates.Uploaded or InstanceStates.Evicted || File.Exists(_intake.Layout.Absolute(copy.LocalPath)));
 
     /// <summary>Never replaces a file already received: a copy with other bytes gets the next version number.</summary>
     private (string Path, int Version) MoveWithoutOverwriting(string studyDir, string sopInstanceUid, int firstVersion)
     {
+        var folderAttempts = 0;
         for (var version = firstVersion; ; version++)
         {
             var destination = Path.Combine(studyDir, DataLayout.InstanceFileName(sopInstanceUid, version));
@@ -138,6 +140,12 @@ internal sealed class SpoolFile : IInstanceSink
             {
                 File.Move(_spoolPath, destination, overwrite: false);
                 return (destination, version);
+            }
+            catch (DirectoryNotFoundException) when (File.Exists(_spoolPath) && folderAttempts++ < 3)
+            {
+                // Retention removed the study folder once it was empty, between our check and the move: make it again.
+                _intake.Coordination.EnsureDurableFolder(studyDir, _intake.Layout.Studies);
+                version--;
             }
             catch (IOException) when (File.Exists(destination))
             {

@@ -16,6 +16,7 @@ internal static class Outbound
     {
         "study",            // the study's pseudonym (keyed hash of the Study Instance UID)
         "patient",          // the patient's keyed hash (erasure only)
+        "instance",         // the queue row id, meaningful only with `imaging-edge queue show` on the box
         "instances", "studies", "files", "objects", "bytes", "count", "version", "manifestVersion",
         "identical", "reopened", "ok",
         "source",           // calling AE title or device name: names a machine, not a person

@@ -8,6 +8,12 @@ internal static class InstanceStates
     public const string Uploaded = "uploaded";
     public const string Failed = "failed";
 
+    /// <summary>
+    /// The local copy was deleted by retention after the cloud copy had been verified (it was <see cref="Uploaded"/>).
+    /// The row stays: manifests stay complete and an identical re-send is still recognised. Never leased again.
+    /// </summary>
+    public const string Evicted = "evicted";
+
     /// <summary>Claimed by a patient erasure: never leased, never marked uploaded; the row is deleted when the erasure ends.</summary>
     public const string Erasing = "erasing";
 
@@ -74,7 +80,8 @@ internal sealed record QueuedInstance(
 internal sealed record StableStudy(long Id, string Pseudonym, int InstanceCount, int ManifestVersion);
 
 /// <summary>Counts for status and telemetry.</summary>
-internal sealed record QueueStats(long Pending, long Uploading, long Uploaded, long Failed, long BytesPending, DateTimeOffset? OldestPending);
+/// <param name="Evicted">Uploaded instances whose local copy retention has deleted (the cloud copy is verified).</param>
+internal sealed record QueueStats(long Pending, long Uploading, long Uploaded, long Failed, long BytesPending, DateTimeOffset? OldestPending, long Evicted = 0);
 
 /// <summary>What start-up recovery needs of a row.</summary>
 internal sealed record InstancePathState(long Id, string LocalPath, string State, string? LastError);

@@ -3,6 +3,7 @@ using Imaging.Edge.Dicom.Data;
 using Imaging.Edge.Dicom.Files;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Privacy;
+using Imaging.Edge.Gateway.Retention;
 using Microsoft.Extensions.Logging;
 
 namespace Imaging.Edge.Gateway.Queue;
@@ -16,7 +17,9 @@ namespace Imaging.Edge.Gateway.Queue;
 internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseudonymizer pseudonymizer, ILogger<QueueRecovery> logger)
 {
     /// <summary>What recovery found and did.</summary>
-    public sealed record Report(int SpoolFilesRemoved, int LeasesReleased, int FilesIndexed, int FilesQuarantined, int RowsWithoutFile);
+    /// <param name="EvictionsFinished">Files of rows already evicted by retention that were still there (a crash between the
+    /// commit and the deletion); they are deleted now.</param>
+    public sealed record Report(int SpoolFilesRemoved, int LeasesReleased, int FilesIndexed, int FilesQuarantined, int RowsWithoutFile, int EvictionsFinished = 0);
 
     public Report Run()
     {
@@ -27,10 +30,12 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
         var onDisk = FilesOnDisk();
         var rows = queue.PathsAndStates();
         var missing = MarkRowsWithoutFile(rows, onDisk);
+        var evictions = FinishEvictions(rows, onDisk);
         var known = rows.Select(r => r.LocalPath).ToHashSet(StringComparer.Ordinal);
         var (indexed, quarantined) = IndexOrphanFiles(onDisk.Where(path => !known.Contains(path)));
-        var report = new Report(spool, leases, indexed, quarantined, missing);
+        var report = new Report(spool, leases, indexed, quarantined, missing, evictions);
         QueueLog.Recovered(logger, spool, leases, indexed, quarantined, missing);
+        if (evictions > 0) RetentionLog.EvictionsFinished(logger, evictions);
         return report;
     }
 
@@ -66,13 +71,27 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
         var missing = 0;
         foreach (var row in rows)
         {
-            // Uploaded rows may have had their local copy removed by retention; rows already reported stay reported.
-            if (row.State is InstanceStates.Uploaded or InstanceStates.Erasing || row.LastError == InstanceStates.FileMissing || onDisk.Contains(row.LocalPath)) continue;
+            // Uploaded rows may have had their local copy removed; evicted rows have none by design (retention deleted it
+            // after the cloud copy was verified); erasing rows are the erasure's; rows already reported stay reported.
+            if (row.State is InstanceStates.Uploaded or InstanceStates.Evicted or InstanceStates.Erasing || row.LastError == InstanceStates.FileMissing || onDisk.Contains(row.LocalPath)) continue;
             queue.MarkFailed(row.Id, InstanceStates.FileMissing);
             QueueLog.FileMissing(logger, row.Id);
             missing++;
         }
         return missing;
+    }
+
+    /// <summary>
+    /// Retention commits a row as evicted before it deletes the file: a file still there for an evicted row is a deletion
+    /// the crash interrupted, finished now (the cloud copy was verified before the row was committed).
+    /// </summary>
+    private int FinishEvictions(IReadOnlyList<InstancePathState> rows, HashSet<string> onDisk)
+    {
+        var leftovers = rows.Where(r => r.State == InstanceStates.Evicted && onDisk.Contains(r.LocalPath)).Select(r => r.LocalPath).ToList();
+        if (leftovers.Count == 0) return 0;
+        var deleted = LocalCopies.Delete(layout, leftovers, out var failures);
+        if (failures > 0) RetentionLog.DeleteFailed(logger, failures);
+        return deleted;
     }
 
     private (int Indexed, int Quarantined) IndexOrphanFiles(IEnumerable<string> orphans)

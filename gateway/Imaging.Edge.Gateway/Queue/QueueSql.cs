@@ -124,7 +124,8 @@ internal static class QueueSql
         SELECT
             SUM(state = 'pending'), SUM(state = 'uploading'), SUM(state = 'uploaded'), SUM(state = 'failed'),
             COALESCE(SUM(CASE WHEN state IN ('pending', 'uploading') THEN size END), 0),
-            MIN(CASE WHEN state IN ('pending', 'uploading') THEN received_at END)
+            MIN(CASE WHEN state IN ('pending', 'uploading') THEN received_at END),
+            SUM(state = 'evicted')
         FROM instances;
         """;
 

@@ -23,7 +23,8 @@ internal sealed record GatewayStatus(
     public const string Offline = "offline";
 }
 
-internal sealed record QueueStatus(long Pending, long Uploading, long Failed, long Uploaded, long BytesPending, long? OldestPendingAgeSeconds);
+/// <param name="Evicted">Uploaded instances whose local copy retention has deleted (docs/retention.md).</param>
+internal sealed record QueueStatus(long Pending, long Uploading, long Failed, long Uploaded, long BytesPending, long? OldestPendingAgeSeconds, long Evicted = 0);
 
 internal sealed record UploadStatus(bool Paused, long BytesPerSecond, DateTimeOffset? LastSuccess, string Endpoint, IReadOnlyDictionary<string, string> Circuits);
 

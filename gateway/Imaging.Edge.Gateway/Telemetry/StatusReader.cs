@@ -5,6 +5,7 @@ using Imaging.Edge.Dicom.Network;
 using Imaging.Edge.Gateway.Configuration;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Queue;
+using Imaging.Edge.Gateway.Retention;
 using Imaging.Edge.Gateway.Upload;
 using Polly.CircuitBreaker;
 
@@ -24,6 +25,7 @@ internal sealed class StatusReader(
     DicomServer receiver,
     DiskSpaceGuard disk,
     TelemetryDrops drops,
+    DiskMonitor diskMonitor,
     TimeProvider clock)
 {
     private readonly DateTimeOffset _started = clock.GetUtcNow();
@@ -36,7 +38,7 @@ internal sealed class StatusReader(
         var now = clock.GetUtcNow();
         var stats = queue.Stats();
         var queueStatus = new QueueStatus(stats.Pending, stats.Uploading, stats.Failed, stats.Uploaded, stats.BytesPending,
-            stats.OldestPending is { } oldest ? Math.Max(0, (long)(now - oldest).TotalSeconds) : null);
+            stats.OldestPending is { } oldest ? Math.Max(0, (long)(now - oldest).TotalSeconds) : null, stats.Evicted);
         var circuits = new Dictionary<string, string>(StringComparer.Ordinal) { [endpoints.Primary.Store.Name] = Circuit(endpoints.Primary) };
         if (endpoints.Backup is { } backup)
             circuits[backup.Store.Name] = Circuit(backup);
@@ -44,7 +46,7 @@ internal sealed class StatusReader(
         var upload = new UploadStatus(pause.IsPaused, (long)metrics.BytesPerSecond(), metrics.LastSuccess,
             string.Join('+', targets.Select(t => t.Store.Name)), circuits);
         var diskStatus = ReadDisk();
-        var reasons = Reasons(queueStatus, upload, diskStatus);
+        var reasons = Reasons(queueStatus, upload, diskStatus, diskMonitor.Readings > 0 && diskMonitor.Current.AboveHighWaterWithNothingToEvict);
         return new GatewayStatus(
             configuration.Gateway.SiteId,
             configuration.Gateway.GatewayId,
@@ -67,8 +69,14 @@ internal sealed class StatusReader(
         _ => endpoint.IsUnavailable ? "open" : "half-open",
     };
 
+    /// <summary>The disk monitor's last reading (every 5 s, and at each refusal); read here only before its first.</summary>
     private DiskStatusView ReadDisk()
     {
+        if (diskMonitor.Readings > 0)
+        {
+            var current = diskMonitor.Current;
+            return new DiskStatusView(current.FreeBytes, current.UsedPercent, current.ReserveBytes, current.BelowReserve, current.HighWaterPercent);
+        }
         try
         {
             var drive = new DriveInfo(disk.DataDir);
@@ -83,7 +91,7 @@ internal sealed class StatusReader(
     }
 
     /// <summary>What needs a person's attention, most urgent first; empty when all is well.</summary>
-    private static List<string> Reasons(QueueStatus queue, UploadStatus upload, DiskStatusView disk)
+    private static List<string> Reasons(QueueStatus queue, UploadStatus upload, DiskStatusView disk, bool nothingToEvict)
     {
         var reasons = new List<string>();
         if (disk.BelowReserve)
@@ -95,8 +103,9 @@ internal sealed class StatusReader(
             reasons.Add("uploads paused by an operator");
         if (queue.Failed > 0)
             reasons.Add(string.Create(CultureInfo.InvariantCulture, $"{queue.Failed} failed instance{(queue.Failed == 1 ? "" : "s")}"));
-        if (disk.UsedPercent >= disk.HighWaterPercent)
-            reasons.Add(string.Create(CultureInfo.InvariantCulture, $"disk {disk.UsedPercent}% used, above the high-water mark"));
+        // Above the mark, retention evicts verified copies by itself: a person is needed only when nothing is left to evict.
+        if (disk.UsedPercent >= disk.HighWaterPercent && nothingToEvict)
+            reasons.Add(string.Create(CultureInfo.InvariantCulture, $"disk {disk.UsedPercent}% used, above the high-water mark with nothing left to evict"));
         return reasons;
     }
 }

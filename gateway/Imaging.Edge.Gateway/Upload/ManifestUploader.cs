@@ -71,7 +71,7 @@ internal sealed class ManifestUploader(
             {
                 Instances = instances.Count,
                 Series = instances.Select(i => i.SeriesUid).Distinct().Count(),
-                Uploaded = instances.Count(i => i.State == InstanceStates.Uploaded),
+                Uploaded = instances.Count(i => InCloud(i.State)),
                 Failed = instances.Count(i => i.State == InstanceStates.Failed),
                 Bytes = instances.Sum(i => i.Size),
             },
@@ -87,7 +87,8 @@ internal sealed class ManifestUploader(
                     i.Size,
                     Sha256 = Convert.ToHexStringLower(i.Sha256),
                     Key = i.ObjectKey ?? keys.KeyFor(KeyValues(i)),
-                    i.State,
+                    // An evicted instance's local copy is gone, its verified cloud copy is what the manifest describes.
+                    State = InCloud(i.State) ? InstanceStates.Uploaded : i.State,
                 }),
             }),
         };
@@ -120,6 +121,9 @@ internal sealed class ManifestUploader(
             File.Delete(file);
         }
     }
+
+    /// <summary>Uploaded, or evicted by retention after its upload was verified: either way the object is in the bucket.</summary>
+    private static bool InCloud(string state) => state is InstanceStates.Uploaded or InstanceStates.Evicted;
 
     private sealed class NoCheckpoints : IUploadCheckpoints
     {

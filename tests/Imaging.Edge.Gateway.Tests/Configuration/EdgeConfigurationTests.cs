@@ -35,6 +35,15 @@ public sealed class EdgeConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Retention_defaults_keep_verified_copies_30_days_and_logs_180_days()
+    {
+        var retention = FromPairs().Retention;
+
+        Assert.Equal((30, 85, 512L, 180, 300), (retention.KeepUploadedDays, retention.HighWaterPercent, retention.ReserveMegabytes, retention.LogRetentionDays, retention.SweepIntervalSeconds));
+        Assert.Equal(0, FromPairs(("Retention:KeepUploadedDays", "0")).Retention.KeepUploadedDays);
+    }
+
+    [Fact]
     public void Json_file_is_read_with_its_device_list()
     {
         var path = WriteFile("""
@@ -62,6 +71,12 @@ public sealed class EdgeConfigurationTests : IDisposable
     [InlineData("Dicom:Devices:0:Priority", "Urgent", "Dicom:Devices:0:Priority: must be Low, Medium or High")]
     [InlineData("Dicom:PrivateSopClasses:0", "1.2.abc", "Dicom:PrivateSopClasses:0: not a UID")]
     [InlineData("Retention:ReserveMegabytes", "-1", "Retention:ReserveMegabytes")]
+    [InlineData("Retention:KeepUploadedDays", "-1", "Retention:KeepUploadedDays: must be between 0 (delete once verified) and 36500 (was -1)")]
+    [InlineData("Retention:HighWaterPercent", "0", "Retention:HighWaterPercent: must be between 1 and 99 (was 0)")]
+    [InlineData("Retention:HighWaterPercent", "100", "Retention:HighWaterPercent: must be between 1 and 99 (was 100)")]
+    [InlineData("Retention:LogRetentionDays", "0", "Retention:LogRetentionDays: must be between 1 and 36500 (was 0)")]
+    [InlineData("Retention:SweepIntervalSeconds", "0", "Retention:SweepIntervalSeconds: must be between 1 and 86400 (was 0)")]
+    [InlineData("Retention:KeepUploadedDays", "thirty", "Retention:KeepUploadedDays")]
     [InlineData("Gateway:SiteId", "site one", "Gateway:SiteId")]
     public void Bad_value_is_reported_with_its_key(string key, string value, string expected)
     {

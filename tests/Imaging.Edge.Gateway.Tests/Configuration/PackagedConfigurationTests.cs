@@ -22,4 +22,16 @@ public sealed class PackagedConfigurationTests
         Assert.Equal("/var/lib/imaging-edge", configuration.Gateway.DataDir);
         Assert.False(configuration.Dicom.AllowUnknownCallers);
     }
+
+    [Fact]
+    public void Packaged_journald_drop_in_keeps_logs_as_long_as_the_packaged_log_retention()
+    {
+        var configuration = EdgeConfiguration.Load(RepositoryFile("packaging", "edge.json"));
+        var lines = File.ReadAllLines(RepositoryFile("packaging", "journald", "imaging-edge.conf"))
+            .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+
+        Assert.Equal("[Journal]", lines[0]);
+        Assert.Contains($"MaxRetentionSec={configuration.Retention.LogRetentionDays}day", lines);
+        Assert.Equal(180, configuration.Retention.LogRetentionDays);
+    }
 }

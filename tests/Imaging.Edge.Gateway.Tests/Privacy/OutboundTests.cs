@@ -44,6 +44,19 @@ public sealed partial class OutboundTests
     private static partial Regex AllowedName();
 
     [Fact]
+    public void Log_event_ids_are_unique_across_the_product()
+    {
+        var ids = (from assembly in Product
+                   from type in assembly.GetTypes()
+                   from method in type.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+                   let attribute = method.GetCustomAttribute<LoggerMessageAttribute>()
+                   where attribute is not null
+                   select (attribute.EventId, Name: $"{type.Name}.{method.Name}")).ToList();
+        var clashes = ids.GroupBy(i => i.EventId).Where(g => g.Count() > 1).Select(g => $"{g.Key}: {string.Join(", ", g.Select(i => i.Name))}").ToList();
+        Assert.True(clashes.Count == 0, "event ids used twice (a journal filter by id would mix them up): " + string.Join("; ", clashes));
+    }
+
+    [Fact]
     public void Events_refuse_a_field_nobody_decided_on()
     {
         Assert.Contains("\"study\":\"abc\"", QueueEvents.Payload(("study", "abc"), ("instances", 2)), StringComparison.Ordinal);

@@ -58,7 +58,7 @@ public sealed class QueueCommandTests
 
         Assert.True(list.ExitCode == 0, list.Output);
         Assert.Contains($"study {scenario.Pseudonym} (3 instances, study UID {scenario.Failed.StudyUid})", list.StandardOutput);
-        Assert.Contains("pending 2, uploading 0, failed 1, uploaded 1;", list.StandardOutput);
+        Assert.Contains("pending 2, uploading 0, failed 1, uploaded 1, evicted 0;", list.StandardOutput);
         Assert.Contains("oldest waiting", list.StandardOutput);
         foreach (var instance in scenario.Pending.Append(scenario.Failed))
             Assert.Contains(instance.SopInstanceUid, list.StandardOutput);

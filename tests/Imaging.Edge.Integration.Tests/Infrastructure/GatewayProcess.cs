@@ -37,6 +37,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(ExecutablePath);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        // A CI disk fuller than the default high-water mark (85 %) would make retention evict uploaded copies that
+        // tests compare with the bucket; tests that exercise the mark set it themselves.
+        start.Environment["IMAGING_EDGE__Retention__HighWaterPercent"] = "99";
         foreach (var (key, value) in environment) start.Environment[key] = value;
         return new GatewayProcess(Process.Start(start) ?? throw new InvalidOperationException("cannot start imaging-edge"));
     }

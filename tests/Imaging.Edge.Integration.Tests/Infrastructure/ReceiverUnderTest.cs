@@ -33,7 +33,8 @@ internal sealed class ReceiverUnderTest : IAsyncDisposable
         new QueueRecovery(Layout, Queue, Pseudonymizer, loggerFactory.CreateLogger<QueueRecovery>()).Run();
         var options = new DicomServerOptions { AeTitle = AeTitle, BindAddress = IPAddress.Loopback, Port = 0 };
         Options = configure is null ? options : configure(options);
-        var intake = new SpoolIntake(Layout, new DiskSpaceGuard(Layout.Root, reserveBytes), Queue, Pseudonymizer,
+        DiskGuard = new DiskSpaceGuard(Layout.Root, reserveBytes);
+        var intake = new SpoolIntake(Layout, DiskGuard, Queue, Pseudonymizer,
             devicePriorities ?? new Dictionary<string, int>(), loggerFactory.CreateLogger<SpoolIntake>());
         _server = new DicomServer(Options, intake, loggerFactory.CreateLogger<DicomServer>());
         _server.Start();
@@ -44,6 +45,7 @@ internal sealed class ReceiverUnderTest : IAsyncDisposable
     public QueueDatabase Database { get; }
     public InstanceQueue Queue { get; }
     public Pseudonymizer Pseudonymizer { get; }
+    public DiskSpaceGuard DiskGuard { get; }
     public int Port => _server.LocalEndPoint.Port;
     public string PortText => Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public DicomServer Server => _server;

@@ -1,7 +1,11 @@
+using System.Text.Json;
 using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Dicom.Network;
 using Imaging.Edge.Dicom.Network.Pdus;
+using Imaging.Edge.Gateway.Queue;
+using Imaging.Edge.Gateway.Retention;
 using Imaging.Edge.Integration.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Imaging.Edge.Integration.Tests.Receiver;
 
@@ -21,24 +25,60 @@ public sealed class DiskReserveTests
         using var inputs = new TemporaryDirectory();
         var source = Assert.Single(FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), inputs.Path, 1));
         await using var receiver = new ReceiverUnderTest(reserveBytes: 8 * MiB, dataDir: disk.Combine("var"));
-        var filler = disk.Fill("filler.bin", leaveFree: 6 * MiB);
-        Assert.True(disk.FreeBytes() < 8 * MiB, $"free space {disk.FreeBytes()} should be below the 8 MiB reserve");
+        var monitor = new DiskMonitor(receiver.DiskGuard, new RetentionStore(receiver.Database, TimeProvider.System), () => DiskUsage.Of(receiver.Layout.Root),
+            highWaterPercent: 99, TimeProvider.System, NullLogger<DiskMonitor>.Instance);
+        await monitor.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.True(await BadInputTests.Eventually(() => monitor.Readings > 0));
+            Assert.Empty(ReserveEvents(receiver)); // above the reserve at start: nothing to report
+            var filler = disk.Fill("filler.bin", leaveFree: 6 * MiB);
+            Assert.True(disk.FreeBytes() < 8 * MiB, $"free space {disk.FreeBytes()} should be below the 8 MiB reserve");
 
-        var refused = await Dcmtk.StoreAsync(receiver, [source], ["-xe", "-v"], timeout: TimeSpan.FromSeconds(30));
+            var refused = await Dcmtk.StoreAsync(receiver, [source], ["-xe", "-v"], timeout: TimeSpan.FromSeconds(30));
 
-        Assert.True(ReportsOutOfResources(refused.Output),
-            $"storescu should report 0xA700 Out of Resources (exit {refused.ExitCode}): {refused.Output}");
-        Assert.Empty(receiver.ReceivedFiles());
-        Assert.Empty(receiver.SpoolFiles());
+            Assert.True(ReportsOutOfResources(refused.Output),
+                $"storescu should report 0xA700 Out of Resources (exit {refused.ExitCode}): {refused.Output}");
+            Assert.Empty(receiver.ReceivedFiles());
+            Assert.Empty(receiver.SpoolFiles());
+            Assert.True(await BadInputTests.Eventually(() => ReserveEvents(receiver).Count == 1, 20_000), "a disk.reserve event when going below the reserve");
+            var below = ReserveEvents(receiver)[0];
+            Assert.True(below.GetProperty("belowReserve").GetBoolean());
+            Assert.InRange(below.GetProperty("freeBytes").GetInt64(), 1, 8 * MiB - 1);
+            Assert.Equal(8 * MiB, below.GetProperty("reserveBytes").GetInt64());
+            Assert.True(monitor.Current.BelowReserve);
 
-        File.Delete(filler);
-        var accepted = await Dcmtk.StoreAsync(receiver, [source], ["-xe", "-v"], timeout: TimeSpan.FromSeconds(30));
+            File.Delete(filler);
+            var accepted = await Dcmtk.StoreAsync(receiver, [source], ["-xe", "-v"], timeout: TimeSpan.FromSeconds(30));
 
-        Assert.True(accepted.ExitCode == 0, accepted.Output);
-        Assert.DoesNotContain("0xa700", accepted.Output, StringComparison.OrdinalIgnoreCase);
-        var received = Assert.Single(receiver.ReceivedFiles());
-        Assert.Equal(ReceiverUnderTest.DataSetBytes(source), ReceiverUnderTest.DataSetBytes(received));
-        Assert.Empty(receiver.SpoolFiles());
+            Assert.True(accepted.ExitCode == 0, accepted.Output);
+            Assert.DoesNotContain("0xa700", accepted.Output, StringComparison.OrdinalIgnoreCase);
+            var received = Assert.Single(receiver.ReceivedFiles());
+            Assert.Equal(ReceiverUnderTest.DataSetBytes(source), ReceiverUnderTest.DataSetBytes(received));
+            Assert.Empty(receiver.SpoolFiles());
+            Assert.True(await BadInputTests.Eventually(() => ReserveEvents(receiver).Count == 2, 20_000), "a disk.reserve event when back above the reserve");
+            var above = ReserveEvents(receiver)[1];
+            Assert.False(above.GetProperty("belowReserve").GetBoolean());
+            Assert.True(above.GetProperty("freeBytes").GetInt64() >= 8 * MiB);
+            Assert.False(monitor.Current.BelowReserve);
+        }
+        finally
+        {
+            await monitor.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The data of the disk.reserve events in the receiver's outbox, oldest first.</summary>
+    private static List<JsonElement> ReserveEvents(ReceiverUnderTest receiver)
+    {
+        using var connection = receiver.Database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT payload FROM outbox WHERE type = $type ORDER BY id;";
+        command.Parameters.AddWithValue("$type", QueueEvents.DiskReserve);
+        using var reader = command.ExecuteReader();
+        var events = new List<JsonElement>();
+        while (reader.Read()) events.Add(JsonDocument.Parse(reader.GetString(0)).RootElement.Clone());
+        return events;
     }
 
     [Fact]
