@@ -32,6 +32,9 @@ internal static partial class TelemetryLog
     [LoggerMessage(6008, LogLevel.Warning, "A command's answer could not be published ({Error})")]
     public static partial void AnswerFailed(ILogger logger, string error);
 
+    [LoggerMessage(6010, LogLevel.Error, "Telemetry settings cannot be used ({Error}: {Detail}); receiving and uploading go on, telemetry retries")]
+    public static partial void SettingsUnusable(ILogger logger, string error, string detail);
+
     [LoggerMessage(6009, LogLevel.Information, "Event {Type} {Seq}: {Payload}")]
     public static partial void EventToConsole(ILogger logger, string type, long seq, string payload);
 }

@@ -28,6 +28,7 @@ internal sealed class TelemetryPublisher(
     private static readonly TimeSpan StatusDebounce = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan TrimEvery = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RefusedEventPause = TimeSpan.FromSeconds(10);
     private const double LogsPerSecond = 5;
     private const double LogBurst = 20;
 
@@ -42,6 +43,7 @@ internal sealed class TelemetryPublisher(
     private long _logsDroppedReported;
     private readonly LogRate _logRate = new(LogsPerSecond, LogBurst, clock.GetUtcNow());
     private DateTimeOffset _lastTrim = DateTimeOffset.MinValue;
+    private DateTimeOffset _drainAfter = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -107,7 +109,18 @@ internal sealed class TelemetryPublisher(
 
     private async Task<bool> TryConnectAsync(CancellationToken stoppingToken)
     {
-        var options = MqttConnectionOptions.Build(_options, _clientId, TelemetryMessages.StatusTopic(_prefix), Offline("connection lost", 0));
+        MqttClientOptions options;
+        try
+        {
+            // Read at each attempt: a password file or certificate fixed on the box is picked up without a restart.
+            options = MqttConnectionOptions.Build(_options, _clientId, TelemetryMessages.StatusTopic(_prefix), Offline("connection lost", 0));
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            // A broken telemetry setting must cost telemetry only, never receiving or uploading.
+            TelemetryLog.SettingsUnusable(logger, e.GetType().Name, e.Message);
+            return false;
+        }
         try
         {
             var result = await _client.ConnectAsync(options, stoppingToken);
@@ -170,6 +183,7 @@ internal sealed class TelemetryPublisher(
 
     private async Task DrainOutboxAsync(CancellationToken stoppingToken)
     {
+        if (clock.GetUtcNow() < _drainAfter) return;
         while (_client.IsConnected)
         {
             var batch = queue.OutboxBatch();
@@ -179,7 +193,9 @@ internal sealed class TelemetryPublisher(
                 var result = await PublishAsync(TelemetryMessages.EventsTopic(_prefix), TelemetryMessages.Event(outboxEvent), MqttQualityOfServiceLevel.AtLeastOnce, stoppingToken);
                 if (!result.IsSuccess)
                 {
+                    // Refused (e.g. not authorised on this topic): try again later, not four times a second.
                     TelemetryLog.EventNotAcknowledged(logger, outboxEvent.Id, result.ReasonCode.ToString());
+                    _drainAfter = clock.GetUtcNow() + RefusedEventPause;
                     return;
                 }
                 queue.DeleteOutbox(outboxEvent.Id);

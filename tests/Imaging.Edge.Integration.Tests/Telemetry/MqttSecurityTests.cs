@@ -76,4 +76,25 @@ public sealed class MqttSecurityTests
             Assert.DoesNotContain("right-password", output, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-password", wrongPassword.Output.Replace("wrong-password\"", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_password_that_cannot_be_read_costs_telemetry_only()
+    {
+        using var folder = new TemporaryDirectory();
+        var mqttPort = GatewayProcess.FreePort();
+        await using var broker = await MosquittoProcess.StartAsync(mqttPort, folder.Combine("broker"));
+        // A user name but no password file and no systemd credential: nothing to log in with.
+        var (gateway, dicomPort) = await StartAsync(folder, mqttPort, new Dictionary<string, string> { ["IMAGING_EDGE__Mqtt__Username"] = "gw-t" });
+        await using var owned = gateway;
+
+        var files = FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), folder.Combine("in"), 1);
+        var store = await ProcessRunner.RunAsync("storescu", ["-aec", "IMAGING_EDGE", "127.0.0.1", Text(dicomPort), .. files]);
+
+        Assert.True(store.ExitCode == 0, store.Output);
+        for (var i = 0; i < 100 && !gateway.Output.Contains("Telemetry settings cannot be used", StringComparison.Ordinal); i++) await Task.Delay(100);
+        Assert.Contains("Telemetry settings cannot be used", gateway.Output, StringComparison.Ordinal);
+        Assert.Contains("mqtt-password", gateway.Output, StringComparison.Ordinal);
+        for (var i = 0; i < 100 && Scalar(folder, "SELECT COUNT(*) FROM instances WHERE state = 'uploaded';") == 0; i++) await Task.Delay(100);
+        Assert.Equal(1L, Scalar(folder, "SELECT COUNT(*) FROM instances WHERE state = 'uploaded';"));
+    }
 }
