@@ -430,7 +430,7 @@ internal sealed class InstanceQueue : IDisposable
         reader.Read();
         long Count(int i) => reader.IsDBNull(i) ? 0 : reader.GetInt64(i);
         return new QueueStats(Count(0), Count(1), Count(2), Count(3), Count(4),
-            reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), Count(6));
+            reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), Count(6), Count(7));
     }
 
     private bool StudyWasStable(string studyUid, SqliteTransaction transaction)

@@ -81,7 +81,7 @@ internal sealed record StableStudy(long Id, string Pseudonym, int InstanceCount,
 
 /// <summary>Counts for status and telemetry.</summary>
 /// <param name="Evicted">Uploaded instances whose local copy retention has deleted (the cloud copy is verified).</param>
-internal sealed record QueueStats(long Pending, long Uploading, long Uploaded, long Failed, long BytesPending, DateTimeOffset? OldestPending, long Evicted = 0);
+internal sealed record QueueStats(long Pending, long Uploading, long Uploaded, long Failed, long BytesPending, DateTimeOffset? OldestPending, long Evicted = 0, long Erasing = 0);
 
 /// <summary>What start-up recovery needs of a row.</summary>
 internal sealed record InstancePathState(long Id, string LocalPath, string State, string? LastError);

@@ -125,7 +125,7 @@ internal static class QueueSql
             SUM(state = 'pending'), SUM(state = 'uploading'), SUM(state = 'uploaded'), SUM(state = 'failed'),
             COALESCE(SUM(CASE WHEN state IN ('pending', 'uploading') THEN size END), 0),
             MIN(CASE WHEN state IN ('pending', 'uploading') THEN received_at END),
-            SUM(state = 'evicted')
+            SUM(state = 'evicted'), SUM(state = 'erasing')
         FROM instances;
         """;
 

@@ -24,7 +24,7 @@ internal sealed record GatewayStatus(
 }
 
 /// <param name="Evicted">Uploaded instances whose local copy retention has deleted (docs/retention.md).</param>
-internal sealed record QueueStatus(long Pending, long Uploading, long Failed, long Uploaded, long BytesPending, long? OldestPendingAgeSeconds, long Evicted = 0);
+internal sealed record QueueStatus(long Pending, long Uploading, long Failed, long Uploaded, long BytesPending, long? OldestPendingAgeSeconds, long Evicted = 0, long Erasing = 0);
 
 internal sealed record UploadStatus(bool Paused, long BytesPerSecond, DateTimeOffset? LastSuccess, string Endpoint, IReadOnlyDictionary<string, string> Circuits);
 

@@ -38,7 +38,7 @@ internal sealed class StatusReader(
         var now = clock.GetUtcNow();
         var stats = queue.Stats();
         var queueStatus = new QueueStatus(stats.Pending, stats.Uploading, stats.Failed, stats.Uploaded, stats.BytesPending,
-            stats.OldestPending is { } oldest ? Math.Max(0, (long)(now - oldest).TotalSeconds) : null, stats.Evicted);
+            stats.OldestPending is { } oldest ? Math.Max(0, (long)(now - oldest).TotalSeconds) : null, stats.Evicted, stats.Erasing);
         var circuits = new Dictionary<string, string>(StringComparer.Ordinal) { [endpoints.Primary.Store.Name] = Circuit(endpoints.Primary) };
         if (endpoints.Backup is { } backup)
             circuits[backup.Store.Name] = Circuit(backup);
@@ -103,6 +103,10 @@ internal sealed class StatusReader(
             reasons.Add("uploads paused by an operator");
         if (queue.Failed > 0)
             reasons.Add(string.Create(CultureInfo.InvariantCulture, $"{queue.Failed} failed instance{(queue.Failed == 1 ? "" : "s")}"));
+        // Claimed by an erasure: normal for the seconds one runs; if it stays, the erasure stopped half-way (a bucket
+        // refused, the gateway stopped) and only the same request, given again, can finish it (it needs the patient ID).
+        if (queue.Erasing > 0)
+            reasons.Add(string.Create(CultureInfo.InvariantCulture, $"{queue.Erasing} instances held by an unfinished erasure: if this stays, give the erase-patient request again"));
         // Above the mark, retention evicts verified copies by itself: a person is needed only when nothing is left to evict.
         if (disk.UsedPercent >= disk.HighWaterPercent && nothingToEvict)
             reasons.Add(string.Create(CultureInfo.InvariantCulture, $"disk {disk.UsedPercent}% used, above the high-water mark with nothing left to evict"));

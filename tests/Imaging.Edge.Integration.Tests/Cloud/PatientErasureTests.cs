@@ -171,6 +171,17 @@ public sealed class PatientErasureTests(S3rverFixture fixture, ITestOutputHelper
         var again = await EraseAsync(scene, "--patient-id", canary.PatientId);
         Assert.Equal(1, again.ExitCode);
         Assert.Equal(2, QueueCli.AuditRows(scene.DataDir).Count(a => a.Action == "erase-patient"));
+
+        // With --cloud and the bucket unreachable the erasure cannot finish: the rows stay held (never uploaded), and
+        // the running gateway's status tells ops what to do.
+        var unfinished = await EraseAsync(scene, "--patient-id", other.PatientId, "--cloud");
+        Assert.NotEqual(0, unfinished.ExitCode);
+        Assert.Equal("erasing", Assert.Single(scene.Rows()).State);
+        var status = await ProcessRunner.RunAsync("dotnet", [GatewayProcess.ExecutablePath, "status", "--json", "--config", scene.ConfigFile],
+            TimeSpan.FromSeconds(60), workingDirectory: scene.Root);
+        Assert.Contains("\"erasing\": 1", status.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("held by an unfinished erasure", status.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"state\": \"degraded\"", status.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
