@@ -120,14 +120,10 @@ internal static class QueueSql
         ORDER BY s.pseudonym, i.received_at, i.id LIMIT $limit;
         """;
 
-    public const string Stats = """
-        SELECT
-            SUM(state = 'pending'), SUM(state = 'uploading'), SUM(state = 'uploaded'), SUM(state = 'failed'),
-            COALESCE(SUM(CASE WHEN state IN ('pending', 'uploading') THEN size END), 0),
-            MIN(CASE WHEN state IN ('pending', 'uploading') THEN received_at END),
-            SUM(state = 'evicted'), SUM(state = 'erasing')
-        FROM instances;
-        """;
+    public const string CountByState = "SELECT state, COUNT(*) FROM instances GROUP BY state;";
+
+    public const string WaitingBytesAndOldest =
+        "SELECT COALESCE(SUM(size), 0), MIN(received_at) FROM instances WHERE state IN ('pending', 'uploading');";
 
     /// <summary>Studies quiet since <c>$cutoff</c> become stable; each stability is a new manifest version.</summary>
     public const string MarkStableStudies = """
