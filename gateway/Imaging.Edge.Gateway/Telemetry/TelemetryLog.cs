@@ -8,8 +8,8 @@ internal static partial class TelemetryLog
     [LoggerMessage(6000, LogLevel.Information, "Telemetry connected to {Host}:{Port} as {ClientId}, topics under {Prefix}")]
     public static partial void Connected(ILogger logger, string host, int port, string clientId, string prefix);
 
-    [LoggerMessage(6001, LogLevel.Warning, "Telemetry cannot reach the broker {Host}:{Port}; next attempt in {DelaySeconds} s")]
-    public static partial void ConnectFailed(ILogger logger, string host, int port, double delaySeconds);
+    [LoggerMessage(6001, LogLevel.Warning, "Telemetry cannot connect to the broker {Host}:{Port} ({Reason}); next attempt in {DelaySeconds} s")]
+    public static partial void ConnectFailed(ILogger logger, string host, int port, string reason, double delaySeconds);
 
     [LoggerMessage(6002, LogLevel.Warning, "Telemetry lost the broker connection; reconnecting")]
     public static partial void ConnectionLost(ILogger logger);

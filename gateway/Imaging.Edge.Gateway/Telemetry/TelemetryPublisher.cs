@@ -61,9 +61,9 @@ internal sealed class TelemetryPublisher(
             while (!stoppingToken.IsCancellationRequested)
             {
                 TrimOutbox();
-                if (!await TryConnectAsync(stoppingToken))
+                if (await TryConnectAsync(stoppingToken) is { } failure)
                 {
-                    TelemetryLog.ConnectFailed(logger, _options.Host, _options.Port, backoff.TotalSeconds);
+                    TelemetryLog.ConnectFailed(logger, _options.Host, _options.Port, failure, backoff.TotalSeconds);
                     await Task.Delay(backoff, clock, stoppingToken);
                     backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                     continue;
@@ -107,7 +107,8 @@ internal sealed class TelemetryPublisher(
     private byte[] Offline(string reason, long seq) =>
         TelemetryMessages.Offline(clock.GetUtcNow(), seq, configuration.Gateway.SiteId, configuration.Gateway.GatewayId, reason);
 
-    private async Task<bool> TryConnectAsync(CancellationToken stoppingToken)
+    /// <summary>Connects and subscribes to the command topics. Null when connected, else why not (no secrets in it).</summary>
+    private async Task<string?> TryConnectAsync(CancellationToken stoppingToken)
     {
         MqttClientOptions options;
         try
@@ -119,16 +120,16 @@ internal sealed class TelemetryPublisher(
         {
             // A broken telemetry setting must cost telemetry only, never receiving or uploading.
             TelemetryLog.SettingsUnusable(logger, e.GetType().Name, e.Message);
-            return false;
+            return "settings unusable";
         }
         try
         {
             var result = await _client.ConnectAsync(options, stoppingToken);
-            if (result.ResultCode != MqttClientConnectResultCode.Success) return false;
+            if (result.ResultCode != MqttClientConnectResultCode.Success) return "refused: " + result.ResultCode;
             await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                 .WithTopicFilter(_commands!.Filter, MqttQualityOfServiceLevel.AtLeastOnce, noLocal: true, retainAsPublished: false, MqttRetainHandling.DoNotSendOnSubscribe)
                 .Build(), stoppingToken);
-            return true;
+            return null;
         }
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException
                                        or OperationCanceledException && !stoppingToken.IsCancellationRequested)
@@ -136,7 +137,8 @@ internal sealed class TelemetryPublisher(
             TelemetryLog.ConnectError(logger, e.GetType().Name, e.Message);
             if (_client.IsConnected)
                 await _client.DisconnectAsync(cancellationToken: CancellationToken.None);
-            return false;
+            // MQTTnet reports a refused CONNECT (bad password, not authorised) as an exception whose message has the code.
+            return e is MQTTnet.Adapter.MqttConnectingFailedException ? "refused: " + e.Message : e.GetType().Name;
         }
     }
 

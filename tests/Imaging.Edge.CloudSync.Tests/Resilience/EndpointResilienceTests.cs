@@ -31,7 +31,8 @@ public sealed class EndpointResilienceTests
     public async Task Repeated_transient_failures_open_the_circuit_and_calls_then_fail_without_reaching_the_store()
     {
         var store = new FailingStore(_ => Transient());
-        var endpoint = new EndpointResilience(store, Quick, TimeProvider.System, NullLogger.Instance);
+        // A break long enough that a slow CI machine cannot reach its end (and half-open) between the calls below.
+        var endpoint = new EndpointResilience(store, Quick with { BreakDuration = TimeSpan.FromSeconds(60) }, TimeProvider.System, NullLogger.Instance);
 
         await Assert.ThrowsAsync<ObjectStoreException>(() => HeadAsync(endpoint));
         var callsWhenOpened = store.Calls;

@@ -68,10 +68,15 @@ public sealed class MqttSecurityTests
         Assert.Equal("gw-t", online.GetProperty("gateway").GetString());
         var echo = await ProcessRunner.RunAsync("echoscu", ["-aec", "IMAGING_EDGE", "-to", "5", "127.0.0.1", Text(wrongCaDicom)], TimeSpan.FromSeconds(10));
         Assert.True(echo.ExitCode == 0, echo.Output);
-        await Task.Delay(TimeSpan.FromSeconds(4)); // both have had several attempts by now
+        // Both refused gateways have tried (and failed) by the time they say so; nothing of theirs may be on the broker.
+        for (var i = 0; i < 300 && !(wrongCa.Output.Contains("cannot connect to the broker", StringComparison.Ordinal)
+                                     && wrongPassword.Output.Contains("cannot connect to the broker", StringComparison.Ordinal)); i++)
+            await Task.Delay(100);
         Assert.DoesNotContain(subscriber.Messages, m => m.Topic.Contains("gw-wrong", StringComparison.Ordinal));
-        Assert.Contains("cannot reach the broker", wrongCa.Output, StringComparison.Ordinal);
-        Assert.Contains("cannot reach the broker", wrongPassword.Output, StringComparison.Ordinal);
+        Assert.Contains("cannot connect to the broker", wrongCa.Output, StringComparison.Ordinal);
+        Assert.Contains("cannot connect to the broker", wrongPassword.Output, StringComparison.Ordinal);
+        Assert.Contains("refused", wrongPassword.Output, StringComparison.Ordinal); // the broker said no: a credentials problem, not a network one
+        Assert.DoesNotContain("refused", wrongCa.Output, StringComparison.Ordinal); // TLS failed before any CONNECT
         foreach (var output in new[] { good.Output, wrongCa.Output, wrongPassword.Output })
             Assert.DoesNotContain("right-password", output, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-password", wrongPassword.Output.Replace("wrong-password\"", "", StringComparison.Ordinal), StringComparison.Ordinal);
