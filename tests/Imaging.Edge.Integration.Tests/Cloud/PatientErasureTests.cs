@@ -25,35 +25,12 @@ public sealed class PatientErasureTests(S3rverFixture fixture, ITestOutputHelper
     /// <summary>Copies of a corpus file as one new study of one new patient (ID, name, birth date unique to this run).</summary>
     private static CanaryPatient Canary(string folder, string tag, int count)
     {
-        Directory.CreateDirectory(folder);
         var unique = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
         var patientId = $"CANARY{tag}{unique}";
         var name = $"CANARY{tag}^{unique}";
         var birthDate = "1901" + RandomNumberGenerator.GetInt32(1, 13).ToString("00", System.Globalization.CultureInfo.InvariantCulture) + "17";
-        var script = """
-            import sys, pydicom
-            from pydicom.uid import generate_uid
-            src, out, n, pid, name, dob = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
-            ds = pydicom.dcmread(src)
-            if 0xFFFCFFFC in ds: del ds[0xFFFCFFFC]
-            ds.PatientID = pid
-            ds.PatientName = name
-            ds.PatientBirthDate = dob
-            ds.IssuerOfPatientID = "HOSPITAL-TEST"
-            ds.StudyInstanceUID = generate_uid()
-            ds.SeriesInstanceUID = generate_uid()
-            print(ds.StudyInstanceUID)
-            for i in range(n):
-                uid = generate_uid()
-                ds.SOPInstanceUID = uid
-                ds.file_meta.MediaStorageSOPInstanceUID = uid
-                ds.save_as(f'{out}/i{i:05d}.dcm', write_like_original=False)
-            """;
-        var result = ProcessRunner.RunAsync(Peers.Python, ["-c", script, PydicomCorpus.File("CT_small.dcm"), folder,
-            count.ToString(System.Globalization.CultureInfo.InvariantCulture), patientId, name, birthDate]).GetAwaiter().GetResult();
-        Assert.True(result.ExitCode == 0, result.Output);
-        var files = Directory.EnumerateFiles(folder, "*.dcm").Order(StringComparer.Ordinal).ToList();
-        return new CanaryPatient(patientId, name, birthDate, result.StandardOutput.Trim(), files);
+        var study = SyntheticStudies.Write(folder, 1, count, new SyntheticPatient(patientId, name, birthDate, "HOSPITAL-TEST")).Single();
+        return new CanaryPatient(patientId, name, birthDate, study.StudyUid, study.Files);
     }
 
     private static Task<ProcessResult> EraseAsync(S3GatewayScene scene, params string[] arguments) =>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using Imaging.Edge.Gateway.Queue;
 using Imaging.Edge.Integration.Tests.Infrastructure;
@@ -26,7 +25,7 @@ public sealed class MqttOutageTests
             var (gateway, dicomPort) = await StartAsync(folder, mqttPort);
             await using var owned = gateway;
             await watcher.WaitForAsync(Status, j => j.GetProperty("state").GetString() == "online", TimeSpan.FromSeconds(45));
-            var files = DistinctStudies(folder.Combine("in"), Studies);
+            var files = SyntheticStudies.Write(folder.Combine("in"), Studies, 1).Select(s => s.Files[0]).ToList();
 
             // One association per study, sent one after the other, while the broker goes away and comes back.
             var sending = Task.Run(async () =>
@@ -82,25 +81,4 @@ public sealed class MqttOutageTests
 
     private static int Count(ReconnectingSubscriber subscriber, string type) =>
         subscriber.Messages.Count(e => e.GetProperty("type").GetString() == type);
-
-    /// <summary>One instance per study, each study new (pydicom, from the corpus CT).</summary>
-    private static IReadOnlyList<string> DistinctStudies(string folder, int count)
-    {
-        Directory.CreateDirectory(folder);
-        const string script = """
-            import sys, pydicom
-            from pydicom.uid import generate_uid
-            src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-            ds = pydicom.dcmread(src)
-            if 0xFFFCFFFC in ds: del ds[0xFFFCFFFC]
-            for i in range(n):
-                ds.StudyInstanceUID = generate_uid()
-                ds.SeriesInstanceUID = generate_uid()
-                ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
-                ds.save_as(f'{out}/s{i:04d}.dcm', write_like_original=False)
-            """;
-        var result = ProcessRunner.RunAsync(Peers.Python, ["-c", script, PydicomCorpus.File("CT_small.dcm"), folder, count.ToString(CultureInfo.InvariantCulture)]).GetAwaiter().GetResult();
-        Assert.True(result.ExitCode == 0, result.Output);
-        return Directory.EnumerateFiles(folder, "*.dcm").Order(StringComparer.Ordinal).ToList();
-    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Imaging.Edge.Gateway.Queue;
 using Imaging.Edge.Integration.Tests.Infrastructure;
 using static Imaging.Edge.Integration.Tests.Telemetry.TelemetryGateway;
@@ -29,7 +28,8 @@ public sealed class PrivacyCanaryTests
         });
         await using var owned = gateway;
 
-        var files = CanaryStudy(folder.Combine("in"), canaries[0], canaries[1], canaries[2], canaries[3]);
+        var files = SyntheticStudies.Write(folder.Combine("in"), 1, 3,
+            new SyntheticPatient(canaries[1], canaries[0] + "^TEST", canaries[3], canaries[2], canaries[1] + "B")).Single().Files;
         var store = await ProcessRunner.RunAsync("storescu", ["-aec", "IMAGING_EDGE", "127.0.0.1", Text(dicomPort), .. files]);
         Assert.True(store.ExitCode == 0, store.Output);
         var again = await ProcessRunner.RunAsync("storescu", ["-aec", "IMAGING_EDGE", "127.0.0.1", Text(dicomPort), files[0]]); // a duplicate event too
@@ -77,30 +77,5 @@ public sealed class PrivacyCanaryTests
             Assert.False(log.Contains(canary, StringComparison.OrdinalIgnoreCase), $"the log carries a patient attribute ({canary})");
             Assert.DoesNotContain(canary, metadata, StringComparison.OrdinalIgnoreCase);
         }
-    }
-
-    /// <summary>Three instances of one study of the canary patient (pydicom, from the corpus CT).</summary>
-    private static IReadOnlyList<string> CanaryStudy(string folder, string name, string id, string issuer, string birthDate)
-    {
-        Directory.CreateDirectory(folder);
-        const string script = """
-            import sys, pydicom
-            from pydicom.uid import generate_uid
-            src, out, name, pid, issuer, born = sys.argv[1:7]
-            ds = pydicom.dcmread(src)
-            if 0xFFFCFFFC in ds: del ds[0xFFFCFFFC]
-            ds.PatientName = name + '^TEST'
-            ds.PatientID = pid
-            ds.IssuerOfPatientID = issuer
-            ds.PatientBirthDate = born
-            ds.OtherPatientIDs = pid + 'B'
-            ds.StudyInstanceUID = generate_uid()
-            for i in range(3):
-                ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
-                ds.save_as(f'{out}/c{i}.dcm', write_like_original=False)
-            """;
-        var result = ProcessRunner.RunAsync(Peers.Python, ["-c", script, PydicomCorpus.File("CT_small.dcm"), folder, name, id, issuer, birthDate]).GetAwaiter().GetResult();
-        Assert.True(result.ExitCode == 0, result.Output);
-        return Directory.EnumerateFiles(folder, "*.dcm").Order(StringComparer.Ordinal).ToList();
     }
 }
