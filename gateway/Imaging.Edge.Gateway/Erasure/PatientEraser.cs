@@ -94,7 +94,7 @@ internal sealed class PatientEraser(
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         var targets = new List<Target>();
-        using (var select = Command(connection, transaction, ErasureSql.Targets, ("$patient", patient), ("$issuer", issuer)))
+        using (var select = SqlCommands.Create(connection, transaction, ErasureSql.Targets, ("$patient", patient), ("$issuer", issuer)))
         using (var reader = select.ExecuteReader())
         {
             while (reader.Read())
@@ -103,10 +103,10 @@ internal sealed class PatientEraser(
                     reader.GetString(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7)));
             }
         }
-        using (var claim = Command(connection, transaction, ErasureSql.Claim, ("$patient", patient), ("$issuer", issuer)))
+        using (var claim = SqlCommands.Create(connection, transaction, ErasureSql.Claim, ("$patient", patient), ("$issuer", issuer)))
             claim.ExecuteNonQuery();
         var studies = new List<StudyRow>();
-        using (var select = Command(connection, transaction, ErasureSql.Studies,
+        using (var select = SqlCommands.Create(connection, transaction, ErasureSql.Studies,
             ("$study_ids", Json(targets.Select(t => t.StudyId).Distinct())), ("$patient", patient)))
         using (var reader = select.ExecuteReader())
         {
@@ -219,18 +219,18 @@ internal sealed class PatientEraser(
         using var transaction = connection.BeginTransaction(deferred: false);
         var ids = Json(targets.Select(t => t.Id));
         var studyIds = Json(studies.Select(s => s.Id));
-        using (var delete = Command(connection, transaction, ErasureSql.DeleteInstances, ("$ids", ids)))
+        using (var delete = SqlCommands.Create(connection, transaction, ErasureSql.DeleteInstances, ("$ids", ids)))
             delete.ExecuteNonQuery();
         var pseudonyms = new List<string>();
-        using (var delete = Command(connection, transaction, ErasureSql.DeleteEmptyStudies, ("$study_ids", studyIds)))
+        using (var delete = SqlCommands.Create(connection, transaction, ErasureSql.DeleteEmptyStudies, ("$study_ids", studyIds)))
         using (var reader = delete.ExecuteReader())
         {
             while (reader.Read()) pseudonyms.Add(reader.GetString(0));
         }
-        using (var recount = Command(connection, transaction, ErasureSql.RecountStudies, ("$study_ids", studyIds), ("$manifests_deleted", manifestsDeleted)))
+        using (var recount = SqlCommands.Create(connection, transaction, ErasureSql.RecountStudies, ("$study_ids", studyIds), ("$manifests_deleted", manifestsDeleted)))
             recount.ExecuteNonQuery();
         int events;
-        using (var delete = Command(connection, transaction, ErasureSql.DeleteEvents, ("$pseudonyms", Json(pseudonyms)), ("$ids", ids)))
+        using (var delete = SqlCommands.Create(connection, transaction, ErasureSql.DeleteEvents, ("$pseudonyms", Json(pseudonyms)), ("$ids", ids)))
             events = delete.ExecuteNonQuery();
         transaction.Commit();
         return (pseudonyms.Count, events);
@@ -244,14 +244,14 @@ internal sealed class PatientEraser(
         using var transaction = connection.BeginTransaction(deferred: false);
         if (result.Complete)
         {
-            using var insert = Command(connection, transaction, ErasureSql.InsertEvent, ("$now", now), ("$type", QueueEvents.EraseCompleted),
+            using var insert = SqlCommands.Create(connection, transaction, ErasureSql.InsertEvent, ("$now", now), ("$type", QueueEvents.EraseCompleted),
                 ("$payload", QueueEvents.Payload(("requestId", request.RequestId), ("patient", result.Patient), ("studies", result.Studies),
                     ("instances", result.Instances), ("files", result.LocalFiles), ("objects", result.ObjectsDeleted))));
             insert.ExecuteNonQuery();
         }
         if (writeAudit)
         {
-            using var audit = Command(connection, transaction, ErasureSql.InsertAudit, ("$now", now), ("$actor", request.Actor), ("$action", Action),
+            using var audit = SqlCommands.Create(connection, transaction, ErasureSql.InsertAudit, ("$now", now), ("$actor", request.Actor), ("$action", Action),
                 ("$request", request.RequestId), ("$result", result.AuditText()));
             audit.ExecuteNonQuery();
         }
@@ -261,7 +261,7 @@ internal sealed class PatientEraser(
     /// <summary>Step 5: true when the WAL was copied back and truncated to zero bytes.</summary>
     private static bool Checkpoint(SqliteConnection connection)
     {
-        using var command = Command(connection, null, ErasureSql.CheckpointTruncate);
+        using var command = SqlCommands.Create(connection, null, ErasureSql.CheckpointTruncate);
         using var reader = command.ExecuteReader();
         return reader.Read() && reader.GetInt64(0) == 0;
     }
@@ -273,17 +273,7 @@ internal sealed class PatientEraser(
 
     private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
-        using var command = Command(connection, transaction, sql);
+        using var command = SqlCommands.Create(connection, transaction, sql);
         return command.ExecuteScalar();
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        return command;
     }
 }

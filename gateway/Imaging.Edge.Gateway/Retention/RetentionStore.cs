@@ -30,7 +30,7 @@ internal sealed class RetentionStore(QueueDatabase database, TimeProvider clock)
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
         var marked = new List<LocalCopy>(copies.Count);
-        using (var update = Command(connection, transaction, RetentionSql.MarkEvicted, ("$id", 0L)))
+        using (var update = SqlCommands.Create(connection, transaction, RetentionSql.MarkEvicted, ("$id", 0L)))
         {
             foreach (var copy in copies)
             {
@@ -52,9 +52,9 @@ internal sealed class RetentionStore(QueueDatabase database, TimeProvider clock)
         using var transaction = connection.BeginTransaction();
         var at = cutoff.ToUnixTimeMilliseconds();
         int audit, outbox;
-        using (var command = Command(connection, transaction, RetentionSql.PruneAudit, ("$cutoff", at)))
+        using (var command = SqlCommands.Create(connection, transaction, RetentionSql.PruneAudit, ("$cutoff", at)))
             audit = command.ExecuteNonQuery();
-        using (var command = Command(connection, transaction, RetentionSql.PruneOutbox, ("$cutoff", at)))
+        using (var command = SqlCommands.Create(connection, transaction, RetentionSql.PruneOutbox, ("$cutoff", at)))
             outbox = command.ExecuteNonQuery();
         transaction.Commit();
         return (audit, outbox);
@@ -71,28 +71,18 @@ internal sealed class RetentionStore(QueueDatabase database, TimeProvider clock)
 
     private void Insert(SqliteConnection connection, SqliteTransaction transaction, string type, string payload)
     {
-        using var command = Command(connection, transaction, RetentionSql.InsertEvent, ("$now", Now), ("$type", type), ("$payload", payload));
+        using var command = SqlCommands.Create(connection, transaction, RetentionSql.InsertEvent, ("$now", Now), ("$type", type), ("$payload", payload));
         command.ExecuteNonQuery();
     }
 
     private List<LocalCopy> Read(string sql, params (string Name, object? Value)[] parameters)
     {
         using var connection = database.Open();
-        using var command = Command(connection, null, sql, parameters);
+        using var command = SqlCommands.Create(connection, null, sql, parameters);
         using var reader = command.ExecuteReader();
         var copies = new List<LocalCopy>();
         while (reader.Read())
             copies.Add(new LocalCopy(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
         return copies;
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        return command;
     }
 }
