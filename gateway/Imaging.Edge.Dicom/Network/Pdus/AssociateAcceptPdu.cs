@@ -22,36 +22,9 @@ public sealed record AssociateAcceptPdu(
     {
         (ushort version, string called, string calling) = AssociatePduLayout.ReadFixedFields(pdu, Context);
 
-        string? applicationContext = null;
-        UserInformation? userInformation = null;
-        var contexts = new List<PresentationContextResult>();
-        var reader = new ItemReader(pdu[AssociatePduLayout.VariableItemsOffset..], Context);
-        while (reader.TryReadItem(out byte type, out ReadOnlySpan<byte> item))
-        {
-            switch (type)
-            {
-                case ItemTypes.ApplicationContext:
-                    AssociatePduLayout.EnsureFirst(applicationContext, "application-context item");
-                    applicationContext = WireText.ReadUid(item);
-                    break;
-                case ItemTypes.PresentationContextAccept:
-                    contexts.Add(PresentationContextResult.Read(item));
-                    break;
-                case ItemTypes.UserInformation:
-                    AssociatePduLayout.EnsureFirst(userInformation, "user-information item");
-                    userInformation = UserInformationItem.Read(item);
-                    break;
-                default:
-                    throw ItemReader.Unrecognized(type, Context);
-            }
-        }
-
-        if (applicationContext is null)
-        {
-            throw ItemReader.Invalid("A-ASSOCIATE-AC has no application-context item");
-        }
-
-        return new AssociateAcceptPdu(called, calling, applicationContext, contexts, userInformation ?? new UserInformation())
+        var (applicationContext, contexts, userInformation) =
+            AssociatePduLayout.ReadVariableItems(pdu, Context, ItemTypes.PresentationContextAccept, PresentationContextResult.Read);
+        return new AssociateAcceptPdu(called, calling, applicationContext, contexts, userInformation)
         {
             ProtocolVersion = version,
         };

@@ -58,6 +58,51 @@ internal static class AssociatePduLayout
         builder.EndItem(at, "application-context item");
     }
 
+    /// <summary>Parses one presentation-context item (20H in the RQ, 21H in the AC).</summary>
+    public delegate T PresentationContextParser<out T>(ReadOnlySpan<byte> item);
+
+    /// <summary>
+    /// The variable items of an RQ or AC (PS3.8 §9.3.2.1-3, §9.3.3.1-3): exactly one application-context item, the
+    /// presentation-context items of <paramref name="contextItemType"/>, at most one user-information item. Any other
+    /// item type is a protocol violation for this PDU.
+    /// </summary>
+    public static (string ApplicationContext, List<T> Contexts, UserInformation UserInformation) ReadVariableItems<T>(
+        ReadOnlySpan<byte> pdu, string pduName, byte contextItemType, PresentationContextParser<T> readContext)
+    {
+        string? applicationContext = null;
+        UserInformation? userInformation = null;
+        var contexts = new List<T>();
+        var reader = new ItemReader(pdu[VariableItemsOffset..], pduName);
+        while (reader.TryReadItem(out byte type, out ReadOnlySpan<byte> item))
+        {
+            if (type == ItemTypes.ApplicationContext)
+            {
+                EnsureFirst(applicationContext, "application-context item");
+                applicationContext = WireText.ReadUid(item);
+            }
+            else if (type == contextItemType)
+            {
+                contexts.Add(readContext(item));
+            }
+            else if (type == ItemTypes.UserInformation)
+            {
+                EnsureFirst(userInformation, "user-information item");
+                userInformation = UserInformationItem.Read(item);
+            }
+            else
+            {
+                throw ItemReader.Unrecognized(type, pduName);
+            }
+        }
+
+        if (applicationContext is null)
+        {
+            throw ItemReader.Invalid($"{pduName} has no application-context item");
+        }
+
+        return (applicationContext, contexts, userInformation ?? new UserInformation());
+    }
+
     public static void EnsureFirst(object? existing, string what)
     {
         if (existing is not null)

@@ -30,36 +30,9 @@ public sealed record AssociateRequestPdu(
         // PS3.8 §9.3.4: the answer to an unsupported protocol version is an A-ASSOCIATE-RJ (ACSE, protocol-version-not-supported).
         (ushort version, string called, string calling) = AssociatePduLayout.ReadFixedFields(pdu, Context, UnsupportedVersionReject);
 
-        string? applicationContext = null;
-        UserInformation? userInformation = null;
-        var contexts = new List<PresentationContextProposal>();
-        var reader = new ItemReader(pdu[AssociatePduLayout.VariableItemsOffset..], Context);
-        while (reader.TryReadItem(out byte type, out ReadOnlySpan<byte> item))
-        {
-            switch (type)
-            {
-                case ItemTypes.ApplicationContext:
-                    AssociatePduLayout.EnsureFirst(applicationContext, "application-context item");
-                    applicationContext = WireText.ReadUid(item);
-                    break;
-                case ItemTypes.PresentationContextRequest:
-                    contexts.Add(PresentationContextProposal.Read(item));
-                    break;
-                case ItemTypes.UserInformation:
-                    AssociatePduLayout.EnsureFirst(userInformation, "user-information item");
-                    userInformation = UserInformationItem.Read(item);
-                    break;
-                default:
-                    throw ItemReader.Unrecognized(type, Context);
-            }
-        }
-
-        if (applicationContext is null)
-        {
-            throw ItemReader.Invalid("A-ASSOCIATE-RQ has no application-context item");
-        }
-
-        return new AssociateRequestPdu(called, calling, applicationContext, contexts, userInformation ?? new UserInformation())
+        var (applicationContext, contexts, userInformation) =
+            AssociatePduLayout.ReadVariableItems(pdu, Context, ItemTypes.PresentationContextRequest, PresentationContextProposal.Read);
+        return new AssociateRequestPdu(called, calling, applicationContext, contexts, userInformation)
         {
             ProtocolVersion = version,
         };
