@@ -322,7 +322,7 @@ ONLY=${BENCH_ONLY:-small large huge}
 rm -rf "$tmp/in/small" "$tmp/in/large"
 if [[ " $ONLY " == *" huge "* ]]; then
     echo "== making the huge input ($HUGE_MB MiB)"
-    bg_run "$PEERS_PYTHON" "$here/upload_inputs.py" huge "$tmp/in/huge" "$HUGE_MB"
+    bg_run "$PEERS_PYTHON" "$here/make_inputs.py" huge "$tmp/in/huge" "$HUGE_MB"
     run_workload huge "$tmp/in/huge" 1 "$HUGE_RCLONE"
 fi
 
