@@ -22,12 +22,13 @@ internal sealed class IntakeCoordination
     }
 
     /// <summary>
-    /// Creates the study folder if needed and makes its entry in <paramref name="parent"/> durable, once per process and
-    /// again whenever the folder has gone (retention removes study folders it has emptied).
+    /// Creates the study folder if needed and makes its entry in <paramref name="parent"/> durable, once per process —
+    /// or again when <paramref name="gone"/>: retention removes study folders it has emptied, and the move into a
+    /// vanished folder says so (no extra check on the C-STORE path for the rare case).
     /// </summary>
-    public void EnsureDurableFolder(string folder, string parent)
+    public void EnsureDurableFolder(string folder, string parent, bool gone = false)
     {
-        if (_durableStudyFolders.ContainsKey(folder) && Directory.Exists(folder)) return;
+        if (!gone && _durableStudyFolders.ContainsKey(folder)) return;
         Directory.CreateDirectory(folder);
         DurableFileSystem.SyncDirectory(parent);
         _durableStudyFolders.TryAdd(folder, 0);

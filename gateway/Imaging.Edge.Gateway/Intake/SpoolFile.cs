@@ -144,7 +144,7 @@ internal sealed class SpoolFile : IInstanceSink
             catch (DirectoryNotFoundException) when (File.Exists(_spoolPath) && folderAttempts++ < 3)
             {
                 // Retention removed the study folder once it was empty, between our check and the move: make it again.
-                _intake.Coordination.EnsureDurableFolder(studyDir, _intake.Layout.Studies);
+                _intake.Coordination.EnsureDurableFolder(studyDir, _intake.Layout.Studies, gone: true);
                 version--;
             }
             catch (IOException) when (File.Exists(destination))

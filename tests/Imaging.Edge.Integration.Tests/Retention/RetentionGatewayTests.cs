@@ -86,6 +86,14 @@ public sealed class RetentionGatewayTests
         Assert.Empty(Directory.EnumerateFiles(studies, "*.dcm", SearchOption.AllDirectories));
         Assert.Equal(3, (await StatsAsync(folder))?.GetProperty("evicted").GetInt64());
 
+        // A new instance of the same study: its folder was removed with the last evicted copy (the intake remembers
+        // it as made), so the move finds it gone and makes it again, durably, before acknowledging.
+        Assert.Empty(Directory.EnumerateDirectories(studies));
+        var later = FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), folder.Combine("in-later"), 1);
+        var storeLater = await ProcessRunner.RunAsync("storescu", ["-aec", "IMAGING_EDGE", "-xe", "127.0.0.1", Text(port), later[0]]);
+        Assert.True(storeLater.ExitCode == 0 && !storeLater.Output.Contains("Failed", StringComparison.OrdinalIgnoreCase), storeLater.Output);
+        Assert.Single(Directory.EnumerateFiles(studies, "*.dcm", SearchOption.AllDirectories));
+
         // No study or instance UID in what the gateway logged.
         foreach (var uid in uids) Assert.DoesNotContain(uid, gateway.Output, StringComparison.Ordinal);
         gateway.Terminate();
