@@ -176,9 +176,15 @@ internal sealed class InstanceQueue : IDisposable
             Durability(true);
             var now = Now;
             using var transaction = _writer.BeginTransaction();
-            Writer(QueueSql.MarkFailed, transaction, ("$id", id), ("$error", error)).ExecuteNonQuery();
+            string? study;
+            using (var reader = Writer(QueueSql.MarkFailed, transaction, ("$id", id), ("$error", error)).ExecuteReader())
+            {
+                if (!reader.Read()) return; // gone or being erased: nothing failed that ops must hear about
+                study = reader.IsDBNull(0) ? null : reader.GetString(0);
+            }
+            // The error is a store code or a state ("file missing"), never exception text (Privacy.Outbound).
             AddEvent(transaction, now, error == InstanceStates.FileMissing ? QueueEvents.InstanceFileMissing : QueueEvents.UploadFailed,
-                QueueEvents.Payload(("instance", id), ("reason", error)));
+                QueueEvents.Payload(("study", study), ("instance", id), ("error", error)));
             transaction.Commit();
         }
     }

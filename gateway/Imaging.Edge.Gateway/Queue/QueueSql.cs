@@ -90,7 +90,8 @@ internal static class QueueSql
 
     public const string MarkFailed = """
         UPDATE instances SET state = 'failed', lease_owner = NULL, lease_expires_at = NULL, last_error = $error
-        WHERE id = $id AND state <> 'erasing';
+        WHERE id = $id AND state <> 'erasing'
+        RETURNING (SELECT pseudonym FROM studies WHERE studies.id = instances.study_id);
         """;
 
     public const string RetryFailed = """

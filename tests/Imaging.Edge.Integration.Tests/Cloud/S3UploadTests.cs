@@ -195,6 +195,14 @@ public sealed partial class S3UploadTests(S3rverFixture fixture, ITestOutputHelp
                 await scene.SendAsync([files[0]]);
                 var failed = (await scene.WaitForRowsAsync(rows => rows.Count == 1 && rows[0].State == "failed", UploadTimeout, "row failed")).Single();
                 Assert.Contains("NoSuchBucket", failed.LastError ?? "", StringComparison.Ordinal);
+                // Ops hear of it as the event docs/telemetry.md describes (without a broker, the console gets it):
+                // the study's pseudonym, the queue row and the store's code.
+                var expected = "Event upload.failed \\d+: \\{\"study\":\"[0-9a-f]{32}\",\"instance\":" + failed.Id
+                    + ",\"error\":\"NoSuchBucket \\(404\\) from the object store\"\\}";
+                var reported = false;
+                for (var i = 0; i < 50 && !(reported = System.Text.RegularExpressions.Regex.IsMatch(scene.Output, expected)); i++)
+                    await Task.Delay(100);
+                Assert.True(reported, scene.Output);
                 await Task.Delay(1000);
                 Assert.Equal("failed", scene.Rows().Single().State); // not retried on its own
 
