@@ -153,6 +153,7 @@ internal static class GatewayHost
             PartConcurrency = upload.PartConcurrency,
         }, sp.GetRequiredService<ILogger<ObjectUploader>>()));
         builder.Services.AddSingleton<UploadMetrics>();
+        builder.Services.AddSingleton<UploadSlots>();
         builder.Services.AddSingleton<UploadPause>();
         builder.Services.AddHostedService<UploadWorker>();
         builder.Services.AddHostedService<ManifestUploader>();
