@@ -12,10 +12,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Imaging.Edge.Gateway.Tests.Erasure;
 
-/// <summary>A real queue.db in a scratch data folder, instance files on disk, and a folder object store standing in for the bucket.</summary>
+/// <summary>
+/// A real queue.db in a scratch data folder, instance files on disk, and a folder object store standing in for the bucket:
+/// outside the data folder, or (<paramref name="bucketInDataDir"/>) the embedded default <c>{DataDir}/cloud</c>, whose
+/// copies are still on the box.
+/// </summary>
 internal sealed class ErasureScene : IDisposable
 {
-    public ErasureScene()
+    public ErasureScene(bool bucketInDataDir = false)
     {
         Root = Path.Combine(Path.GetTempPath(), "erasure-" + Guid.NewGuid().ToString("N"));
         Layout = new DataLayout(Path.Combine(Root, "data"));
@@ -24,7 +28,9 @@ internal sealed class ErasureScene : IDisposable
         Database.Migrate();
         Queue = new InstanceQueue(Database, TimeProvider.System);
         Pseudonymizer = new Pseudonymizer(RandomNumberGenerator.GetBytes(32));
-        Bucket = new FileSystemObjectStore(Path.Combine(Root, "bucket"), "primary");
+        Bucket = bucketInDataDir
+            ? new FileSystemObjectStore(Path.Combine(Layout.Root, "cloud")) // named "file", as the gateway names it
+            : new FileSystemObjectStore(Path.Combine(Root, "bucket"), "primary");
     }
 
     public string Root { get; }
@@ -60,7 +66,7 @@ internal sealed class ErasureScene : IDisposable
         var key = Keys.KeyFor(new ObjectKeyValues("site", "gw", row.StudyUid, row.StudyPseudonym, row.SeriesUid ?? "", row.SopInstanceUid, row.Version));
         var path = Layout.Absolute(row.LocalPath);
         await Bucket.PutAsync(key, new ObjectContent(path, 0, row.Size, MD5.HashData(File.ReadAllBytes(path))), new Dictionary<string, string>(), default);
-        Assert.True(Queue.MarkUploaded(id, "test", key, "primary", null));
+        Assert.True(Queue.MarkUploaded(id, "test", key, Bucket.Name, null));
     }
 
     public long Scalar(string sql)
