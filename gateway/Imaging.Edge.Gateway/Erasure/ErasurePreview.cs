@@ -48,5 +48,5 @@ internal sealed record ErasurePreview(
 
     /// <summary>The audit row's text when a dry run comes as a command (the dispatcher audits every command): counts and hashes only.</summary>
     public string AuditText() => string.Create(CultureInfo.InvariantCulture,
-        $"dry run, nothing changed: patient {Patient}{ErasureResult.IssuerText(IssuerGiven, IssuerOptional)}: would erase instances {Instances}, bytes {Bytes}, files {LocalFiles}, studies {Studies.Count} ({StudiesRemoved} removed), objects {string.Join(", ", Buckets.Select(b => $"{b.Name} {b.Objects}"))}{(Refusal is null ? "" : "; refused as it stands (placeholder ID)")}");
+        $"dry run, nothing changed: patient {Patient}{ErasureResult.IssuerText(IssuerGiven, IssuerOptional)}: would erase instances {Instances}, bytes {Bytes}, files {LocalFiles}, studies {Studies.Count} ({StudiesRemoved} removed), objects {(Buckets.Count == 0 ? "none" : string.Join(", ", Buckets.Select(b => $"{b.Name} {b.Objects}")))}{(Refusal is null ? "" : "; refused as it stands (placeholder ID)")}");
 }

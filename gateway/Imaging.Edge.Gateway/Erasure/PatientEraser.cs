@@ -170,14 +170,15 @@ internal sealed class PatientEraser(
         {
             var folder = layout.StudyDirectory(study.StudyUid);
             if (!Directory.Exists(folder)) continue;
-            if (sweepUnindexedFiles && !OthersInFolder(connection, folder))
+            var sweep = sweepUnindexedFiles && !OthersInFolder(connection, folder);
+            if (sweep)
             {
                 foreach (var leftover in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToList())
                     if (TryDelete(leftover, requestId)) files++;
             }
             try
             {
-                Directory.Delete(folder, recursive: sweepUnindexedFiles);
+                Directory.Delete(folder, recursive: sweep);
                 folders++;
             }
             catch (IOException)

@@ -44,10 +44,11 @@ internal sealed class ErasureScene : IDisposable
 
     public PatientEraser Eraser() => new(Database, Layout, Pseudonymizer, [Bucket], Keys, Gateway, TimeProvider.System, NullLogger<PatientEraser>.Instance);
 
-    /// <summary>Stores an instance file (its bytes carry the patient ID, as a DICOM file would) and queues it.</summary>
-    public long Receive(string patientId, string? issuer, string studyUid, string sopUid, int version = 0)
+    /// <summary>Stores an instance file (its bytes carry the patient ID, as a DICOM file would) and queues it; in its study's
+    /// folder, or in <paramref name="folder"/> (where an earlier version put it).</summary>
+    public long Receive(string patientId, string? issuer, string studyUid, string sopUid, int version = 0, string? folder = null)
     {
-        var folder = Layout.StudyDirectory(studyUid);
+        folder ??= Layout.StudyDirectory(studyUid);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, DataLayout.InstanceFileName(sopUid, version));
         var bytes = Encoding.ASCII.GetBytes($"DICM {patientId} {studyUid} {sopUid}");

@@ -148,6 +148,24 @@ public sealed class PatientEraserTests
     }
 
     [Fact]
+    public async Task A_folder_that_rows_of_another_study_still_name_is_not_swept()
+    {
+        using var scene = new ErasureScene();
+        // Before folder names were collision-free, a Study UID spelled "no-study" shared the folder of instances without one.
+        var shared = scene.Layout.StudyDirectory(null);
+        var aliased = scene.Receive(CanaryId, null, "no-study", "1.2.3.9.1", folder: shared);
+        scene.Receive(OtherId, null, "", "1.2.3.9.2");
+        var leftover = Path.Combine(shared, "crash-leftover.dcm");
+        await File.WriteAllTextAsync(leftover, "no row names this file");
+
+        var result = await scene.Eraser().EraseAsync(Request(OtherId, cloud: false), writeAudit: true, sweepUnindexedFiles: true, default);
+
+        Assert.Equal(1, result.Instances);
+        Assert.True(File.Exists(scene.Layout.Absolute(scene.Queue.Find(aliased)!.LocalPath)), "the other study's file in the shared folder was swept");
+        Assert.True(File.Exists(leftover), "whose leftover it is cannot be told in a shared folder: it stays");
+    }
+
+    [Fact]
     public async Task Nothing_matched_is_reported_and_audited()
     {
         using var scene = new ErasureScene();
