@@ -92,38 +92,25 @@ public sealed class PatientEraserTests
         Assert.Empty(scene.AuditRows()); // the dispatcher audits commands, not the eraser
     }
 
-    [Fact]
-    public async Task An_issuer_matches_exactly_rows_without_an_issuer_stay()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_issuer_matches_exactly_and_issuer_optional_adds_rows_without_an_issuer(bool issuerOptional)
     {
         using var scene = new ErasureScene();
         var hospitalA = scene.Receive(CanaryId, "HOSPITAL-A", CanaryStudy, CanaryStudy + ".1");
         var hospitalB = scene.Receive(CanaryId, "HOSPITAL-B", OtherStudy, OtherStudy + ".1");
         var unknown = scene.Receive(CanaryId, null, CanaryStudy, CanaryStudy + ".2");
+        var unknownPath = scene.Layout.Absolute(scene.Queue.Find(unknown)!.LocalPath);
 
-        var result = await scene.Eraser().EraseAsync(Request(CanaryId, cloud: false, issuer: "HOSPITAL-A"), writeAudit: true, sweepUnindexedFiles: true, default);
-
-        Assert.Equal(1, result.Instances);
-        Assert.Null(scene.Queue.Find(hospitalA));
-        Assert.NotNull(scene.Queue.Find(unknown));
-        Assert.NotNull(scene.Queue.Find(hospitalB));
-        Assert.True(File.Exists(scene.Layout.Absolute(scene.Queue.Find(unknown)!.LocalPath)), "the study folder keeps the instance without an issuer");
-    }
-
-    [Fact]
-    public async Task Issuer_optional_also_matches_rows_without_an_issuer()
-    {
-        using var scene = new ErasureScene();
-        var hospitalA = scene.Receive(CanaryId, "HOSPITAL-A", CanaryStudy, CanaryStudy + ".1");
-        var hospitalB = scene.Receive(CanaryId, "HOSPITAL-B", OtherStudy, OtherStudy + ".1");
-        var unknown = scene.Receive(CanaryId, null, CanaryStudy, CanaryStudy + ".2");
-
-        var request = Request(CanaryId, cloud: false, issuer: "HOSPITAL-A") with { IssuerOptional = true };
+        var request = Request(CanaryId, cloud: false, issuer: "HOSPITAL-A") with { IssuerOptional = issuerOptional };
         var result = await scene.Eraser().EraseAsync(request, writeAudit: true, sweepUnindexedFiles: true, default);
 
-        Assert.Equal(2, result.Instances);
+        Assert.Equal(issuerOptional ? 2 : 1, result.Instances);
         Assert.Null(scene.Queue.Find(hospitalA));
-        Assert.Null(scene.Queue.Find(unknown));
         Assert.NotNull(scene.Queue.Find(hospitalB));
+        Assert.Equal(!issuerOptional, scene.Queue.Find(unknown) is not null);
+        Assert.Equal(!issuerOptional, File.Exists(unknownPath)); // without --issuer-optional its study folder keeps it
     }
 
     [Fact]
@@ -293,8 +280,15 @@ public sealed class PatientEraserTests
         Assert.DoesNotContain("ANONYMOUS", refused.Message, StringComparison.Ordinal);
         Assert.NotNull(scene.Queue.Find(unknown));
 
+        var dryRun = await command.ExecuteAsync(
+            CommandRequest.Create("erase-patient", "r2", JsonDocument.Parse("""{ "patientId": "ANONYMOUS", "dryRun": true }""").RootElement, "mqtt:test"), default);
+        Assert.True(dryRun.Ok);
+        Assert.Equal(1, dryRun.Result!["local"]!["instances"]!.GetValue<int>());
+        Assert.NotNull(dryRun.Result!["refusal"]);
+        Assert.NotNull(scene.Queue.Find(unknown));
+
         var outcome = await command.ExecuteAsync(
-            CommandRequest.Create("erase-patient", "r2", JsonDocument.Parse("""{ "patientId": "ANONYMOUS", "forcePlaceholder": true }""").RootElement, "mqtt:test"), default);
+            CommandRequest.Create("erase-patient", "r3", JsonDocument.Parse("""{ "patientId": "ANONYMOUS", "forcePlaceholder": true }""").RootElement, "mqtt:test"), default);
         Assert.True(outcome.Ok);
         Assert.Null(scene.Queue.Find(unknown));
     }
