@@ -28,8 +28,7 @@ public sealed class PackagedConfigurationTests
     {
         var configuration = EdgeConfiguration.Load(RepositoryFile("packaging", "edge.json"));
 
-        Assert.True(UploadDestination.IsInsideDataDir(configuration), "the service must refuse it until Upload:Destination is set");
-        Assert.Equal("/var/lib/imaging-edge/cloud", UploadDestination.FileStoreFolder(configuration));
+        Assert.Equal("/var/lib/imaging-edge/cloud", Imaging.Edge.Gateway.Erasure.OnBoxStore.ConfiguredFolder(configuration.Upload, Imaging.Edge.Gateway.Intake.DataLayout.From(configuration.Gateway)));
     }
 
     [Fact]
