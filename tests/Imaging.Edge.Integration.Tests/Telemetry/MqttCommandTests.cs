@@ -136,6 +136,7 @@ public sealed class MqttCommandTests
         var settings = Operators(folder, alice, bob);
         settings["IMAGING_EDGE__Mqtt__Commands__AllowDestructive"] = "true";
         var (gateway, _) = await StartAsync(folder, mqttPort, settings);
+        await using var first = gateway; // stopped below; disposed (killed) here only if the test fails before
         await subscriber.WaitForAsync(Status, j => j.GetProperty("state").GetString() == "online", Patience);
         const string Topic = Prefix + "/cmd/erase-patient";
         const string Args = """{"cloud":true,"patientId":"PAT-4711"}""";
