@@ -107,9 +107,10 @@ internal static class Migrations
         """,
 
         // 5: request ids of signed MQTT commands, kept until their timestamp leaves the accepted window, so that a
-        // captured request cannot be replayed, not even after a restart (Commands/CommandReplayStore).
+        // captured request cannot be replayed, not even after a restart (Commands/CommandReplayStore). IF NOT EXISTS:
+        // tests rewind the schema version to re-run an older migration, and this one must not stand in their way.
         """
-        CREATE TABLE command_request_ids (
+        CREATE TABLE IF NOT EXISTS command_request_ids (
             request_id TEXT    PRIMARY KEY,
             expires_at INTEGER NOT NULL                  -- unix seconds
         ) WITHOUT ROWID;
