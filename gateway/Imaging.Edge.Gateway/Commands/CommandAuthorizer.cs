@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Imaging.Edge.Gateway.Configuration;
 
 namespace Imaging.Edge.Gateway.Commands;
@@ -68,7 +67,7 @@ internal sealed class CommandAuthorizer
     private string? Verify(IGatewayCommand command, CommandRequest request, CommandSignature signature)
     {
         if (_keys.Find(signature.Operator) is not { } key)
-            return $"unknown operator key '{Printable(signature.Operator)}'";
+            return $"unknown operator key '{CommandDispatcher.Printable(signature.Operator)}'";
         var now = _clock.GetUtcNow().ToUnixTimeSeconds();
         if (Math.Abs(now - signature.Timestamp) > _options.MaxClockSkewSeconds)
             return string.Create(CultureInfo.InvariantCulture,
@@ -94,8 +93,4 @@ internal sealed class CommandAuthorizer
     }
 
     private static CommandAuthorization Refuse(string actor, string reason) => new(actor, CommandOutcome.Failure("forbidden", reason));
-
-    /// <summary>A name from the wire, shortened and stripped of control characters before it is echoed.</summary>
-    private static string Printable(string value) =>
-        JsonEncodedText.Encode(new string(value.Where(c => !char.IsControl(c)).Take(64).ToArray())).ToString();
 }

@@ -68,7 +68,7 @@ internal sealed class CommandDispatcher
     }
 
     /// <summary>A name from the wire, shortened and stripped of control characters before it is echoed.</summary>
-    private static string Printable(string value)
+    internal static string Printable(string value)
     {
         var cleaned = new string(value.Where(c => !char.IsControl(c)).Take(64).ToArray());
         return JsonEncodedText.Encode(cleaned).ToString();

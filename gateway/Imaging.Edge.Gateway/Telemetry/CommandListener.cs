@@ -115,7 +115,7 @@ internal sealed class CommandListener(CommandDispatcher dispatcher, string prefi
                 error = "the payload must be a JSON object";
                 return false;
             }
-            if (root.TryGetProperty("requestId", out var id) && id.ValueKind == JsonValueKind.String) requestId = id.GetString();
+            if (root.TryGetProperty("requestId", out var id) && id.ValueKind == JsonValueKind.String) requestId = Clean(id.GetString());
             if (root.TryGetProperty("actor", out var who) && who.ValueKind == JsonValueKind.String) actor = who.GetString();
             if (root.TryGetProperty("args", out var a))
             {

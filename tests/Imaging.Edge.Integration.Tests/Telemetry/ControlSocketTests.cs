@@ -58,6 +58,8 @@ public sealed class ControlSocketTests
         await gateway.WaitForPortAsync(port, TimeSpan.FromSeconds(30));
         // nobody stands for a field engineer in the service group: the socket's group (mode 0660) is made theirs.
         var socket = folder.Combine("var", "control.sock");
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); !File.Exists(socket) && DateTime.UtcNow < deadline;)
+            await Task.Delay(50); // the DICOM port may open before the control socket does
         var folders = new List<string>();
         for (var path = folder.Path; path != "/"; path = Path.GetDirectoryName(path)!) folders.Add(path);
         var chmod = await ProcessRunner.RunAsync("chmod", ["o+x", .. folders]);
