@@ -25,6 +25,10 @@ internal sealed record CommandRequest(string Name, string RequestId, JsonElement
         return new(name, string.IsNullOrWhiteSpace(id) ? Guid.NewGuid().ToString("N") : id, args is { ValueKind: JsonValueKind.Object } a ? a : NoArgs);
     }
 
+    /// <summary>A request whose actor is already known (a command run in-process, as tests do); transports use the overload without.</summary>
+    public static CommandRequest Create(string name, string? requestId, JsonElement? args, string actor) =>
+        Create(name, requestId, args) with { Actor = actor };
+
     /// <summary>A required string argument; <see cref="CommandException"/> (bad-arguments) if absent or empty.</summary>
     public string RequiredString(string name) =>
         OptionalString(name) is { Length: > 0 } value ? value : throw CommandException.BadArguments($"argument '{name}' is required");
