@@ -10,8 +10,9 @@ namespace Imaging.Edge.Gateway.Control;
 
 /// <summary>
 /// The running gateway's local command door, <c>{DataDir}/control.sock</c> (owner and group only): the same commands
-/// as MQTT, for a field engineer on the box (<c>imaging-edge control ...</c>). The actor is the peer's user as the
-/// kernel reports it. A bad request is answered with an error, never dropped silently.
+/// as MQTT, for a field engineer on the box (<c>imaging-edge control ...</c>). The caller is the peer's user as the
+/// kernel reports it: destructive commands only for root and the user the gateway runs as, the others for the group
+/// too (<see cref="CommandAuthorizer"/>). A bad request is answered with an error, never dropped silently.
 /// </summary>
 internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher dispatcher, ILogger<ControlSocketServer> logger) : BackgroundService
 {
@@ -60,7 +61,7 @@ internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher d
     {
         using var owned = connection;
         await using var stream = new NetworkStream(connection, ownsSocket: false);
-        var actor = "local:" + (PeerCredentials.UserOf(connection) ?? "unknown");
+        var caller = PeerCredentials.CallerOf(connection) ?? new CommandCaller.Local("unknown", Privileged: false);
         try
         {
             string? line;
@@ -70,7 +71,7 @@ internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher d
                 line = await ControlProtocol.ReadLineAsync(stream, timeout.Token).ConfigureAwait(false);
             }
             if (line is null) return;
-            var answer = await AnswerAsync(line, actor, stoppingToken).ConfigureAwait(false);
+            var answer = await AnswerAsync(line, caller, stoppingToken).ConfigureAwait(false);
             await ControlProtocol.WriteLineAsync(stream, answer, stoppingToken).ConfigureAwait(false);
         }
         catch (InvalidDataException e)
@@ -83,7 +84,7 @@ internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher d
         }
     }
 
-    private async Task<JsonObject> AnswerAsync(string line, string actor, CancellationToken cancellationToken)
+    private async Task<JsonObject> AnswerAsync(string line, CommandCaller caller, CancellationToken cancellationToken)
     {
         string? name = null, requestId = null;
         JsonElement? args = null;
@@ -105,8 +106,8 @@ internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher d
         {
             return Error(null, null, "bad-arguments", "the request is not valid JSON");
         }
-        var request = CommandRequest.Create(name, requestId, args, actor);
-        var outcome = await dispatcher.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
+        var request = CommandRequest.Create(name, requestId, args);
+        var outcome = await dispatcher.ExecuteAsync(request, caller, cancellationToken).ConfigureAwait(false);
         return outcome.Ok
             ? new JsonObject { ["requestId"] = request.RequestId, ["command"] = name, ["ok"] = true, ["result"] = outcome.Result?.DeepClone() }
             : Error(name, request.RequestId, outcome.ErrorCode!, outcome.ErrorMessage!);

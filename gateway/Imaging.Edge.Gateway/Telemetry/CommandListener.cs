@@ -10,7 +10,8 @@ namespace Imaging.Edge.Gateway.Telemetry;
 /// <summary>
 /// Turns <c>{prefix}/cmd/{name}</c> messages into dispatcher calls and answers each one — on the request's MQTT 5
 /// response topic with its correlation data, or on <c>{prefix}/cmd/{name}/response</c>. A QoS 1 request delivered
-/// twice (same request id) is answered twice but executed once.
+/// twice (same request id and signature) is answered twice but executed once. Who may do what is decided by
+/// <see cref="CommandAuthorizer"/> from the claimed publisher and the request's <c>auth</c> signature, if any.
 /// </summary>
 internal sealed class CommandListener(CommandDispatcher dispatcher, string prefix)
 {
@@ -32,15 +33,15 @@ internal sealed class CommandListener(CommandDispatcher dispatcher, string prefi
 
         string? requestId = null;
         CommandOutcome outcome;
-        if (!TryParse(message, out var args, out requestId, out var claimedActor, out var parseError))
+        if (!TryParse(message, out var args, out requestId, out var claimedActor, out var signature, out var parseError))
         {
             outcome = CommandOutcome.Failure("bad-arguments", parseError);
         }
         else
         {
-            var request = CommandRequest.Create(name, requestId, args, Actor(message, claimedActor));
+            var request = CommandRequest.Create(name, requestId, args);
             requestId = request.RequestId;
-            outcome = await Once(request, cancellationToken).ConfigureAwait(false);
+            outcome = await Once(request, new CommandCaller.Mqtt(Claimed(message, claimedActor), signature), cancellationToken).ConfigureAwait(false);
         }
 
         var answer = new JsonObject
@@ -63,13 +64,17 @@ internal sealed class CommandListener(CommandDispatcher dispatcher, string prefi
         return builder.Build();
     }
 
-    private Task<CommandOutcome> Once(CommandRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// A redelivery (same command, request id and signature) shares the first delivery's answer. Another signature
+    /// under a used request id is a new request, which the authorizer refuses as a replay.
+    /// </summary>
+    private Task<CommandOutcome> Once(CommandRequest request, CommandCaller.Mqtt caller, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            var key = request.Name + "\n" + request.RequestId;
+            var key = request.Name + "\n" + request.RequestId + "\n" + caller.Signature?.Signature;
             if (_recent.TryGetValue(key, out var running)) return running;
-            var task = dispatcher.ExecuteAsync(request, cancellationToken);
+            var task = dispatcher.ExecuteAsync(request, caller, cancellationToken);
             _recent[key] = task;
             _recentOrder.Enqueue(key);
             if (_recentOrder.Count > RememberedRequests) _recent.Remove(_recentOrder.Dequeue());
@@ -79,24 +84,26 @@ internal sealed class CommandListener(CommandDispatcher dispatcher, string prefi
 
     /// <summary>
     /// MQTT does not tell a subscriber who published; the requester names itself in the user properties
-    /// <c>client-id</c> / <c>username</c> (or <c>actor</c> in the payload). The broker's ACLs decide who may publish.
+    /// <c>client-id</c> / <c>username</c> (or <c>actor</c> in the payload). Only a claim: the audit marks it as one.
     /// </summary>
-    private static string Actor(MqttApplicationMessage message, string? claimed)
+    private static string Claimed(MqttApplicationMessage message, string? claimed)
     {
         string? Property(string name) => message.UserProperties?.FirstOrDefault(p => p.Name == name)?.ReadValueAsString();
         var client = Clean(Property("client-id")) ?? Clean(claimed) ?? "unknown";
         var user = Clean(Property("username"));
-        return user is null ? $"mqtt:{client}" : $"mqtt:{client}/{user}";
+        return user is null ? client : $"{client}/{user}";
     }
 
     private static string? Clean(string? value) =>
         string.IsNullOrWhiteSpace(value) ? null : new string(value.Where(c => !char.IsControl(c)).Take(64).ToArray());
 
-    private static bool TryParse(MqttApplicationMessage message, out JsonElement? args, out string? requestId, out string? actor, out string error)
+    private static bool TryParse(MqttApplicationMessage message, out JsonElement? args, out string? requestId, out string? actor,
+        out CommandSignature? signature, out string error)
     {
         args = null;
         requestId = null;
         actor = null;
+        signature = null;
         error = "";
         if (message.Payload.IsEmpty) return true;
         try
@@ -119,6 +126,11 @@ internal sealed class CommandListener(CommandDispatcher dispatcher, string prefi
                 }
                 args = a.Clone();
             }
+            if (root.TryGetProperty("auth", out var auth) && !TryReadSignature(auth, out signature))
+            {
+                error = "'auth' must be {\"operator\": string, \"timestamp\": Unix seconds, \"signature\": base64} (docs/telemetry.md, \"Signed commands\")";
+                return false;
+            }
             return true;
         }
         catch (JsonException)
@@ -126,5 +138,17 @@ internal sealed class CommandListener(CommandDispatcher dispatcher, string prefi
             error = "the payload is not valid JSON";
             return false;
         }
+    }
+
+    private static bool TryReadSignature(JsonElement auth, out CommandSignature? signature)
+    {
+        signature = null;
+        if (auth.ValueKind != JsonValueKind.Object
+            || !auth.TryGetProperty("operator", out var name) || name.ValueKind != JsonValueKind.String
+            || !auth.TryGetProperty("timestamp", out var time) || time.ValueKind != JsonValueKind.Number || !time.TryGetInt64(out var timestamp)
+            || !auth.TryGetProperty("signature", out var value) || value.ValueKind != JsonValueKind.String)
+            return false;
+        signature = new CommandSignature(name.GetString()!, timestamp, value.GetString()!);
+        return true;
     }
 }
