@@ -38,7 +38,10 @@ public sealed class MqttCommandTests
         Assert.True(paused.GetProperty("upload").GetProperty("paused").GetBoolean());
         Assert.Contains(paused.GetProperty("reasons").EnumerateArray(), r => r.GetString()!.Contains("paused", StringComparison.Ordinal));
         Assert.Equal(2, paused.GetProperty("receive").GetProperty("instancesToday").GetInt64());
-        await Task.Delay(1500);
+        // Still paused a status period later (published at least every HeartbeatSeconds): nothing was uploaded meanwhile.
+        var pausedAt = paused.GetProperty("ts").GetDateTimeOffset();
+        var later = await subscriber.WaitForAsync(Status, j => j.GetProperty("ts").GetDateTimeOffset() > pausedAt + TimeSpan.FromSeconds(1), Patience);
+        Assert.Equal(2, later.GetProperty("queue").GetProperty("pending").GetInt64());
         Assert.Equal(0L, Scalar(folder, "SELECT COUNT(*) FROM instances WHERE state = 'uploaded';"));
 
         var resume = await ops.RequestAsync(Prefix + "/cmd/resume-uploads", "req-resume");
