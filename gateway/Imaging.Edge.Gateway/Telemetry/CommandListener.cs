@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.Json;
+using System.Buffers;
 using System.Text.Json.Nodes;
 using Imaging.Edge.Gateway.Commands;
 using MQTTnet;
@@ -31,29 +30,17 @@ internal sealed class CommandListener(CommandDispatcher dispatcher, string prefi
         var name = message.Topic[commandPrefix.Length..];
         if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal)) return null;
 
-        string? requestId = null;
-        CommandOutcome outcome;
-        if (!TryParse(message, out var args, out requestId, out var claimedActor, out var signature, out var parseError))
+        JsonObject answer;
+        if (!CommandCodec.TryDecode(message.Payload.ToArray(), name, out var envelope, out var error))
         {
-            outcome = CommandOutcome.Failure("bad-arguments", parseError);
+            answer = CommandCodec.Malformed(name, error);
         }
         else
         {
-            var request = CommandRequest.Create(name, requestId, args);
-            requestId = request.RequestId;
-            outcome = await Once(request, new CommandCaller.Mqtt(Claimed(message, claimedActor), signature), cancellationToken).ConfigureAwait(false);
+            var request = envelope!.Request;
+            var outcome = await Once(request, new CommandCaller.Mqtt(Claimed(message, envelope.ClaimedActor), envelope.Signature), cancellationToken).ConfigureAwait(false);
+            answer = CommandCodec.Answer(name, request.RequestId, outcome);
         }
-
-        var answer = new JsonObject
-        {
-            ["requestId"] = requestId,
-            ["command"] = name,
-            ["ok"] = outcome.Ok,
-        };
-        if (outcome.Ok)
-            answer["result"] = outcome.Result?.DeepClone();
-        else
-            answer["error"] = new JsonObject { ["code"] = outcome.ErrorCode, ["message"] = outcome.ErrorMessage };
         var builder = new MqttApplicationMessageBuilder()
             .WithTopic(string.IsNullOrEmpty(message.ResponseTopic) ? message.Topic + "/response" : message.ResponseTopic)
             .WithPayload(StatusJson.Payload(clock.GetUtcNow(), Interlocked.Increment(ref _seq), answer))
@@ -96,59 +83,4 @@ internal sealed class CommandListener(CommandDispatcher dispatcher, string prefi
 
     private static string? Clean(string? value) =>
         string.IsNullOrWhiteSpace(value) ? null : new string(value.Where(c => !char.IsControl(c)).Take(64).ToArray());
-
-    private static bool TryParse(MqttApplicationMessage message, out JsonElement? args, out string? requestId, out string? actor,
-        out CommandSignature? signature, out string error)
-    {
-        args = null;
-        requestId = null;
-        actor = null;
-        signature = null;
-        error = "";
-        if (message.Payload.IsEmpty) return true;
-        try
-        {
-            using var document = JsonDocument.Parse(Encoding.UTF8.GetString(message.Payload));
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                error = "the payload must be a JSON object";
-                return false;
-            }
-            if (root.TryGetProperty("requestId", out var id) && id.ValueKind == JsonValueKind.String) requestId = Clean(id.GetString());
-            if (root.TryGetProperty("actor", out var who) && who.ValueKind == JsonValueKind.String) actor = who.GetString();
-            if (root.TryGetProperty("args", out var a))
-            {
-                if (a.ValueKind != JsonValueKind.Object)
-                {
-                    error = "'args' must be a JSON object";
-                    return false;
-                }
-                args = a.Clone();
-            }
-            if (root.TryGetProperty("auth", out var auth) && !TryReadSignature(auth, out signature))
-            {
-                error = "'auth' must be {\"operator\": string, \"timestamp\": Unix seconds, \"signature\": base64} (docs/telemetry.md, \"Signed commands\")";
-                return false;
-            }
-            return true;
-        }
-        catch (JsonException)
-        {
-            error = "the payload is not valid JSON";
-            return false;
-        }
-    }
-
-    private static bool TryReadSignature(JsonElement auth, out CommandSignature? signature)
-    {
-        signature = null;
-        if (auth.ValueKind != JsonValueKind.Object
-            || !auth.TryGetProperty("operator", out var name) || name.ValueKind != JsonValueKind.String
-            || !auth.TryGetProperty("timestamp", out var time) || time.ValueKind != JsonValueKind.Number || !time.TryGetInt64(out var timestamp)
-            || !auth.TryGetProperty("signature", out var value) || value.ValueKind != JsonValueKind.String)
-            return false;
-        signature = new CommandSignature(name.GetString()!, timestamp, value.GetString()!);
-        return true;
-    }
 }
