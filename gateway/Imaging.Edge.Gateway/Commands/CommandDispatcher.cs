@@ -25,8 +25,6 @@ internal sealed class CommandDispatcher
         _logger = logger;
     }
 
-    public IReadOnlyCollection<string> Names => _commands.Keys;
-
     /// <param name="caller">Who asks, as the transport could tell (the kernel's user, an MQTT claim and signature).</param>
     public async Task<CommandOutcome> ExecuteAsync(CommandRequest request, CommandCaller caller, CancellationToken cancellationToken)
     {
