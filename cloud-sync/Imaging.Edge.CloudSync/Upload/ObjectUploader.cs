@@ -6,7 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace Imaging.Edge.CloudSync.Upload;
 
 /// <summary>
-/// Puts one file into an endpoint and verifies it. Small files: one PUT with Content-MD5, then HEAD. Large files:
+/// Puts one file into an endpoint and verifies it, never over other bytes: a HEAD first finds what the key already
+/// holds — the same SHA-256 (our metadata) is already uploaded and only verified; other bytes (another gateway's, an
+/// earlier installation's) stay, and the file goes under the key with a content suffix instead (nothing is lost,
+/// nothing needs a person, and the caller records the key used). Small files: one PUT with Content-MD5, then HEAD. Large files:
 /// multipart with Content-MD5 per part and parts in parallel; progress is checkpointed after each part, and an
 /// interrupted upload resumes from the store's own list of parts (an upload that vanished starts again). Every
 /// store call goes through the endpoint's resilience pipeline. Safe to retry; at worst a part is sent twice.
@@ -22,12 +25,57 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
     /// </summary>
     public async Task<UploadResult> UploadAsync(EndpointResilience endpoint, UploadRequest request, IUploadCheckpoints checkpoints, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
     {
-        var result = request.Size > settings.MultipartThreshold
-            ? await MultipartAsync(endpoint, request, checkpoints, wrap, cancellationToken).ConfigureAwait(false)
-            : await SinglePutAsync(endpoint, request, wrap, cancellationToken).ConfigureAwait(false);
+        var (key, existing) = await ChooseKeyAsync(endpoint, request, cancellationToken).ConfigureAwait(false);
+        request = request with { Key = key };
+        UploadResult result;
+        if (existing is not null)
+        {
+            UploadLog.AlreadyStored(logger, endpoint.Store.Name);
+            result = new UploadResult(key, endpoint.Store.Name, existing.ETag, request.Size, 0, 0);
+        }
+        else
+        {
+            result = request.Size > settings.MultipartThreshold
+                ? await MultipartAsync(endpoint, request, checkpoints, wrap, cancellationToken).ConfigureAwait(false)
+                : await SinglePutAsync(endpoint, request, wrap, cancellationToken).ConfigureAwait(false);
+        }
         await VerifyAsync(endpoint, request, result, cancellationToken).ConfigureAwait(false);
         return result;
     }
+
+    /// <summary>
+    /// The key to write and, when it already holds this file, what is there. The request's key if it is free, holds
+    /// the same SHA-256, or holds an object <see cref="UploadRequest.MayReplace"/> allows; else the content-suffixed
+    /// key under the same rules (the same bytes always get the same one, so a retry finds its copy). Both holding other
+    /// bytes is a permanent failure ("KeyTaken"): nothing is overwritten, the local copy stays, a person looks.
+    /// Between this HEAD and the write another writer could still take the key: keys that name the gateway (the
+    /// default) are written by one gateway only, and its queue gives each key to one worker at a time.
+    /// </summary>
+    private async Task<(string Key, ObjectInfo? Existing)> ChooseKeyAsync(EndpointResilience endpoint, UploadRequest request, CancellationToken cancellationToken)
+    {
+        var alternative = Keys.ObjectKeyTemplate.WithContentSuffix(request.Key, request.Sha256);
+        foreach (var key in new[] { request.Key, alternative })
+        {
+            var head = await endpoint.Pipeline.ExecuteAsync(
+                async token => await endpoint.Store.HeadAsync(key, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            if (head is null) return (key, null);
+            if (IsThisFile(head, request)) return (key, head);
+            if (request.MayReplace?.Invoke(head) == true)
+            {
+                UploadLog.Replacing(logger, endpoint.Store.Name);
+                return (key, null);
+            }
+            UploadLog.KeyTaken(logger, endpoint.Store.Name);
+        }
+        throw new ObjectStoreException(ObjectStoreErrorKind.Permanent,
+            "the object key and its content-suffixed alternative both hold other bytes; nothing was overwritten", "KeyTaken");
+    }
+
+    /// <summary>The same size and our SHA-256 in its metadata. An object without that metadata is not known to be ours.</summary>
+    private static bool IsThisFile(ObjectInfo head, UploadRequest request) =>
+        head.Size == request.Size
+        && head.Metadata.TryGetValue(ObjectMetadata.Sha256, out var sha)
+        && sha.Equals(Convert.ToHexStringLower(request.Sha256), StringComparison.OrdinalIgnoreCase);
 
     private static async Task<UploadResult> SinglePutAsync(EndpointResilience endpoint, UploadRequest request, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
     {
