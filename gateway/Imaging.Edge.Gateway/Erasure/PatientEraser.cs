@@ -38,7 +38,7 @@ internal sealed class PatientEraser(
 {
     public const string Action = "erase-patient";
 
-    private sealed record Target(long Id, string State, string LocalPath, string? ObjectKey, string SopInstanceUid, int Version, string? SeriesUid, long StudyId);
+    private sealed record Target(long Id, string State, string LocalPath, string? ObjectKey, string SopInstanceUid, int Version, string? SeriesUid, long StudyId, byte[] Sha256);
 
     private sealed record StudyRow(long Id, string StudyUid, string Pseudonym, int ManifestVersions, int Survivors);
 
@@ -100,7 +100,7 @@ internal sealed class PatientEraser(
             while (reader.Read())
             {
                 targets.Add(new Target(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.GetString(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7)));
+                    reader.GetString(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7), (byte[])reader[8]));
             }
         }
         using (var claim = SqlCommands.Create(connection, transaction, ErasureSql.Claim, ("$patient", patient), ("$issuer", issuer)))
@@ -176,13 +176,17 @@ internal sealed class PatientEraser(
         {
             if (target.ObjectKey is { Length: > 0 } recorded) objectKeys.Add(recorded);
             if (byStudy.TryGetValue(target.StudyId, out var study))
-                objectKeys.Add(keys.KeyFor(Values(study, target.SeriesUid, target.SopInstanceUid, target.Version)));
+            {
+                // Also where the uploader puts it when the template's key holds other bytes (never overwritten).
+                var key = keys.KeyFor(Values(study, target.SeriesUid, target.SopInstanceUid, target.Version, target.Sha256));
+                objectKeys.Add(key);
+                objectKeys.Add(ObjectKeyTemplate.WithContentSuffix(key, target.Sha256));
+            }
         }
         foreach (var study in studies)
         {
-            var prefix = keys.StudyPrefix(Values(study, null, "none", 0));
             for (var version = 1; version <= study.ManifestVersions; version++)
-                objectKeys.Add(prefix + string.Create(CultureInfo.InvariantCulture, $"manifest.v{version}.json"));
+                objectKeys.Add(keys.ManifestKey(Values(study, null, "none", 0, []), version));
         }
         var list = objectKeys.ToList();
         var results = new List<BucketErasure>();
@@ -210,8 +214,8 @@ internal sealed class PatientEraser(
         return results;
     }
 
-    private ObjectKeyValues Values(StudyRow study, string? series, string instance, int version) =>
-        new(gateway.SiteId, gateway.GatewayId, study.StudyUid, study.Pseudonym, series ?? "", instance, version);
+    private ObjectKeyValues Values(StudyRow study, string? series, string instance, int version, byte[] sha256) =>
+        new(gateway.SiteId, gateway.GatewayId, study.StudyUid, study.Pseudonym, series ?? "", instance, version, sha256);
 
     /// <summary>Step 4: instance rows, studies left empty and the unpublished events that name them. Returns studies and events deleted.</summary>
     private static (int Studies, int Events) DeleteRows(SqliteConnection connection, List<Target> targets, List<StudyRow> studies, bool manifestsDeleted)
