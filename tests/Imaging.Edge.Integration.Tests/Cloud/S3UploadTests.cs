@@ -311,7 +311,7 @@ public sealed partial class S3UploadTests(S3rverFixture fixture, ITestOutputHelp
         var metadata = await S3.MetadataAsync(row.ObjectKey, bucket);
         Assert.Equal(AllowedMetadata.Order(StringComparer.Ordinal), metadata.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(sha, metadata["sha256"]);
-        Assert.Equal(S3GatewayScene.GatewayId, metadata["gateway"]);
+        Assert.Equal(scene.Gateway, metadata["gateway"]);
         using (var stored = File.OpenRead(Path.Combine(scene.DataDir, row.LocalPath)))
         {
             var meta = Part10Reader.ReadHeader(stored).Meta;
