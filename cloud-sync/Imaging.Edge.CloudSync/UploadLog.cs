@@ -29,6 +29,9 @@ internal static partial class UploadLog
     [LoggerMessage(4008, LogLevel.Warning, "An object key on {Endpoint} holds other bytes: left as it is, this file goes under the key with its content suffix")]
     public static partial void KeyTaken(ILogger logger, string endpoint);
 
+    [LoggerMessage(4010, LogLevel.Warning, "An object on {Endpoint} claims this file's SHA-256 but holds other bytes (an earlier attempt damaged on the way): sending the file again")]
+    public static partial void ReplacingDamagedCopy(ILogger logger, string endpoint);
+
     [LoggerMessage(4009, LogLevel.Information, "Replacing an earlier object on {Endpoint} that this upload may replace")]
     public static partial void Replacing(ILogger logger, string endpoint);
 

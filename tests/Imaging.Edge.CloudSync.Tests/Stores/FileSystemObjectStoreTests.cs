@@ -404,7 +404,8 @@ public sealed class FileSystemObjectStoreTests : IDisposable
         var returned = Index(lines, l => l.Contains($"\"{afterPut}\"", StringComparison.Ordinal), "the marker opened after the put returned");
         var dest = Path.Combine(root, "site", "study", "a.dcm");
         var folder = Path.GetDirectoryName(dest)!;
-        int FsyncOf(string path, int after) => Index(lines, l => l.Contains("fsync(", StringComparison.Ordinal) && l.Contains($"<{path}>)", StringComparison.Ordinal), $"fsync of {path}", after);
+        // "fsync(7</path>) = 0", or "fsync(7</path> <unfinished ...>" when another thread's call comes in between.
+        int FsyncOf(string path, int after) => Index(lines, l => l.Contains("fsync(", StringComparison.Ordinal) && l.Contains($"<{path}>", StringComparison.Ordinal), $"fsync of {path}", after);
 
         foreach (var (created, parent) in new[] { (Path.Combine(root, "site"), root), (folder, Path.Combine(root, "site")) })
         {

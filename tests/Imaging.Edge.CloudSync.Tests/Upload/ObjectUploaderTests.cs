@@ -342,6 +342,36 @@ public sealed class ObjectUploaderTests : IDisposable
         Assert.Equal(File.ReadAllBytes(file), Stored("k/f.dcm"));
     }
 
+    /// <summary>
+    /// Metadata is sent in headers, which a body damaged on the way does not change: an object that claims our
+    /// SHA-256 counts as this file only when its ETag is the MD5 of our bytes (or S3's multipart form of it); a damaged
+    /// copy is sent again under the same key.
+    /// </summary>
+    [Theory]
+    [InlineData("plain md5 of the file", 0)]
+    [InlineData("multipart etag of the file", 0)]
+    [InlineData("md5 of other bytes", 1)]
+    [InlineData("multipart etag of other bytes", 1)]
+    public async Task An_object_claiming_our_sha256_counts_as_this_file_only_if_its_etag_agrees(string etag, int puts)
+    {
+        var file = _temp.WriteRandomFile("f.dcm", 1_000);
+        await Uploader().UploadAsync(Endpoint(_bucket), RequestFor("k/f.dcm", file), new CheckpointRecorder(), null, CancellationToken.None);
+        var bytes = File.ReadAllBytes(file);
+        var md5 = MD5.HashData(etag.EndsWith("other bytes", StringComparison.Ordinal) ? "other bytes"u8.ToArray() : bytes);
+        var value = etag.StartsWith("multipart", StringComparison.Ordinal) ? Convert.ToHexStringLower(MD5.HashData(md5)) + "-1" : Convert.ToHexStringLower(md5);
+        // The first HEAD (before any put) shows the ETag under test; after a put, the store's ETag of what it holds.
+        var heads = 0;
+        var store = new ScriptedStore(_bucket)
+        {
+            AlterHead = info => info is null ? null : info with { ETag = ++heads == 1 ? value : Convert.ToHexStringLower(MD5.HashData(bytes)) },
+        };
+
+        var result = await Uploader().UploadAsync(Endpoint(store), RequestFor("k/f.dcm", file), new CheckpointRecorder(), null, CancellationToken.None);
+
+        Assert.Equal(("k/f.dcm", puts), (result.Key, store.PutCalls));
+        Assert.Equal(bytes, Stored("k/f.dcm"));
+    }
+
     [Theory]
     [InlineData(1_000)]
     [InlineData(12 * MiB)]
