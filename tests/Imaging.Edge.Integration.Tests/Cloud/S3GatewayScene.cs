@@ -146,24 +146,14 @@ internal sealed class S3GatewayScene : IAsyncDisposable
     }
 
     /// <summary>The study's pseudonym (studies.pseudonym), which names it in the default object keys.</summary>
-    public string StudyPseudonym(string studyUid)
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(DataDir, "queue.db"),
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-            DefaultTimeout = 5,
-        }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT pseudonym FROM studies WHERE study_uid = $uid;";
-        command.Parameters.AddWithValue("$uid", studyUid);
-        return command.ExecuteScalar() as string ?? throw new InvalidOperationException("no such study in queue.db");
-    }
+    public string StudyPseudonym(string studyUid) =>
+        StudyScalar("SELECT pseudonym FROM studies WHERE study_uid = $uid;", studyUid) as string ?? throw new InvalidOperationException("no such study in queue.db");
 
     /// <summary>studies.manifest_uploaded_version of a study (0 when none, or no such study yet).</summary>
-    public int ManifestUploadedVersion(string studyUid)
+    public int ManifestUploadedVersion(string studyUid) => StudyScalar("SELECT manifest_uploaded_version FROM studies WHERE study_uid = $uid;", studyUid) is long version ? (int)version : 0;
+
+    /// <summary>A value of a study's row in queue.db (read-only, <c>$uid</c> = its Study Instance UID), or null when there is no such study.</summary>
+    private object? StudyScalar(string sql, string studyUid)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -174,9 +164,9 @@ internal sealed class S3GatewayScene : IAsyncDisposable
         }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT manifest_uploaded_version FROM studies WHERE study_uid = $uid;";
+        command.CommandText = sql;
         command.Parameters.AddWithValue("$uid", studyUid);
-        return command.ExecuteScalar() is long version ? (int)version : 0;
+        return command.ExecuteScalar();
     }
 
     /// <summary>Polls queue.db (every 100 ms, up to <paramref name="timeout"/>) until the condition holds over the rows; fails with the rows and the gateway's output.</summary>
