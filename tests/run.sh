@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 results="$root/tests/results"
 
+# A CI runner started by systemd passes INVOCATION_ID on; the gateway would take itself for the service and refuse
+# its development default (a file store inside the data folder). Tests that need it set it themselves.
+unset INVOCATION_ID NOTIFY_SOCKET
 export TCP_NODELAY=1                    # dcmtk 3.6.7 keeps Nagle on without it
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # Hints for the integration tests (they start their peers themselves):

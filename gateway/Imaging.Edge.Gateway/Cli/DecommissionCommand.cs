@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Erasure;
 using Imaging.Edge.Gateway.Hosting;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Privacy;
@@ -13,8 +14,9 @@ namespace Imaging.Edge.Gateway.Cli;
 /// <summary>
 /// <c>imaging-edge decommission [--force] [--config FILE]</c>, for returning or replacing a box. Refuses while a
 /// gateway runs on the data folder (its <see cref="GatewayLock"/>), and while anything is pending, uploading, failed
-/// or being erased, unless <c>--force</c>. Then removes the queue (db, -wal, -shm), spool, studies, quarantine, the
-/// embedded file store (<c>{DataDir}/cloud</c>, when it is the destination), the generated site secret, and the secret
+/// or being erased, or an uploaded instance's only copy is in a file store inside the data folder (still on the box,
+/// see <see cref="OnBoxStore"/>), unless <c>--force</c>. Then removes the queue (db, -wal, -shm), spool, studies,
+/// quarantine, the file stores inside the data folder, the generated site secret, and the secret
 /// files the configuration names (site secret, S3 keys) — nothing else outside the data folder — and leaves
 /// <c>decommissioned.json</c> (when, who, counts, forced or not; no patient data) as the audit summary.
 /// Unlinking is not sanitising flash: see docs/erasure.md.
@@ -22,6 +24,13 @@ namespace Imaging.Edge.Gateway.Cli;
 internal static class DecommissionCommand
 {
     public const string SummaryFileName = "decommissioned.json";
+
+    /// <summary>Uploaded (or since evicted) instances whose recorded destinations are only the file store: with that store
+    /// inside the data folder, the box holds their only copy. <c>primary</c>, <c>backup</c> or <c>file+backup</c> are off the box.</summary>
+    private const string OnlyInFileStoreSql = $"""
+        SELECT COUNT(*) FROM instances
+        WHERE state IN ('{InstanceStates.Uploaded}', '{InstanceStates.Evicted}') AND (destination IS NULL OR destination = $file);
+        """;
 
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
     {
@@ -47,9 +56,11 @@ internal static class DecommissionCommand
         using (gatewayLock)
         {
             Dictionary<string, long> counts;
+            var onBoxFolders = OnBoxStore.ExistingFolders(configuration.Upload, layout);
+            long onlyOnThisBox = 0;
             try
             {
-                counts = Counts(layout.Root);
+                (counts, onlyOnThisBox) = Counts(layout.Root, countFileStore: onBoxFolders.Count > 0);
             }
             catch (SqliteException e)
             {
@@ -66,6 +77,16 @@ internal static class DecommissionCommand
                     $"refusing: {notUploaded} instances are not uploaded; wait for the uploads (imaging-edge status), or give --force to wipe them anyway"));
                 return ExitCodes.Failure;
             }
+            if (onlyOnThisBox > 0)
+            {
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{(force ? "wiping anyway (--force)" : "refusing")}: {onlyOnThisBox} uploaded instances have their only copy on this box, in the file store {string.Join(", ", onBoxFolders)} inside the data folder (Upload:Destination is not set, or names a folder under Gateway:DataDir)"));
+                if (!force)
+                {
+                    await Console.Error.WriteLineAsync("copy that folder off the box (or configure an S3 destination and resend the studies) first, or give --force to wipe them anyway");
+                    return ExitCodes.Failure;
+                }
+            }
 
             SqliteConnection.ClearAllPools();
             var wipe = new Wipe();
@@ -74,8 +95,8 @@ internal static class DecommissionCommand
             wipe.Folder(layout.Spool);
             wipe.Folder(layout.Studies);
             wipe.Folder(layout.Quarantine);
-            if (configuration.Upload.Destination.Length == 0)
-                wipe.Folder(Path.Combine(layout.Root, "cloud"));
+            foreach (var folder in onBoxFolders)
+                wipe.Folder(folder);
             wipe.File(Path.Combine(layout.Root, "control.sock"), overwrite: false);
             // Secrets: the generated one in the data folder and every file the configuration names; overwritten before unlinking.
             wipe.File(Path.Combine(layout.Root, SiteSecret.CredentialName), overwrite: true);
@@ -106,6 +127,7 @@ internal static class DecommissionCommand
                     ["pending"] = Count(counts, InstanceStates.Pending), ["uploading"] = Count(counts, InstanceStates.Uploading),
                     ["failed"] = Count(counts, InstanceStates.Failed), ["erasing"] = Count(counts, InstanceStates.Erasing),
                     ["uploaded"] = Count(counts, InstanceStates.Uploaded),
+                    ["onlyOnThisBox"] = onlyOnThisBox,
                 },
                 ["removed"] = new JsonObject
                 {
@@ -119,7 +141,7 @@ internal static class DecommissionCommand
             await File.WriteAllTextAsync(summaryPath, summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"decommissioned {layout.Root}{(force ? " (forced)" : "")}:"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  removed {wipe.Files} files and {wipe.Folders} folders (queue, spool, studies, quarantine{(configuration.Upload.Destination.Length == 0 ? ", local store" : "")})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  removed {wipe.Files} files and {wipe.Folders} folders (queue, spool, studies, quarantine{(onBoxFolders.Count > 0 ? ", file store in the data folder" : "")})"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  removed {wipe.Secrets} secret files (site secret, S3 keys named in the configuration)"));
             foreach (var problem in wipe.Problems) Console.WriteLine($"  NOT removed: {problem}");
             if (left.Count > 0) Console.WriteLine($"  left in the data folder (not ours to remove): {string.Join(", ", left)}");
@@ -132,19 +154,26 @@ internal static class DecommissionCommand
 
     private static long Count(Dictionary<string, long> counts, string state) => counts.GetValueOrDefault(state);
 
-    /// <summary>Instances per state, read from any schema version; empty when there is no queue.</summary>
-    private static Dictionary<string, long> Counts(string dataDir)
+    /// <summary>
+    /// Instances per state, read from any schema version, and (<paramref name="countFileStore"/>) how many have their only
+    /// copy in the file store; empty and 0 when there is no queue.
+    /// </summary>
+    private static (Dictionary<string, long> Counts, long OnlyInFileStore) Counts(string dataDir, bool countFileStore)
     {
         var path = Path.Combine(dataDir, QueueDatabase.FileName);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (!File.Exists(path)) return counts;
+        if (!File.Exists(path)) return (counts, 0);
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT state, COUNT(*) FROM instances GROUP BY state;";
-        using var reader = command.ExecuteReader();
-        while (reader.Read()) counts[reader.GetString(0)] = reader.GetInt64(1);
-        return counts;
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT state, COUNT(*) FROM instances GROUP BY state;";
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        if (!countFileStore) return (counts, 0);
+        using var onlyInFileStore = SqlCommands.Create(connection, null, OnlyInFileStoreSql, ("$file", OnBoxStore.FileStoreName));
+        return (counts, Convert.ToInt64(onlyInFileStore.ExecuteScalar(), CultureInfo.InvariantCulture));
     }
 
     /// <summary>Removes files and folders, counting them; a failure is recorded, not thrown (the report lists it).</summary>

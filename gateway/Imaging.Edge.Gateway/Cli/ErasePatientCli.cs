@@ -16,19 +16,24 @@ using Microsoft.Extensions.Logging;
 namespace Imaging.Edge.Gateway.Cli;
 
 /// <summary>
-/// <c>imaging-edge erase-patient --patient-id ID [--issuer X] [--cloud] [--config FILE] [--json]</c>: the eraser run in
-/// this process against the configured data folder and buckets, audited as <c>local:{user}</c>. Works beside a
-/// running gateway (the rows it claims are never uploaded again) and with it stopped (then files no row names in an
-/// erased study's folder go too). Prints what was deleted where — never the patient ID, only its keyed hash.
-/// Exit 0: erased; 1: nothing matched (still audited), or objects could not be deleted; 2: bad arguments or configuration.
+/// <c>imaging-edge erase-patient --patient-id ID [--issuer X [--issuer-optional]] [--cloud] [--dry-run] [--force-placeholder]
+/// [--config FILE] [--json]</c>: the eraser run in this process against the configured data folder and buckets, audited
+/// as <c>local:{user}</c>. Works beside a running gateway (the rows it claims are never uploaded again) and with it
+/// stopped (then files no row names in an erased study's folder go too). A file store inside the data folder is erased
+/// without <c>--cloud</c> (its copies are on the box). A placeholder-like ID is refused unless forced; <c>--dry-run</c>
+/// reports what would be erased and changes nothing (no audit row). Prints what was deleted where — never the patient
+/// ID, only its keyed hash. Exit 0: erased (or, dry run, something matched); 1: nothing matched (still audited), or
+/// objects could not be deleted; 2: bad arguments (a placeholder ID not forced included) or configuration.
 /// </summary>
 internal static class ErasePatientCli
 {
-    public const string UsageText = "usage: imaging-edge erase-patient --patient-id ID [--issuer ISSUER] [--cloud] [--config FILE] [--json]";
+    public const string UsageText =
+        "usage: imaging-edge erase-patient --patient-id ID [--issuer ISSUER [--issuer-optional]] [--cloud] [--dry-run] [--force-placeholder] [--config FILE] [--json]";
 
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var arguments = Arguments.Parse(args, valued: new HashSet<string> { "config", "patient-id", "issuer" }, flags: new HashSet<string> { "cloud", "json" });
+        var arguments = Arguments.Parse(args, valued: new HashSet<string> { "config", "patient-id", "issuer" },
+            flags: new HashSet<string> { "cloud", "json", "dry-run", "force-placeholder", "issuer-optional" });
         if (arguments.Positional.Count > 0)
             throw new UsageException($"erase-patient takes no positional arguments; {UsageText}");
         // The values are never echoed: they name a patient.
@@ -36,6 +41,12 @@ internal static class ErasePatientCli
         if (string.IsNullOrEmpty(patientId)) throw new UsageException($"--patient-id is required and must not be empty; {UsageText}");
         var issuer = arguments.Option("issuer");
         if (issuer is { Length: 0 }) throw new UsageException("--issuer must not be empty (leave it out to match every issuer)");
+        if (arguments.Flag("issuer-optional") && issuer is null) throw new UsageException($"--issuer-optional needs --issuer; {UsageText}");
+        var dryRun = arguments.Flag("dry-run");
+        var request = new ErasureRequest(patientId, issuer, arguments.Flag("cloud"), "local:" + Environment.UserName, Guid.NewGuid().ToString("N"),
+            arguments.Flag("issuer-optional"), arguments.Flag("force-placeholder"));
+        if (!dryRun && request.Refusal is { } refusal)
+            throw new UsageException($"refusing: {refusal} (--dry-run shows what it matches; --force-placeholder erases it)");
 
         if (await CliConfiguration.TryLoadAsync(arguments.Option("config")) is not { } configuration)
             return ExitCodes.BadInput;
@@ -61,12 +72,16 @@ internal static class ErasePatientCli
             try
             {
                 pseudonymizer = new Pseudonymizer(SiteSecret.Load(configuration.Gateway.SiteSecretFile, layout.Root));
-                if (arguments.Flag("cloud"))
+                if (request.Cloud)
                 {
                     var limiter = new BandwidthLimiter(BandwidthScheduleReader.Read([]), TimeProvider.System);
                     endpoints = UploadEndpoints.Create(configuration, layout, limiter, TimeProvider.System, loggers);
                     stores = endpoints.Backup is { } backup ? [endpoints.Primary.Store, backup.Store] : [endpoints.Primary.Store];
                 }
+                // Copies in a file store inside the data folder are on the box: erased with or without --cloud.
+                var onBox = OnBoxStore.ExistingFolders(configuration.Upload, layout)
+                    .Where(folder => !stores.Any(s => s.Location == folder)).Select(folder => (IObjectStore)new FileSystemObjectStore(folder));
+                stores = [.. stores, .. onBox];
             }
             catch (InvalidOperationException e)
             {
@@ -74,11 +89,13 @@ internal static class ErasePatientCli
                 return ExitCodes.BadInput;
             }
 
-            // With no gateway running, nothing is arriving: files that no row names in an erased study's folder go too.
-            using var gatewayLock = GatewayLock.TryAcquire(layout.Root);
             var eraser = new PatientEraser(database, layout, pseudonymizer, stores, ObjectKeyTemplate.Parse(configuration.Upload.KeyTemplate),
                 configuration.Gateway, TimeProvider.System, loggers.CreateLogger<PatientEraser>());
-            var request = new ErasureRequest(patientId, issuer, arguments.Flag("cloud"), "local:" + Environment.UserName, Guid.NewGuid().ToString("N"));
+            if (dryRun)
+                return PrintPreview(eraser.Preview(request), arguments.Flag("json"));
+
+            // With no gateway running, nothing is arriving: files that no row names in an erased study's folder go too.
+            using var gatewayLock = GatewayLock.TryAcquire(layout.Root);
             var result = await eraser.EraseAsync(request, writeAudit: true, sweepUnindexedFiles: gatewayLock is not null, cancellationToken);
 
             if (arguments.Flag("json"))
@@ -107,17 +124,39 @@ internal static class ErasePatientCli
         }
     }
 
+    /// <summary>The dry run's report; exit 0 when something matched, 1 when nothing did.</summary>
+    private static int PrintPreview(ErasurePreview p, bool json)
+    {
+        if (json)
+        {
+            var document = p.ToJson();
+            document["schemaVersion"] = 1;
+            Console.WriteLine(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return p.Matched ? ExitCodes.Success : ExitCodes.Failure;
+        }
+        var o = Console.Out;
+        var c = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Create(c, $"erase-patient --dry-run: patient {p.Patient} (keyed hash){ErasureResult.IssuerText(p.IssuerGiven, p.IssuerOptional)}: would erase {p.Instances} instances ({p.Bytes} bytes, {p.LocalFiles} files) in {p.Studies.Count} studies; nothing was changed"));
+        foreach (var s in p.Studies)
+            o.WriteLine(string.Create(c, $"  study {s.Pseudonym}: {s.Instances} instances, {s.Bytes} bytes, {s.Files} files{(s.Removed ? ", study removed" : ", other instances of the study stay")}"));
+        foreach (var b in p.Buckets)
+            o.WriteLine(string.Create(c, $"  {(b.OnBox ? "local store" : "cloud      ")}: up to {b.Objects} objects from {b.Name} {b.Location}"));
+        if (!p.Cloud) o.WriteLine("  cloud      : not asked (--cloud also deletes the objects and manifests from the buckets)");
+        if (p.Refusal is not null) o.WriteLine($"  refused    : as it stands, {p.Refusal} (--force-placeholder)");
+        return p.Matched ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
     private static void Print(TextWriter o, ErasureResult r, string actor, bool gatewayRunning)
     {
         var c = CultureInfo.InvariantCulture;
-        o.WriteLine(string.Create(c, $"erase-patient: patient {r.Patient} (keyed hash){(r.IssuerGiven ? ", with issuer" : "")}: {(r.Complete ? (r.Matched ? "erased" : "nothing matched") : "INCOMPLETE")}"));
+        o.WriteLine(string.Create(c, $"erase-patient: patient {r.Patient} (keyed hash){ErasureResult.IssuerText(r.IssuerGiven, r.IssuerOptional)}{(r.PlaceholderForced ? ", placeholder ID forced" : "")}: {(r.Complete ? (r.Matched ? "erased" : "nothing matched") : "INCOMPLETE")}"));
         o.WriteLine(string.Create(c, $"  local disk : {r.LocalFiles} files, {r.Folders} study folders"));
         o.WriteLine(string.Create(c, $"  queue      : {r.Instances} instance rows ({r.CancelledUploads} pending/failed uploads cancelled), {r.Studies} studies, {r.EventsDeleted} unsent events"));
         o.WriteLine(string.Create(c, $"  database   : secure_delete {(r.SecureDelete ? "on" : "OFF")}, WAL {(r.WalTruncated ? "checkpointed and truncated" : "not truncated yet (a reader holds it)")}"));
         if (!r.Cloud)
             o.WriteLine("  cloud      : not asked (--cloud deletes the objects and manifests from the buckets)");
         foreach (var b in r.Buckets)
-            o.WriteLine(string.Create(c, $"  cloud      : {b.Name} {b.Location}: {b.Deleted} of {b.Requested} objects deleted{(b.Error is null ? "" : $", {b.Failed} failed ({b.Error})")}"));
+            o.WriteLine(string.Create(c, $"  {(b.OnBox ? "local store" : "cloud      ")}: {b.Name} {b.Location}: {b.Deleted} of {b.Requested} objects deleted{(b.Error is null ? "" : $", {b.Failed} failed ({b.Error})")}"));
         if (gatewayRunning)
             o.WriteLine("  note       : a gateway is running on this data folder; instances still arriving are stored normally");
         if (r.Problem is not null) o.WriteLine($"  problem    : {r.Problem}");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Imaging.Edge.Gateway.Privacy;
 using Imaging.Edge.Gateway.Queue;
 
 namespace Imaging.Edge.Gateway.Cli;
@@ -7,7 +8,8 @@ namespace Imaging.Edge.Gateway.Cli;
 /// <summary>
 /// Human-readable rendering of the queue for <c>imaging-edge queue</c>: instances grouped by study pseudonym in aligned
 /// columns, the full record of one instance, the summary line. Shows UIDs and pseudonyms, never patient data (the queue
-/// holds none).
+/// holds none). Every string from the wire (UIDs, AE titles, error texts) is shown with its control characters escaped,
+/// so that a crafted UID cannot drive the terminal of the person reading it.
 /// </summary>
 internal static class QueueTable
 {
@@ -21,12 +23,12 @@ internal static class QueueTable
         foreach (var study in instances.GroupBy(i => i.StudyPseudonym))
         {
             var rows = study.ToList();
-            output.WriteLine($"study {study.Key} ({Plural(rows.Count, "instance")}, study UID {rows[0].StudyUid})");
+            output.WriteLine($"study {study.Key} ({Plural(rows.Count, "instance")}, study UID {SafeText.Printable(rows[0].StudyUid)})");
             var cells = rows.Select(i => new[]
             {
                 Invariant(i.Id), i.State, Invariant(i.Attempts), Size(i.Size), Time(i.ReceivedAt), PriorityName(i.Priority), i.Source,
                 Truncate(OneLine(i.LastError) ?? "-", MaxErrorWidth), i.SopInstanceUid,
-            });
+            }.Select(SafeText.Printable).ToArray());
             WriteAligned(output, [Header, .. cells], indent: "  ");
             output.WriteLine();
         }
@@ -67,7 +69,7 @@ internal static class QueueTable
         };
         var width = fields.Max(f => f.Name.Length) + 1;
         foreach (var (name, value) in fields)
-            output.WriteLine($"{(name + ":").PadRight(width)} {value ?? "-"}");
+            output.WriteLine($"{(name + ":").PadRight(width)} {SafeText.PrintableOrNull(value) ?? "-"}");
     }
 
     /// <summary>"pending 2, uploading 0, failed 1, uploaded 5, evicted 3; 1.2 MB to upload; oldest waiting 3m 04s" (evicted: uploaded,

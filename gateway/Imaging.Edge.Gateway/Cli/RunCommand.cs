@@ -15,6 +15,11 @@ internal static class RunCommand
 
         if (await CliConfiguration.TryLoadAsync(arguments.Option("config")) is not { } configuration)
             return ExitCodes.BadInput;
+        if (ServiceManager.StartedUs() && Erasure.OnBoxStore.ConfiguredFolder(configuration.Upload, Intake.DataLayout.From(configuration.Gateway)) is { } onBox)
+        {
+            await Console.Error.WriteLineAsync(DevelopmentStoreRefused(onBox));
+            return ExitCodes.BadInput;
+        }
         // One gateway per data folder; decommission and erase-patient see it by this lock.
         var dataDir = Path.GetFullPath(configuration.Gateway.DataDir);
         new Intake.DataLayout(dataDir).EnsureCreated();
@@ -28,4 +33,12 @@ internal static class RunCommand
         await host.RunAsync();
         return ExitCodes.Success;
     }
+
+    private static string DevelopmentStoreRefused(string folder) =>
+        $"""
+        imaging-edge: Upload:Destination: uploads would go to {folder}, inside the data folder
+          (Gateway:DataDir): that is no cloud copy, and a service must not run with it (it is the development default).
+          Set Upload:Destination to "s3" with Upload:S3 (ServiceUrl, Bucket, Region, key files or credentials), or to
+          "file:PATH" on another disk, in the configuration file (see packaging/examples/ and the README, "Configuration").
+        """;
 }

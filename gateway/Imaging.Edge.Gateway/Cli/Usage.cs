@@ -31,15 +31,21 @@ internal static class Usage
               Give the running gateway an operator command through its control socket (audited):
               ping, status, retry-failed, pause-uploads, resume-uploads, resend-study study=PSEUDONYM,
               reload-profiles. Prints the JSON answer; exit 1 on an error answer or no gateway.
-          imaging-edge erase-patient --patient-id ID [--issuer ISSUER] [--cloud] [--config FILE] [--json]
-              Erase a patient at once: every local file, queue row and pending upload of the patient (every
-              issuer unless --issuer is given); with --cloud also its objects and study manifests in every
-              configured bucket. Audited as local:{user}; prints what was deleted where (the patient only as
-              its keyed hash). Exit 1 when nothing matched (still audited) or objects could not be deleted.
+          imaging-edge erase-patient --patient-id ID [--issuer ISSUER [--issuer-optional]] [--cloud] [--dry-run]
+                  [--force-placeholder] [--config FILE] [--json]
+              Erase a patient at once: every local file, queue row and pending upload of the patient, and its
+              copies in a file store inside the data folder; with --cloud also its objects and study manifests
+              in every configured bucket. Every issuer unless --issuer is given, which matches exactly
+              (--issuer-optional: instances without an issuer too). A placeholder-like ID (UNKNOWN, ANONYMOUS,
+              0, N/A, blank...) is refused unless --force-placeholder. --dry-run reports what would be erased,
+              per study pseudonym, and changes nothing. Audited as local:{user}; prints what was deleted where
+              (the patient only as its keyed hash). Exit 1 when nothing matched (still audited) or objects
+              could not be deleted; 2 for a refused placeholder ID.
           imaging-edge decommission [--force] [--config FILE]
               Wipe the box for return or replacement: queue, spool, studies, quarantine, site secret and the
               key files the configuration names; leaves decommissioned.json. Refuses while the gateway runs,
-              and while instances are pending, uploading or failed unless --force.
+              and, unless --force, while instances are pending, uploading or failed, or their only uploaded
+              copy is in a file store inside the data folder (the default {DataDir}/cloud).
           imaging-edge --version | --help
 
         exit codes: 0 success, 1 failure, 2 bad command line or configuration

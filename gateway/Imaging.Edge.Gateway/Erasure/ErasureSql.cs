@@ -4,14 +4,14 @@ namespace Imaging.Edge.Gateway.Erasure;
 internal static class ErasureSql
 {
     /// <summary>
-    /// The patient's instances: by the keyed hash of the patient ID and, when an issuer is given, of that issuer — or
-    /// of none recorded (rows from before schema 4, devices that send no issuer: they cannot be told apart, and an
-    /// erasure errs on the side of erasing).
+    /// The patient's instances: by the keyed hash of the patient ID and, when an issuer is given, of exactly that issuer.
+    /// Rows that record no issuer (devices that send none, rows from before schema 4) match an issuer only when the
+    /// operator asks for it (<c>$issuer_optional</c>): they may be another patient who has the same ID at another issuer.
     /// </summary>
-    private const string PatientFilter = "patient_key = $patient AND ($issuer IS NULL OR issuer_key = $issuer OR issuer_key IS NULL)";
+    private const string PatientFilter = "patient_key = $patient AND ($issuer IS NULL OR issuer_key = $issuer OR ($issuer_optional AND issuer_key IS NULL))";
 
     public const string Targets = $"""
-        SELECT id, state, local_path, object_key, sop_instance_uid, version, series_uid, study_id, sha256
+        SELECT id, state, local_path, object_key, sop_instance_uid, version, series_uid, study_id, size, sha256
         FROM instances WHERE {PatientFilter} ORDER BY id;
         """;
 
@@ -21,13 +21,25 @@ internal static class ErasureSql
         WHERE {PatientFilter};
         """;
 
-    /// <summary>The studies the instances belong to, and any study recorded under the patient's key.</summary>
+    /// <summary>
+    /// The studies the instances belong to, with how many other instances each keeps (not the targets, not claimed by
+    /// another erasure), and — when no issuer narrows the erasure — any study recorded under the patient's key (a study
+    /// row records no issuer, so with one given it may be the other patient's).
+    /// </summary>
     public const string Studies = """
         SELECT s.id, s.study_uid, s.pseudonym, MAX(s.manifest_version, s.manifest_uploaded_version),
-               (SELECT COUNT(*) FROM instances i WHERE i.study_id = s.id AND i.state <> 'erasing')
+               (SELECT COUNT(*) FROM instances i WHERE i.study_id = s.id AND i.state <> 'erasing'
+                  AND i.id NOT IN (SELECT value FROM json_each($ids)))
         FROM studies s
-        WHERE s.id IN (SELECT value FROM json_each($study_ids)) OR s.patient_key = $patient
+        WHERE s.id IN (SELECT value FROM json_each($study_ids)) OR ($issuer IS NULL AND s.patient_key = $patient)
         ORDER BY s.id;
+        """;
+
+    /// <summary>Rows that name a file in a folder and are not being erased: their files are never swept (a folder two
+    /// studies shared before folder names were made collision-free).</summary>
+    public const string OthersInFolder = """
+        SELECT COUNT(*) FROM instances
+        WHERE substr(local_path, 1, length($prefix)) = $prefix AND state <> 'erasing';
         """;
 
     public const string DeleteInstances = "DELETE FROM instances WHERE id IN (SELECT value FROM json_each($ids)) AND state = 'erasing';";

@@ -14,7 +14,8 @@ namespace Imaging.Edge.Gateway.Erasure;
 /// <summary>
 /// Erases one patient at once and completely: every instance file (with its <c>.vN</c> versions) and the study
 /// folders left empty, every queue row (instances, studies left without instances, unpublished events naming them),
-/// pending uploads cancelled, and — when asked — the objects and study manifests in every configured bucket.
+/// pending uploads cancelled, the copies in a file store inside the data folder (they are on the box), and — when
+/// asked — the objects and study manifests in every configured bucket.
 /// <para>
 /// Order, so that an erased instance cannot come back: (1) the rows are claimed (state <c>erasing</c>) in one FULL
 /// commit — no worker leases them any more and an upload in flight can no longer be marked done (its worker then
@@ -38,7 +39,7 @@ internal sealed class PatientEraser(
 {
     public const string Action = "erase-patient";
 
-    private sealed record Target(long Id, string State, string LocalPath, string? ObjectKey, string SopInstanceUid, int Version, string? SeriesUid, long StudyId, byte[] Sha256);
+    private sealed record Target(long Id, string State, string LocalPath, string? ObjectKey, string SopInstanceUid, int Version, string? SeriesUid, long StudyId, long Size, byte[] Sha256);
 
     private sealed record StudyRow(long Id, string StudyUid, string Pseudonym, int ManifestVersions, int Survivors);
 
@@ -53,20 +54,20 @@ internal sealed class PatientEraser(
     public async Task<ErasureResult> EraseAsync(ErasureRequest request, bool writeAudit, bool sweepUnindexedFiles, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.PatientId)) throw new ArgumentException("a patient ID is required", nameof(request));
+        // The callers refuse first, with their own words; this is the last line.
+        if (request.Refusal is { } refusal) throw new ArgumentException(refusal, nameof(request));
         var patient = pseudonymizer.Patient(request.PatientId)!;
         var issuer = pseudonymizer.Issuer(request.Issuer);
 
         using var connection = database.Open();
         var secureDelete = Convert.ToInt64(Scalar(connection, null, ErasureSql.SecureDelete), CultureInfo.InvariantCulture) != 0;
-        var (targets, studies) = Claim(connection, patient, issuer);
+        var (targets, studies) = Claim(connection, patient, issuer, request.IssuerOptional);
         var cancelled = targets.Count(t => t.State is InstanceStates.Pending or InstanceStates.Uploading or InstanceStates.Failed);
         ErasureLog.Claimed(logger, request.RequestId, patient, targets.Count, cancelled, studies.Count);
 
-        var (files, folders) = DeleteLocalFiles(targets, studies, sweepUnindexedFiles, request.RequestId);
+        var (files, folders) = DeleteLocalFiles(connection, targets, studies, sweepUnindexedFiles, request.RequestId);
 
-        var buckets = new List<BucketErasure>();
-        if (request.Cloud)
-            buckets.AddRange(await DeleteObjectsAsync(targets, studies, request.RequestId, cancellationToken).ConfigureAwait(false));
+        var buckets = await DeleteObjectsAsync(StoresFor(request), targets, studies, request.RequestId, cancellationToken).ConfigureAwait(false);
         var failedBuckets = buckets.Where(b => b.Failed > 0 || b.Error is not null).ToList();
         var complete = failedBuckets.Count == 0;
         var problem = complete ? null
@@ -74,8 +75,10 @@ internal sealed class PatientEraser(
 
         var (studiesDeleted, events) = (0, 0);
         if (complete)
-            (studiesDeleted, events) = DeleteRows(connection, targets, studies, request.Cloud);
-        var result = new ErasureResult(request.RequestId, patient, issuer is not null, request.Cloud, complete, targets.Count, studiesDeleted,
+            (studiesDeleted, events) = DeleteRows(connection, targets, studies, manifestsDeleted: buckets.Count > 0);
+        var placeholderForced = request.AllowPlaceholder && PlaceholderPatientIds.Kind(request.PatientId) is not null;
+        var result = new ErasureResult(request.RequestId, patient, issuer is not null, issuer is not null && request.IssuerOptional, placeholderForced,
+            request.Cloud, complete, targets.Count, studiesDeleted,
             cancelled, files, folders, events, buckets, WalTruncated: false, secureDelete, problem);
         RecordCompletion(connection, request, result, writeAudit);
 
@@ -89,36 +92,71 @@ internal sealed class PatientEraser(
         return result;
     }
 
+    /// <summary>
+    /// What the erasure would delete, found in one read transaction and changed nowhere (<c>--dry-run</c>). Placeholder
+    /// IDs are not refused here: seeing what one matches is how an operator decides whether to force it.
+    /// </summary>
+    public ErasurePreview Preview(ErasureRequest request)
+    {
+        if (string.IsNullOrEmpty(request.PatientId)) throw new ArgumentException("a patient ID is required", nameof(request));
+        var patient = pseudonymizer.Patient(request.PatientId)!;
+        var issuer = pseudonymizer.Issuer(request.Issuer);
+        using var connection = database.Open();
+        List<Target> targets;
+        List<StudyRow> studies;
+        using (var transaction = connection.BeginTransaction(deferred: true))
+            (targets, studies) = Select(connection, transaction, patient, issuer, request.IssuerOptional);
+        var byStudy = targets.ToLookup(t => t.StudyId);
+        var studyPreviews = studies.Select(s => new StudyPreview(s.Pseudonym, byStudy[s.Id].Count(), byStudy[s.Id].Sum(t => t.Size),
+            byStudy[s.Id].Count(t => IsUnder(layout.Absolute(t.LocalPath), layout.Studies) && File.Exists(layout.Absolute(t.LocalPath))), s.Survivors == 0)).ToList();
+        var objects = ObjectKeys(targets, studies).Count;
+        var buckets = StoresFor(request).Select(store => new StorePreview(store.Name, store.Location, IsOnBox(store), objects)).ToList();
+        return new ErasurePreview(patient, issuer is not null, issuer is not null && request.IssuerOptional, request.Cloud, request.Refusal, studyPreviews, buckets);
+    }
+
+    /// <summary>The stores an erasure deletes from: every configured one with <c>--cloud</c>; without, those inside the data folder
+    /// (the packaged default <c>{DataDir}/cloud</c>: its "uploaded" copies are full copies on the box).</summary>
+    private List<IObjectStore> StoresFor(ErasureRequest request) => stores.Where(s => request.Cloud || IsOnBox(s)).ToList();
+
+    private bool IsOnBox(IObjectStore store) => OnBoxStore.Holds(store, layout);
+
     /// <summary>Step 1: selects and claims the rows in one immediate transaction, committed with synchronous=FULL.</summary>
-    private static (List<Target>, List<StudyRow>) Claim(SqliteConnection connection, string patient, string? issuer)
+    private static (List<Target>, List<StudyRow>) Claim(SqliteConnection connection, string patient, string? issuer, bool issuerOptional)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
+        var selected = Select(connection, transaction, patient, issuer, issuerOptional);
+        using (var claim = SqlCommands.Create(connection, transaction, ErasureSql.Claim, ("$patient", patient), ("$issuer", issuer), ("$issuer_optional", issuerOptional)))
+            claim.ExecuteNonQuery();
+        transaction.Commit();
+        return selected;
+    }
+
+    /// <summary>The patient's instances and their studies (with the instances each keeps), inside the caller's transaction.</summary>
+    private static (List<Target>, List<StudyRow>) Select(SqliteConnection connection, SqliteTransaction transaction, string patient, string? issuer, bool issuerOptional)
+    {
         var targets = new List<Target>();
-        using (var select = SqlCommands.Create(connection, transaction, ErasureSql.Targets, ("$patient", patient), ("$issuer", issuer)))
+        using (var select = SqlCommands.Create(connection, transaction, ErasureSql.Targets, ("$patient", patient), ("$issuer", issuer), ("$issuer_optional", issuerOptional)))
         using (var reader = select.ExecuteReader())
         {
             while (reader.Read())
             {
                 targets.Add(new Target(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.GetString(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7), (byte[])reader[8]));
+                    reader.GetString(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7), reader.GetInt64(8), (byte[])reader[9]));
             }
         }
-        using (var claim = SqlCommands.Create(connection, transaction, ErasureSql.Claim, ("$patient", patient), ("$issuer", issuer)))
-            claim.ExecuteNonQuery();
         var studies = new List<StudyRow>();
         using (var select = SqlCommands.Create(connection, transaction, ErasureSql.Studies,
-            ("$study_ids", Json(targets.Select(t => t.StudyId).Distinct())), ("$patient", patient)))
+            ("$study_ids", Json(targets.Select(t => t.StudyId).Distinct())), ("$ids", Json(targets.Select(t => t.Id))), ("$patient", patient), ("$issuer", issuer)))
         using (var reader = select.ExecuteReader())
         {
             while (reader.Read())
                 studies.Add(new StudyRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4)));
         }
-        transaction.Commit();
         return (targets, studies);
     }
 
     /// <summary>Step 2: the instance files, then the folders of studies left empty. Returns files and folders deleted.</summary>
-    private (int Files, int Folders) DeleteLocalFiles(List<Target> targets, List<StudyRow> studies, bool sweepUnindexedFiles, string requestId)
+    private (int Files, int Folders) DeleteLocalFiles(SqliteConnection connection, List<Target> targets, List<StudyRow> studies, bool sweepUnindexedFiles, string requestId)
     {
         var files = 0;
         foreach (var target in targets)
@@ -132,19 +170,21 @@ internal sealed class PatientEraser(
         {
             var folder = layout.StudyDirectory(study.StudyUid);
             if (!Directory.Exists(folder)) continue;
-            if (sweepUnindexedFiles)
+            var sweep = sweepUnindexedFiles && !OthersInFolder(connection, folder);
+            if (sweep)
             {
                 foreach (var leftover in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToList())
                     if (TryDelete(leftover, requestId)) files++;
             }
             try
             {
-                Directory.Delete(folder, recursive: sweepUnindexedFiles);
+                Directory.Delete(folder, recursive: sweep);
                 folders++;
             }
             catch (IOException)
             {
-                // not empty: an instance of the study is being stored right now (it arrives after the erasure)
+                // not empty: an instance of the study is being stored right now (it arrives after the erasure), or
+                // files that other rows name (a folder shared before folder names were made collision-free)
             }
         }
         if (files > 0 || folders > 0) DurableFileSystem.SyncDirectory(layout.Studies);
@@ -166,9 +206,16 @@ internal sealed class PatientEraser(
         }
     }
 
-    /// <summary>Step 3: the objects of every erased instance (the key it was uploaded under, and the key the template
-    /// gives now) and every manifest version of its studies, from every configured store.</summary>
-    private async Task<List<BucketErasure>> DeleteObjectsAsync(List<Target> targets, List<StudyRow> studies, string requestId, CancellationToken cancellationToken)
+    /// <summary>True when rows not being erased name files in the folder: such a folder is never swept.</summary>
+    private bool OthersInFolder(SqliteConnection connection, string folder)
+    {
+        var prefix = layout.Relative(folder) + Path.DirectorySeparatorChar;
+        return Convert.ToInt64(Scalar(connection, null, ErasureSql.OthersInFolder, ("$prefix", prefix)), CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>The objects of every erased instance (the key it was uploaded under, and the key the template gives now)
+    /// and every manifest version of its studies.</summary>
+    private SortedSet<string> ObjectKeys(List<Target> targets, List<StudyRow> studies)
     {
         var byStudy = studies.ToDictionary(s => s.Id);
         var objectKeys = new SortedSet<string>(StringComparer.Ordinal);
@@ -188,13 +235,22 @@ internal sealed class PatientEraser(
             for (var version = 1; version <= study.ManifestVersions; version++)
                 objectKeys.Add(keys.ManifestKey(Values(study, null, "none", 0, []), version));
         }
+        return objectKeys;
+    }
+
+    /// <summary>Step 3: the objects from each of <paramref name="targetStores"/>.</summary>
+    private async Task<List<BucketErasure>> DeleteObjectsAsync(List<IObjectStore> targetStores, List<Target> targets, List<StudyRow> studies, string requestId,
+        CancellationToken cancellationToken)
+    {
+        var objectKeys = ObjectKeys(targets, studies);
         var list = objectKeys.ToList();
         var results = new List<BucketErasure>();
-        foreach (var store in stores)
+        foreach (var store in targetStores)
         {
+            var onBox = IsOnBox(store);
             if (list.Count == 0)
             {
-                results.Add(new BucketErasure(store.Name, store.Location, 0, 0, 0, null));
+                results.Add(new BucketErasure(store.Name, store.Location, 0, 0, 0, null, onBox));
                 continue;
             }
             try
@@ -202,13 +258,13 @@ internal sealed class PatientEraser(
                 var outcome = await store.DeleteManyAsync(list, cancellationToken).ConfigureAwait(false);
                 var error = outcome.Errors.Count == 0 ? null : string.Join(", ", outcome.Errors.Select(e => e.Code).Distinct(StringComparer.Ordinal));
                 if (error is not null) ErasureLog.ObjectsNotDeleted(logger, requestId, store.Name, outcome.Errors.Count, list.Count, error);
-                results.Add(new BucketErasure(store.Name, store.Location, list.Count, outcome.Deleted.Count, outcome.Errors.Count, error));
+                results.Add(new BucketErasure(store.Name, store.Location, list.Count, outcome.Deleted.Count, outcome.Errors.Count, error, onBox));
             }
             catch (Exception e) when (e is ObjectStoreException or IOException or HttpRequestException or UnauthorizedAccessException)
             {
                 var code = e is ObjectStoreException s ? s.Code ?? "transient error" : e.GetType().Name;
                 ErasureLog.ObjectsNotDeleted(logger, requestId, store.Name, list.Count, list.Count, code);
-                results.Add(new BucketErasure(store.Name, store.Location, list.Count, 0, list.Count, code));
+                results.Add(new BucketErasure(store.Name, store.Location, list.Count, 0, list.Count, code, onBox));
             }
         }
         return results;
@@ -275,9 +331,9 @@ internal sealed class PatientEraser(
 
     private static string Json<T>(IEnumerable<T> values) => JsonSerializer.Serialize(values.ToList());
 
-    private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = SqlCommands.Create(connection, transaction, sql);
+        using var command = SqlCommands.Create(connection, transaction, sql, parameters);
         return command.ExecuteScalar();
     }
 }

@@ -18,6 +18,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Imaging.Edge.Gateway.Hosting;
 
@@ -29,12 +30,8 @@ internal static class GatewayHost
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration.Root);
         builder.Logging.AddConfiguration(configuration.Root.GetSection("Logging"));
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-            console.UseUtcTimestamp = true;
-        });
+        builder.Logging.AddConsole(console => console.FormatterName = PrintableConsoleFormatter.Name)
+            .AddConsoleFormatter<PrintableConsoleFormatter, ConsoleFormatterOptions>();
         builder.Services.AddSystemd();
 
         // The data folder, the queue's schema and the site secret are prepared before anything runs.
@@ -153,6 +150,7 @@ internal static class GatewayHost
             PartConcurrency = upload.PartConcurrency,
         }, sp.GetRequiredService<ILogger<ObjectUploader>>()));
         builder.Services.AddSingleton<UploadMetrics>();
+        builder.Services.AddSingleton<UploadSlots>();
         builder.Services.AddSingleton<UploadPause>();
         builder.Services.AddHostedService<UploadWorker>();
         builder.Services.AddHostedService<ManifestUploader>();

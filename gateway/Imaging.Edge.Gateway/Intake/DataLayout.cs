@@ -44,20 +44,31 @@ internal sealed class DataLayout
 
     public string NewSpoolPath() => Path.Combine(Spool, Guid.NewGuid().ToString("N") + SpoolExtension);
 
-    public string StudyDirectory(string? studyInstanceUid) => Path.Combine(Studies, SafeName(studyInstanceUid ?? "no-study"));
+    /// <summary>The folder of instances without a Study Instance UID. No value from the wire can name it: see <see cref="SafeName"/>.</summary>
+    public const string NoStudyFolder = "no-study";
+
+    /// <summary>
+    /// A study's folder. Instances without a Study UID (absent or empty: both are stored as "") share
+    /// <see cref="NoStudyFolder"/>; a Study UID literally spelled <c>no-study</c> is not a UID and gets a hashed name,
+    /// so that erasing its patient cannot sweep the folder of other patients' instances.
+    /// </summary>
+    public string StudyDirectory(string? studyInstanceUid) =>
+        Path.Combine(Studies, string.IsNullOrEmpty(studyInstanceUid) ? NoStudyFolder : SafeName(studyInstanceUid));
 
     public static string InstanceFileName(string sopInstanceUid, int version) =>
         version == 0 ? SafeName(sopInstanceUid) + ".dcm" : $"{SafeName(sopInstanceUid)}.v{version}.dcm";
 
     /// <summary>
-    /// UIDs are digits and dots, safe as file names. Anything else (a broken device, a hostile peer) is replaced by a
-    /// hash so that no value from the wire can name a path outside the data folder.
+    /// UIDs are digits and dots, safe as file names, and used as they are. Anything else (a broken device, a hostile
+    /// peer, a reserved name such as <see cref="NoStudyFolder"/>, an empty value) becomes <c>x</c> and 32 hex digits of
+    /// its SHA-256: no UID starts with a letter and no reserved name has that form, so no value from the wire can name
+    /// a path outside the data folder or another value's folder. These names are what earlier versions made (rows keep
+    /// their paths; new instances of a study go to the folder its first ones are in).
     /// </summary>
     public static string SafeName(string value)
     {
         if (value.Length is > 0 and <= 64 && value.All(c => c is (>= '0' and <= '9') or '.') && value[0] != '.')
             return value;
-        if (value == "no-study") return value;
         return "x" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..32];
     }
 

@@ -143,6 +143,17 @@ internal sealed class InstanceQueue : IDisposable
         }
     }
 
+    /// <summary>Extends the lease of an instance this owner still holds. False when the lease was lost meanwhile.</summary>
+    public bool RenewLease(long id, string owner, TimeSpan leaseDuration)
+    {
+        lock (_writeLock)
+        {
+            Durability(false);
+            var command = Writer(QueueSql.RenewLease, ("$id", id), ("$owner", owner), ("$expires", Now + (long)leaseDuration.TotalMilliseconds));
+            return command.ExecuteNonQuery() == 1;
+        }
+    }
+
     /// <summary>Marks a leased instance uploaded once its cloud copy is verified. False if the lease was lost meanwhile.</summary>
     public bool MarkUploaded(long id, string owner, string objectKey, string destination, string? etag)
     {

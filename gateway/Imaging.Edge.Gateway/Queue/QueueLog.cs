@@ -12,7 +12,7 @@ internal static partial class QueueLog
     public static partial void FileMissing(ILogger logger, long instanceId);
 
     [LoggerMessage(3002, LogLevel.Warning, "A file in the study folders could not be read and was moved to quarantine: {Reason}")]
-    public static partial void Quarantined(ILogger logger, string reason);
+    public static partial void Quarantined(ILogger logger, Exception exception, string reason);
 
     [LoggerMessage(3003, LogLevel.Warning, "Could not remove a spool file")]
     public static partial void SpoolCleanupFailed(ILogger logger, Exception exception);

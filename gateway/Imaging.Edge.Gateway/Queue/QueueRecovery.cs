@@ -108,7 +108,7 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
             catch (Exception e) when (e is DicomFormatException or EndOfStreamException or IOException)
             {
                 Quarantine(path);
-                QueueLog.Quarantined(logger, e.Message);
+                QueueLog.Quarantined(logger, e, Privacy.Outbound.ErrorText(e)); // the text names the file: journal only
                 quarantined++;
             }
         }

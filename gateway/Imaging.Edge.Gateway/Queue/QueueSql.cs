@@ -72,6 +72,11 @@ internal static class QueueSql
         WHERE state = 'uploading' AND lease_expires_at <= $now;
         """;
 
+    public const string RenewLease = """
+        UPDATE instances SET lease_expires_at = $expires
+        WHERE id = $id AND state = 'uploading' AND lease_owner = $owner;
+        """;
+
     public const string MarkUploaded = """
         UPDATE instances SET state = 'uploaded', lease_owner = NULL, lease_expires_at = NULL, last_error = NULL, upload_checkpoint = NULL,
                              object_key = $key, destination = $destination, etag = $etag, uploaded_at = $now

@@ -8,7 +8,8 @@ internal sealed record ForwardedLog(DateTimeOffset At, string Level, string Cate
 
 /// <summary>
 /// Hands warnings and worse to telemetry. Only the rendered message goes, never the exception (its text can name
-/// files); our messages are templates without patient data (CONVENTIONS §13). A small bounded buffer: when the broker
+/// files); our messages are templates without patient data (CONVENTIONS §13), and what a template quotes from
+/// elsewhere loses its UIDs and paths on the way out (SafeText.ForOps). A small bounded buffer: when the broker
 /// is away or the gateway is noisy, the oldest lines are dropped and counted.
 /// </summary>
 internal sealed class LogForwarder : ILoggerProvider
@@ -49,7 +50,8 @@ internal sealed class LogForwarder : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (!IsEnabled(logLevel)) return;
-            owner._lines.Writer.TryWrite(new ForwardedLog(owner._clock.GetUtcNow(), LevelName(logLevel), category, eventId.Id, formatter(state, null)));
+            var message = Privacy.SafeText.ForOps(formatter(state, null));
+            owner._lines.Writer.TryWrite(new ForwardedLog(owner._clock.GetUtcNow(), LevelName(logLevel), category, eventId.Id, message));
         }
     }
 }

@@ -22,6 +22,7 @@ internal sealed class StatusReader(
     UploadMetrics metrics,
     UploadEndpoints endpoints,
     UploadPause pause,
+    UploadSlots slots,
     DicomServer receiver,
     DiskSpaceGuard disk,
     TelemetryDrops drops,
@@ -47,6 +48,7 @@ internal sealed class StatusReader(
             string.Join('+', targets.Select(t => t.Store.Name)), circuits);
         var diskStatus = ReadDisk();
         var reasons = Reasons(queueStatus, upload, diskStatus, diskMonitor.Readings > 0 && diskMonitor.Current.AboveHighWaterWithNothingToEvict);
+        reasons.AddRange(slots.Problems(StalledAfter()));
         return new GatewayStatus(
             configuration.Gateway.SiteId,
             configuration.Gateway.GatewayId,
@@ -61,6 +63,10 @@ internal sealed class StatusReader(
             [],
             drops.Snapshot());
     }
+
+    /// <summary>Longer than one upload can take with every retry and its attempt timeout: beyond it, a slot hangs.</summary>
+    private TimeSpan StalledAfter() =>
+        TimeSpan.FromSeconds(configuration.Upload.AttemptTimeoutSeconds) * (configuration.Upload.MaxRetryAttempts + 1) + TimeSpan.FromMinutes(5);
 
     private static string Circuit(EndpointResilience endpoint) => endpoint.CircuitState switch
     {

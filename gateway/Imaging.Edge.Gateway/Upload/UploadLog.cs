@@ -37,4 +37,19 @@ internal static partial class GatewayUploadLog
 
     [LoggerMessage(5009, LogLevel.Information, "Study {Study} was erased while its manifest uploaded: the manifest was deleted")]
     public static partial void ManifestOfErasedStudyDeleted(ILogger logger, string study);
+
+    [LoggerMessage(5030, LogLevel.Error, "Upload slot {Slot}: unexpected {ErrorType} ({Faults} in a row); the slot goes on after a pause")]
+    public static partial void SlotFault(ILogger logger, Exception exception, int slot, string errorType, int faults);
+
+    [LoggerMessage(5031, LogLevel.Error, "Instance {InstanceId}: unexpected {ErrorType} in upload slot {Slot}; postponed like a transient error")]
+    public static partial void UnexpectedError(ILogger logger, Exception exception, long instanceId, int slot, string errorType);
+
+    [LoggerMessage(5032, LogLevel.Warning, "{Count} instances were leased by an upload slot that stopped renewing its lease: back to pending")]
+    public static partial void ExpiredLeasesReleased(ILogger logger, int count);
+
+    [LoggerMessage(5033, LogLevel.Error, "Release of expired upload leases failed: {ErrorType}; tried again in a minute")]
+    public static partial void LeaseSweepFailed(ILogger logger, Exception exception, string errorType);
+
+    [LoggerMessage(5034, LogLevel.Warning, "Instance {InstanceId}: its upload lease could not be renewed ({ErrorType})")]
+    public static partial void LeaseNotRenewed(ILogger logger, long instanceId, string errorType);
 }

@@ -26,6 +26,7 @@ internal sealed class UploadWorker(
     BandwidthLimiter limiter,
     UploadMetrics metrics,
     UploadPause pause,
+    UploadSlots slotStates,
     DataLayout layout,
     EdgeConfiguration configuration,
     TimeProvider clock,
@@ -34,56 +35,104 @@ internal sealed class UploadWorker(
     private static readonly TimeSpan Lease = TimeSpan.FromHours(1);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxPostpone = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan LeaseSweep = TimeSpan.FromMinutes(1);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         GatewayUploadLog.Started(logger, endpoints.Primary.Store.Name, endpoints.Primary.Store.Location,
             endpoints.Backup?.Store.Location ?? "none", configuration.Upload.Concurrency);
         var slots = Enumerable.Range(0, configuration.Upload.Concurrency)
-            .Select(slot => Task.Run(() => RunSlotAsync($"{configuration.Gateway.GatewayId}/{Environment.ProcessId}/{slot}", stoppingToken), stoppingToken));
+            .Select(_ => new UploadSlot(slotStates.Add(), configuration.Gateway.GatewayId))
+            .Select(slot => Task.Run(() => RunSlotAsync(slot, stoppingToken), stoppingToken))
+            .Append(ReleaseExpiredLeasesAsync(stoppingToken));
         return Task.WhenAll(slots);
     }
 
-    private async Task RunSlotAsync(string owner, CancellationToken stoppingToken)
+    /// <summary>
+    /// One slot: lease, upload, repeat. Survives every exception: an unexpected one is logged, counted in the status
+    /// (<see cref="UploadSlots"/>), and the slot waits a growing moment before it goes on (a broken database must not
+    /// make it spin). Ends only when the gateway stops.
+    /// </summary>
+    private async Task RunSlotAsync(UploadSlot slot, CancellationToken stoppingToken)
     {
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            try
             {
+                slotStates.Progressed(slot.Index);
                 if (pause.IsPaused)
                     await Task.Delay(IdlePoll, clock, stoppingToken).ConfigureAwait(false);
-                else if (queue.Lease(owner, Lease) is { } instance)
-                    await UploadOneAsync(instance, owner, stoppingToken).ConfigureAwait(false);
+                else if (queue.Lease(slot.Owner, Lease) is { } instance)
+                    await UploadOneAsync(instance, slot, stoppingToken).ConfigureAwait(false);
                 else
                     await Task.Delay(IdlePoll, clock, stoppingToken).ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break; // normal stop; a leased instance goes back to pending at the next start
+            }
+            catch (Exception e)
+            {
+                slotStates.Faulted(slot.Index, e);
+                var faults = slotStates.ConsecutiveFaults(slot.Index);
+                GatewayUploadLog.SlotFault(logger, e, slot.Index, e.GetType().Name, faults);
+                await Task.Delay(SlotBackoff(faults), clock, stoppingToken).ConfigureAwait(false);
+            }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        slotStates.Ended(slot.Index);
+    }
+
+    /// <summary>
+    /// Returns to pending, once a minute, instances whose lease ran out: their slot stopped renewing it (a hang, a
+    /// thread lost). Survives every exception; says how many it released.
+    /// </summary>
+    private async Task ReleaseExpiredLeasesAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
         {
-            // normal stop; a leased instance goes back to pending at the next start
+            try
+            {
+                await Task.Delay(LeaseSweep, clock, stoppingToken).ConfigureAwait(false);
+                if (queue.ReleaseExpiredLeases() is var released and > 0)
+                    GatewayUploadLog.ExpiredLeasesReleased(logger, released);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                GatewayUploadLog.LeaseSweepFailed(logger, e, e.GetType().Name);
+            }
         }
     }
 
-    /// <summary>Uploads one leased instance and records the outcome. Does not throw except for cancellation of the stopping token.</summary>
-    public async Task UploadOneAsync(QueuedInstance instance, string owner, CancellationToken stoppingToken)
+    /// <summary>
+    /// Uploads one leased instance and records the outcome, renewing its lease while it works. Throws only for
+    /// cancellation of the stopping token, or when even postponing the instance fails (the slot loop survives that).
+    /// </summary>
+    private async Task UploadOneAsync(QueuedInstance instance, UploadSlot slot, CancellationToken stoppingToken)
     {
-        var path = layout.Absolute(instance.LocalPath);
-        if (!File.Exists(path))
-        {
-            queue.MarkFailed(instance.Id, InstanceStates.FileMissing);
-            return;
-        }
-        var key = keys.KeyFor(new ObjectKeyValues(configuration.Gateway.SiteId, configuration.Gateway.GatewayId, instance.StudyUid,
-            instance.StudyPseudonym, instance.SeriesUid ?? "", instance.SopInstanceUid, instance.Version, instance.Sha256));
-        var metadata = Privacy.Outbound.CheckMetadata(new Dictionary<string, string>
-        {
-            [ObjectMetadata.Sha256] = Convert.ToHexStringLower(instance.Sha256),
-            [ObjectMetadata.SopClass] = instance.SopClassUid,
-            [ObjectMetadata.TransferSyntax] = instance.TransferSyntaxUid,
-            [ObjectMetadata.Gateway] = configuration.Gateway.GatewayId,
-        });
+        var owner = slot.Owner;
+        using var renewal = new LeaseRenewal(queue, instance.Id, owner, Lease, clock, logger);
         try
         {
+            var path = layout.Absolute(instance.LocalPath);
+            if (!File.Exists(path))
+            {
+                queue.MarkFailed(instance.Id, InstanceStates.FileMissing);
+                slotStates.Done(slot.Index);
+                return;
+            }
+            var key = keys.KeyFor(new ObjectKeyValues(configuration.Gateway.SiteId, configuration.Gateway.GatewayId, instance.StudyUid,
+                instance.StudyPseudonym, instance.SeriesUid ?? "", instance.SopInstanceUid, instance.Version, instance.Sha256));
+            var metadata = Privacy.Outbound.CheckMetadata(new Dictionary<string, string>
+            {
+                [ObjectMetadata.Sha256] = Convert.ToHexStringLower(instance.Sha256),
+                [ObjectMetadata.SopClass] = instance.SopClassUid,
+                [ObjectMetadata.TransferSyntax] = instance.TransferSyntaxUid,
+                [ObjectMetadata.Gateway] = configuration.Gateway.GatewayId,
+            });
             var destinations = new List<string>();
             // The key each endpoint holds the object under: the uploader puts it under another key rather than overwrite other bytes.
             var written = new List<(EndpointResilience Endpoint, string Key)>();
@@ -92,7 +141,8 @@ internal sealed class UploadWorker(
             {
                 var checkpoint = instance.UploadCheckpoint;
                 var request = new UploadRequest(key, path, instance.Size, instance.Sha256, metadata, checkpoint);
-                var result = await uploader.UploadAsync(endpoint, request, new QueueCheckpoints(queue, instance.Id, owner), limiter.Throttle, stoppingToken).ConfigureAwait(false);
+                var progress = new QueueCheckpoints(queue, instance.Id, owner, () => slotStates.Progressed(slot.Index));
+                var result = await uploader.UploadAsync(endpoint, request, progress, limiter.Throttle, stoppingToken).ConfigureAwait(false);
                 written.Add((endpoint, result.Key));
                 destinations.Add(result.Endpoint);
                 etag ??= result.ETag;
@@ -136,6 +186,18 @@ internal sealed class UploadWorker(
             queue.Postpone(instance.Id, owner, "interrupted by shutdown", clock.GetUtcNow());
             throw;
         }
+        catch (Exception e)
+        {
+            // Nobody expected this one (a database error, a bug): the instance waits like after a transient error,
+            // under its type name only (its message may name files, and file names carry UIDs).
+            slotStates.Faulted(slot.Index, e);
+            var retryAt = clock.GetUtcNow() + BackoffFor(instance.Attempts);
+            var reason = "unexpected " + Privacy.Outbound.ErrorText(e);
+            GatewayUploadLog.UnexpectedError(logger, e, instance.Id, slot.Index, e.GetType().Name);
+            queue.Postpone(instance.Id, owner, reason, retryAt);
+            return;
+        }
+        slotStates.Done(slot.Index);
     }
 
     /// <summary>
@@ -160,6 +222,9 @@ internal sealed class UploadWorker(
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
+    /// <summary>1 s, 2 s, 4 s … up to a minute: a fault that repeats (a broken database) is not retried in a spin.</summary>
+    private static TimeSpan SlotBackoff(int faults) => TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Max(0, faults - 1))));
+
     private static bool IsTransient(Exception e) => e is ObjectStoreException or TimeoutRejectedException
         or UploadVerificationException or IOException or HttpRequestException or OperationCanceledException;
 
@@ -170,22 +235,25 @@ internal sealed class UploadWorker(
         return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
 
+    /// <summary>
+    /// The reason kept on the row and logged (the log reaches ops): codes and kinds only, never an exception's text,
+    /// which may name a file or an object key, and both can carry UIDs.
+    /// </summary>
     private static string Describe(Exception e) => e switch
     {
-        ObjectStoreException s => $"{s.Code ?? "transient error"}: {Truncate(s.Message)}",
+        ObjectStoreException s => $"{s.Code ?? "transient error"} ({s.HttpStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no status"})",
         TimeoutRejectedException => "attempt timed out",
-        UploadVerificationException v => "verification failed: " + v.Message,
-        _ => e.GetType().Name + ": " + Truncate(e.Message),
+        UploadVerificationException v => "verification failed: " + v.Message, // our own texts, sizes only
+        _ => Privacy.Outbound.ErrorText(e),
     };
 
-    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300];
-
     /// <summary>Multipart progress goes into the instance's queue row, under its lease.</summary>
-    private sealed class QueueCheckpoints(InstanceQueue queue, long id, string owner) : IUploadCheckpoints
+    private sealed class QueueCheckpoints(InstanceQueue queue, long id, string owner, Action progressed) : IUploadCheckpoints
     {
         public Task SaveAsync(string? checkpoint, CancellationToken cancellationToken)
         {
             queue.SaveCheckpoint(id, owner, checkpoint);
+            progressed();
             return Task.CompletedTask;
         }
     }

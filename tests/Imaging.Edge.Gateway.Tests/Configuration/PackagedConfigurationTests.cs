@@ -24,6 +24,14 @@ public sealed class PackagedConfigurationTests
     }
 
     [Fact]
+    public void Packaged_edge_json_names_no_destination_so_the_service_waits_for_a_field_engineer_to_set_one()
+    {
+        var configuration = EdgeConfiguration.Load(RepositoryFile("packaging", "edge.json"));
+
+        Assert.Equal("/var/lib/imaging-edge/cloud", Imaging.Edge.Gateway.Erasure.OnBoxStore.ConfiguredFolder(configuration.Upload, Imaging.Edge.Gateway.Intake.DataLayout.From(configuration.Gateway)));
+    }
+
+    [Fact]
     public void Packaged_journald_drop_in_keeps_logs_as_long_as_the_packaged_log_retention()
     {
         var configuration = EdgeConfiguration.Load(RepositoryFile("packaging", "edge.json"));

@@ -117,4 +117,59 @@ public sealed class DecommissionTests
         Assert.False(summary.RootElement.GetProperty("forced").GetBoolean());
         Assert.Equal(1, summary.RootElement.GetProperty("queue").GetProperty("uploaded").GetInt64());
     }
+
+    /// <summary>The packaged configuration: no Upload section, so "uploads" go to the file store in {DataDir}/cloud.</summary>
+    private static string WritePackagedConfiguration(ErasureScene scene)
+    {
+        var configuration = new JsonObject
+        {
+            ["Gateway"] = new JsonObject { ["DataDir"] = scene.Layout.Root, ["SiteId"] = "site", ["GatewayId"] = "gw" },
+        };
+        var path = Path.Combine(scene.Root, "edge.json");
+        File.WriteAllText(path, configuration.ToJsonString());
+        return path;
+    }
+
+    private static async Task<string> UploadOneToTheStoreInTheDataFolderAsync(ErasureScene scene)
+    {
+        var id = scene.Receive("PID-1", null, "1.2.3.1", "1.2.3.1.1");
+        await scene.UploadAsync(id);
+        scene.Queue.Dispose();
+        SqliteConnection.ClearAllPools();
+        var cloud = Path.Combine(scene.Layout.Root, "cloud");
+        Assert.True(ErasureScene.AnyFileContains(cloud, "PID-1")); // the only "uploaded" copy is on this box
+        return cloud;
+    }
+
+    [Fact]
+    public async Task Refuses_while_the_only_uploaded_copies_are_in_the_file_store_inside_the_data_folder()
+    {
+        using var scene = new ErasureScene(bucketInDataDir: true);
+        var config = WritePackagedConfiguration(scene);
+        var cloud = await UploadOneToTheStoreInTheDataFolderAsync(scene);
+
+        var exit = await DecommissionCommand.ExecuteAsync(["--config", config]);
+
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.True(ErasureScene.AnyFileContains(cloud, "PID-1"));
+        Assert.True(File.Exists(Path.Combine(scene.Layout.Root, "queue.db")));
+        Assert.False(File.Exists(Path.Combine(scene.Layout.Root, DecommissionCommand.SummaryFileName)));
+    }
+
+    [Fact]
+    public async Task With_force_wipes_the_file_store_inside_the_data_folder_too()
+    {
+        using var scene = new ErasureScene(bucketInDataDir: true);
+        var config = WritePackagedConfiguration(scene);
+        var cloud = await UploadOneToTheStoreInTheDataFolderAsync(scene);
+
+        var exit = await DecommissionCommand.ExecuteAsync(["--config", config, "--force"]);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        Assert.False(Directory.Exists(cloud));
+        Assert.False(ErasureScene.AnyFileContains(scene.Layout.Root, "PID-1"));
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(scene.Layout.Root, DecommissionCommand.SummaryFileName)));
+        Assert.True(summary.RootElement.GetProperty("forced").GetBoolean());
+        Assert.Equal(1, summary.RootElement.GetProperty("queue").GetProperty("onlyOnThisBox").GetInt64());
+    }
 }

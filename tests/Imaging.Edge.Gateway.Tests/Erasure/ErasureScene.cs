@@ -12,10 +12,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Imaging.Edge.Gateway.Tests.Erasure;
 
-/// <summary>A real queue.db in a scratch data folder, instance files on disk, and a folder object store standing in for the bucket.</summary>
+/// <summary>
+/// A real queue.db in a scratch data folder, instance files on disk, and a folder object store standing in for the bucket:
+/// outside the data folder, or (<paramref name="bucketInDataDir"/>) the embedded default <c>{DataDir}/cloud</c>, whose
+/// copies are still on the box.
+/// </summary>
 internal sealed class ErasureScene : IDisposable
 {
-    public ErasureScene()
+    public ErasureScene(bool bucketInDataDir = false)
     {
         Root = Path.Combine(Path.GetTempPath(), "erasure-" + Guid.NewGuid().ToString("N"));
         Layout = new DataLayout(Path.Combine(Root, "data"));
@@ -24,7 +28,9 @@ internal sealed class ErasureScene : IDisposable
         Database.Migrate();
         Queue = new InstanceQueue(Database, TimeProvider.System);
         Pseudonymizer = new Pseudonymizer(RandomNumberGenerator.GetBytes(32));
-        Bucket = new FileSystemObjectStore(Path.Combine(Root, "bucket"), "primary");
+        Bucket = bucketInDataDir
+            ? new FileSystemObjectStore(Path.Combine(Layout.Root, "cloud")) // named "file", as the gateway names it
+            : new FileSystemObjectStore(Path.Combine(Root, "bucket"), "primary");
     }
 
     public string Root { get; }
@@ -38,10 +44,11 @@ internal sealed class ErasureScene : IDisposable
 
     public PatientEraser Eraser() => new(Database, Layout, Pseudonymizer, [Bucket], Keys, Gateway, TimeProvider.System, NullLogger<PatientEraser>.Instance);
 
-    /// <summary>Stores an instance file (its bytes carry the patient ID, as a DICOM file would) and queues it.</summary>
-    public long Receive(string patientId, string? issuer, string studyUid, string sopUid, int version = 0)
+    /// <summary>Stores an instance file (its bytes carry the patient ID, as a DICOM file would) and queues it; in its study's
+    /// folder, or in <paramref name="folder"/> (where an earlier version put it).</summary>
+    public long Receive(string patientId, string? issuer, string studyUid, string sopUid, int version = 0, string? folder = null)
     {
-        var folder = Layout.StudyDirectory(studyUid);
+        folder ??= Layout.StudyDirectory(studyUid);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, DataLayout.InstanceFileName(sopUid, version));
         var bytes = Encoding.ASCII.GetBytes($"DICM {patientId} {studyUid} {sopUid}");
@@ -60,7 +67,7 @@ internal sealed class ErasureScene : IDisposable
         var key = Keys.KeyFor(new ObjectKeyValues("site", "gw", row.StudyUid, row.StudyPseudonym, row.SeriesUid ?? "", row.SopInstanceUid, row.Version, row.Sha256));
         var path = Layout.Absolute(row.LocalPath);
         await Bucket.PutAsync(key, new ObjectContent(path, 0, row.Size, MD5.HashData(File.ReadAllBytes(path))), new Dictionary<string, string>(), default);
-        Assert.True(Queue.MarkUploaded(id, "test", key, "primary", null));
+        Assert.True(Queue.MarkUploaded(id, "test", key, Bucket.Name, null));
     }
 
     public long Scalar(string sql)

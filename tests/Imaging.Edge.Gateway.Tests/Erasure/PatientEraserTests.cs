@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using Imaging.Edge.Gateway.Commands;
 using Imaging.Edge.Gateway.Erasure;
 using Imaging.Edge.Gateway.Queue;
 
@@ -90,20 +92,64 @@ public sealed class PatientEraserTests
         Assert.Empty(scene.AuditRows()); // the dispatcher audits commands, not the eraser
     }
 
-    [Fact]
-    public async Task An_issuer_limits_the_erasure_to_that_issuer_and_instances_without_one()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_issuer_matches_exactly_and_issuer_optional_adds_rows_without_an_issuer(bool issuerOptional)
     {
         using var scene = new ErasureScene();
         var hospitalA = scene.Receive(CanaryId, "HOSPITAL-A", CanaryStudy, CanaryStudy + ".1");
         var hospitalB = scene.Receive(CanaryId, "HOSPITAL-B", OtherStudy, OtherStudy + ".1");
         var unknown = scene.Receive(CanaryId, null, CanaryStudy, CanaryStudy + ".2");
+        var unknownPath = scene.Layout.Absolute(scene.Queue.Find(unknown)!.LocalPath);
 
-        var result = await scene.Eraser().EraseAsync(Request(CanaryId, cloud: false, issuer: "HOSPITAL-A"), writeAudit: true, sweepUnindexedFiles: true, default);
+        var request = Request(CanaryId, cloud: false, issuer: "HOSPITAL-A") with { IssuerOptional = issuerOptional };
+        var result = await scene.Eraser().EraseAsync(request, writeAudit: true, sweepUnindexedFiles: true, default);
 
-        Assert.Equal(2, result.Instances);
+        Assert.Equal(issuerOptional ? 2 : 1, result.Instances);
         Assert.Null(scene.Queue.Find(hospitalA));
-        Assert.Null(scene.Queue.Find(unknown));
         Assert.NotNull(scene.Queue.Find(hospitalB));
+        Assert.Equal(!issuerOptional, scene.Queue.Find(unknown) is not null);
+        Assert.Equal(!issuerOptional, File.Exists(unknownPath)); // without --issuer-optional its study folder keeps it
+    }
+
+    [Fact]
+    public async Task An_issuer_given_leaves_the_manifests_of_the_patients_studies_under_another_issuer()
+    {
+        using var scene = new ErasureScene();
+        var hospitalA = scene.Receive(CanaryId, "HOSPITAL-A", CanaryStudy, CanaryStudy + ".1");
+        var hospitalB = scene.Receive(CanaryId, "HOSPITAL-B", OtherStudy, OtherStudy + ".1");
+        await scene.UploadAsync(hospitalA);
+        await scene.UploadAsync(hospitalB);
+        var manifestKey = scene.Keys.ManifestKey(new Imaging.Edge.CloudSync.Keys.ObjectKeyValues("site", "gw", OtherStudy, scene.Pseudonymizer.Study(OtherStudy), "", "none", 0, []), 1);
+        var manifest = Path.Combine(scene.Root, "manifest.json");
+        await File.WriteAllTextAsync(manifest, "{}");
+        await scene.Bucket.PutAsync(manifestKey, new Imaging.Edge.CloudSync.Stores.ObjectContent(manifest, 0, 2,
+            System.Security.Cryptography.MD5.HashData("{}"u8.ToArray())), new Dictionary<string, string>(), default);
+        scene.Scalar($"UPDATE studies SET manifest_version = 1, manifest_uploaded_version = 1 WHERE study_uid = '{OtherStudy}' RETURNING 1;");
+
+        await scene.Eraser().EraseAsync(Request(CanaryId, cloud: true, issuer: "HOSPITAL-A"), writeAudit: true, sweepUnindexedFiles: true, default);
+
+        Assert.NotNull(await scene.Bucket.HeadAsync(manifestKey, default));
+        Assert.NotNull(scene.Queue.Find(hospitalB));
+    }
+
+    [Fact]
+    public async Task A_folder_that_rows_of_another_study_still_name_is_not_swept()
+    {
+        using var scene = new ErasureScene();
+        // Before folder names were collision-free, a Study UID spelled "no-study" shared the folder of instances without one.
+        var shared = scene.Layout.StudyDirectory(null);
+        var aliased = scene.Receive(CanaryId, null, "no-study", "1.2.3.9.1", folder: shared);
+        scene.Receive(OtherId, null, "", "1.2.3.9.2");
+        var leftover = Path.Combine(shared, "crash-leftover.dcm");
+        await File.WriteAllTextAsync(leftover, "no row names this file");
+
+        var result = await scene.Eraser().EraseAsync(Request(OtherId, cloud: false), writeAudit: true, sweepUnindexedFiles: true, default);
+
+        Assert.Equal(1, result.Instances);
+        Assert.True(File.Exists(scene.Layout.Absolute(scene.Queue.Find(aliased)!.LocalPath)), "the other study's file in the shared folder was swept");
+        Assert.True(File.Exists(leftover), "whose leftover it is cannot be told in a shared folder: it stays");
     }
 
     [Fact]
@@ -165,5 +211,155 @@ public sealed class PatientEraserTests
         Assert.NotEqual(pseudonymizer.Patient("X"), pseudonymizer.Issuer("X"));
         Assert.Null(pseudonymizer.Issuer(""));
         Assert.Null(pseudonymizer.Issuer(null));
+    }
+
+    [Theory]
+    [InlineData("UNKNOWN")]
+    [InlineData("unknown")]
+    [InlineData("Anonymous")]
+    [InlineData("ANONYMIZED")]
+    [InlineData("0")]
+    [InlineData("000000")]
+    [InlineData("N/A")]
+    [InlineData("n.a.")]
+    [InlineData("NONE")]
+    [InlineData("NULL")]
+    [InlineData("-")]
+    [InlineData("---")]
+    [InlineData("?")]
+    [InlineData("   ")]
+    [InlineData("\"\"")]
+    [InlineData("^^^")]
+    [InlineData("XXXXXX")]
+    [InlineData("99999999")]
+    [InlineData(" unk ")]
+    [InlineData("NO ID")]
+    [InlineData("PATIENT_ID")]
+    public void Placeholder_like_patient_ids_are_recognised(string patientId) =>
+        Assert.NotNull(PlaceholderPatientIds.Kind(patientId));
+
+    [Theory]
+    [InlineData("PID-12345")]
+    [InlineData("0012345")]
+    [InlineData("A1")]
+    [InlineData("UNKNOWN-4711")]
+    [InlineData("1001")]
+    public void Real_patient_ids_are_not_placeholders(string patientId) => Assert.Null(PlaceholderPatientIds.Kind(patientId));
+
+    [Fact]
+    public async Task A_placeholder_id_is_refused_unless_forced_and_nothing_is_erased()
+    {
+        using var scene = new ErasureScene();
+        var unknownA = scene.Receive("UNKNOWN", null, CanaryStudy, CanaryStudy + ".1");
+        var unknownB = scene.Receive("UNKNOWN", null, OtherStudy, OtherStudy + ".1");
+
+        var refused = Request("UNKNOWN", cloud: false);
+        Assert.NotNull(refused.Refusal);
+        Assert.DoesNotContain("UNKNOWN", refused.Refusal, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => scene.Eraser().EraseAsync(refused, writeAudit: true, sweepUnindexedFiles: true, default));
+        Assert.NotNull(scene.Queue.Find(unknownA));
+        Assert.NotNull(scene.Queue.Find(unknownB));
+        Assert.Empty(scene.AuditRows());
+
+        var forced = refused with { AllowPlaceholder = true };
+        Assert.Null(forced.Refusal);
+        var result = await scene.Eraser().EraseAsync(forced, writeAudit: true, sweepUnindexedFiles: true, default);
+        Assert.Equal(2, result.Instances);
+    }
+
+    [Fact]
+    public async Task The_command_refuses_a_placeholder_id_unless_forcePlaceholder_is_given()
+    {
+        using var scene = new ErasureScene();
+        var unknown = scene.Receive("ANONYMOUS", null, CanaryStudy, CanaryStudy + ".1");
+        var command = new ErasePatientCommand(scene.Eraser());
+
+        var refused = await Assert.ThrowsAsync<CommandException>(() => command.ExecuteAsync(
+            CommandRequest.Create("erase-patient", "r1", JsonDocument.Parse("""{ "patientId": "ANONYMOUS" }""").RootElement, "mqtt:test"), default));
+        Assert.Equal("bad-arguments", refused.Code);
+        Assert.DoesNotContain("ANONYMOUS", refused.Message, StringComparison.Ordinal);
+        Assert.NotNull(scene.Queue.Find(unknown));
+
+        var dryRun = await command.ExecuteAsync(
+            CommandRequest.Create("erase-patient", "r2", JsonDocument.Parse("""{ "patientId": "ANONYMOUS", "dryRun": true }""").RootElement, "mqtt:test"), default);
+        Assert.True(dryRun.Ok);
+        Assert.Equal(1, dryRun.Result!["local"]!["instances"]!.GetValue<int>());
+        Assert.NotNull(dryRun.Result!["refusal"]);
+        Assert.NotNull(scene.Queue.Find(unknown));
+
+        var outcome = await command.ExecuteAsync(
+            CommandRequest.Create("erase-patient", "r3", JsonDocument.Parse("""{ "patientId": "ANONYMOUS", "forcePlaceholder": true }""").RootElement, "mqtt:test"), default);
+        Assert.True(outcome.Ok);
+        Assert.Null(scene.Queue.Find(unknown));
+    }
+
+    [Fact]
+    public async Task Dry_run_reports_counts_by_study_pseudonym_and_changes_nothing()
+    {
+        using var scene = new ErasureScene();
+        var a1 = scene.Receive(CanaryId, null, CanaryStudy, CanaryStudy + ".1");
+        scene.Receive(CanaryId, null, CanaryStudy, CanaryStudy + ".2");
+        scene.Receive(OtherId, null, OtherStudy, OtherStudy + ".1");
+        await scene.UploadAsync(a1);
+        var before = Snapshot(scene);
+
+        var preview = scene.Eraser().Preview(Request(CanaryId, cloud: true));
+
+        Assert.Equal(2, preview.Instances);
+        Assert.Equal(2, preview.LocalFiles);
+        Assert.Equal(scene.Scalar("SELECT SUM(size) FROM instances WHERE study_id = (SELECT id FROM studies WHERE study_uid = '" + CanaryStudy + "');"), preview.Bytes);
+        var study = Assert.Single(preview.Studies);
+        Assert.Equal(scene.Pseudonymizer.Study(CanaryStudy), study.Pseudonym);
+        Assert.Equal(2, study.Instances);
+        Assert.True(study.Removed);
+        var bucket = Assert.Single(preview.Buckets);
+        Assert.Equal(2, bucket.Objects); // the key each instance has (or would have) in the bucket
+        var json = preview.ToJson().ToJsonString();
+        Assert.DoesNotContain(CanaryId, json, StringComparison.Ordinal);
+        Assert.DoesNotContain(CanaryStudy, json, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(scene));
+        Assert.Empty(scene.AuditRows());
+    }
+
+    /// <summary>Every row of every table, every file under the scene: what a dry run must leave exactly as it was.</summary>
+    private static string Snapshot(ErasureScene scene)
+    {
+        var text = new StringBuilder();
+        using (var connection = scene.Database.Open())
+        {
+            foreach (var table in new[] { "instances", "studies", "outbox", "audit" })
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT * FROM {table} ORDER BY id;";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                    for (var i = 0; i < reader.FieldCount; i++) text.Append(reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i) is byte[] b ? Convert.ToHexString(b) : reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
+            }
+        }
+        foreach (var file in Directory.EnumerateFiles(scene.Root, "*", SearchOption.AllDirectories).Where(f => !f.Contains("queue.db", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            text.Append(file).Append(':').Append(new FileInfo(file).Length).Append('\n');
+        return text.ToString();
+    }
+
+    [Fact]
+    public async Task Without_cloud_the_copies_in_the_file_store_inside_the_data_folder_go_too()
+    {
+        using var scene = new ErasureScene(bucketInDataDir: true);
+        var a1 = scene.Receive(CanaryId, null, CanaryStudy, CanaryStudy + ".1");
+        var b1 = scene.Receive(OtherId, null, OtherStudy, OtherStudy + ".1");
+        await scene.UploadAsync(a1);
+        await scene.UploadAsync(b1);
+        var cloud = Path.Combine(scene.Layout.Root, "cloud");
+        Assert.True(ErasureScene.AnyFileContains(cloud, CanaryId));
+
+        var result = await scene.Eraser().EraseAsync(Request(CanaryId, cloud: false), writeAudit: true, sweepUnindexedFiles: true, default);
+
+        Assert.True(result.Complete, result.Problem);
+        Assert.False(ErasureScene.AnyFileContains(cloud, CanaryId));
+        Assert.False(ErasureScene.AnyFileContains(cloud, CanaryStudy));
+        Assert.True(ErasureScene.AnyFileContains(cloud, OtherId));
+        var store = Assert.Single(result.Buckets);
+        Assert.True(store.OnBox);
+        Assert.Equal(1, store.Deleted);
     }
 }

@@ -23,6 +23,49 @@ public sealed class GatewayProcessTests
         Assert.False(Directory.Exists(folder.Combine("var")), "nothing is created when the configuration is refused");
     }
 
+    [Theory]
+    [InlineData("INVOCATION_ID", "")]
+    [InlineData("NOTIFY_SOCKET", "")]
+    [InlineData("INVOCATION_ID", "file:{data}/elsewhere")]
+    public async Task Under_systemd_an_upload_folder_inside_the_data_folder_is_refused(string variable, string destination)
+    {
+        using var folder = new TemporaryDirectory();
+        var data = folder.Combine("data");
+        await using var gateway = GatewayProcess.Start(["run"], new Dictionary<string, string>
+        {
+            [variable] = variable == "NOTIFY_SOCKET" ? folder.Combine("notify.sock") : "0123456789abcdef",
+            ["IMAGING_EDGE__Gateway__DataDir"] = data,
+            ["IMAGING_EDGE__Upload__Destination"] = destination.Replace("{data}", data, StringComparison.Ordinal),
+            ["IMAGING_EDGE__Dicom__Port"] = Text(GatewayProcess.FreePort()),
+        }, folder.Path);
+
+        var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Upload:Destination", gateway.Output);
+        Assert.Contains("s3", gateway.Output);
+        Assert.False(Directory.Exists(data), "nothing is created when the destination is refused");
+    }
+
+    [Fact]
+    public async Task Under_systemd_an_upload_folder_outside_the_data_folder_is_accepted()
+    {
+        using var folder = new TemporaryDirectory();
+        var port = GatewayProcess.FreePort();
+        await using var gateway = GatewayProcess.Start(["run"], new Dictionary<string, string>
+        {
+            ["INVOCATION_ID"] = "0123456789abcdef",
+            ["IMAGING_EDGE__Gateway__DataDir"] = folder.Combine("data"),
+            ["IMAGING_EDGE__Upload__Destination"] = "file:" + folder.Combine("bucket"),
+            ["IMAGING_EDGE__Dicom__Port"] = Text(port),
+            ["IMAGING_EDGE__Dicom__BindAddress"] = "127.0.0.1",
+        }, folder.Path);
+
+        await gateway.WaitForPortAsync(port, TimeSpan.FromSeconds(30));
+        gateway.Terminate();
+        Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     [Fact]
     public async Task Environment_overrides_the_config_file_and_sigterm_stops_cleanly()
     {

@@ -40,6 +40,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
         // A CI disk fuller than the default high-water mark (85 %) would make retention evict uploaded copies that
         // tests compare with the bucket; tests that exercise the mark set it themselves.
         start.Environment["IMAGING_EDGE__Retention__HighWaterPercent"] = "99";
+        // A test runner that systemd started passes these on; the gateway would then refuse the development store.
+        start.Environment.Remove("INVOCATION_ID");
+        start.Environment.Remove("NOTIFY_SOCKET");
         foreach (var (key, value) in environment) start.Environment[key] = value;
         return new GatewayProcess(Process.Start(start) ?? throw new InvalidOperationException("cannot start imaging-edge"));
     }
