@@ -223,12 +223,7 @@ internal sealed class PatientEraser(
         {
             if (target.ObjectKey is { Length: > 0 } recorded) objectKeys.Add(recorded);
             if (byStudy.TryGetValue(target.StudyId, out var study))
-            {
-                // Also where the uploader puts it when the template's key holds other bytes (never overwritten).
-                var key = keys.KeyFor(Values(study, target.SeriesUid, target.SopInstanceUid, target.Version, target.Sha256));
-                objectKeys.Add(key);
-                objectKeys.Add(ObjectKeyTemplate.WithContentSuffix(key, target.Sha256));
-            }
+                objectKeys.Add(TemplateKey(target, study));
         }
         foreach (var study in studies)
         {
@@ -238,12 +233,29 @@ internal sealed class PatientEraser(
         return objectKeys;
     }
 
+    private string TemplateKey(Target target, StudyRow study) =>
+        keys.KeyFor(Values(study, target.SeriesUid, target.SopInstanceUid, target.Version, target.Sha256));
+
+    /// <summary>
+    /// Where the uploader puts an instance when the template's key holds other bytes (it never overwrites them): the
+    /// recorded key names it when the upload was recorded, but not a copy whose upload was cut short, or the other
+    /// endpoint's copy in Both mode. Deleted with the objects, not counted with them: most of these keys hold nothing.
+    /// </summary>
+    private List<string> ContentSuffixedKeys(List<Target> targets, List<StudyRow> studies, SortedSet<string> objectKeys)
+    {
+        var byStudy = studies.ToDictionary(s => s.Id);
+        return targets.Where(t => byStudy.ContainsKey(t.StudyId))
+            .Select(t => ObjectKeyTemplate.WithContentSuffix(TemplateKey(t, byStudy[t.StudyId]), t.Sha256))
+            .Where(k => !objectKeys.Contains(k)).Distinct(StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>Step 3: the objects from each of <paramref name="targetStores"/>.</summary>
     private async Task<List<BucketErasure>> DeleteObjectsAsync(List<IObjectStore> targetStores, List<Target> targets, List<StudyRow> studies, string requestId,
         CancellationToken cancellationToken)
     {
         var objectKeys = ObjectKeys(targets, studies);
         var list = objectKeys.ToList();
+        var suffixed = ContentSuffixedKeys(targets, studies, objectKeys);
         var results = new List<BucketErasure>();
         foreach (var store in targetStores)
         {
@@ -255,10 +267,10 @@ internal sealed class PatientEraser(
             }
             try
             {
-                var outcome = await store.DeleteManyAsync(list, cancellationToken).ConfigureAwait(false);
+                var outcome = await store.DeleteManyAsync([.. list, .. suffixed], cancellationToken).ConfigureAwait(false);
                 var error = outcome.Errors.Count == 0 ? null : string.Join(", ", outcome.Errors.Select(e => e.Code).Distinct(StringComparer.Ordinal));
                 if (error is not null) ErasureLog.ObjectsNotDeleted(logger, requestId, store.Name, outcome.Errors.Count, list.Count, error);
-                results.Add(new BucketErasure(store.Name, store.Location, list.Count, outcome.Deleted.Count, outcome.Errors.Count, error, onBox));
+                results.Add(new BucketErasure(store.Name, store.Location, list.Count, outcome.Deleted.Count(objectKeys.Contains), outcome.Errors.Count, error, onBox));
             }
             catch (Exception e) when (e is ObjectStoreException or IOException or HttpRequestException or UnauthorizedAccessException)
             {
