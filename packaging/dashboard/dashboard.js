@@ -23,13 +23,20 @@
   // --- settings: query string first, then the form --------------------------------------------------
   function readSettings() {
     const q = new URLSearchParams(location.search);
+    // A password never comes from the address: it would sit in history, bookmarks and proxy logs. One put there
+    // (an old bookmark) is ignored and taken out of the address bar at once; the form is the only way in.
+    if (q.has('password')) {
+      q.delete('password');
+      history.replaceState(null, '', `${location.pathname}${q.size ? '?' + q : ''}`);
+      $('url-password').hidden = false;
+    }
     // file:// has no host name; a page opened from disk usually talks to a broker on this machine
     const host = location.hostname || 'localhost';
     return {
       broker: q.get('broker') || `ws://${host}:9001`,
       root: (q.get('root') || 'imaging-edge/v1').replace(/\/+$/, ''),
       username: q.get('username') || '',
-      password: q.get('password') || '',
+      password: '',
     };
   }
 

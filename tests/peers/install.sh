@@ -42,6 +42,24 @@ if ((${#missing[@]})); then
     run_quiet "apt-get install ${missing[*]}" \
         apt-get install -y -q -o Dpkg::Options::=--force-confold "${missing[@]}"
 fi
+# --- arm64 user-mode emulation: the appliance's arm64 build is started under qemu ---
+# (dpkg needs the foreign architecture before apt can see the :arm64 libraries the .NET runtime loads)
+ARM64_PACKAGES=(qemu-user-static libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libssl3:arm64 zlib1g:arm64 libicu72:arm64)
+arm64_missing=()
+for p in "${ARM64_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || arm64_missing+=("$p")
+done
+if ((${#arm64_missing[@]})); then
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "tests/peers/install.sh: missing packages (${arm64_missing[*]}); run as root" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    dpkg --print-foreign-architectures | grep -qx arm64 || run_quiet "dpkg --add-architecture arm64" dpkg --add-architecture arm64
+    run_quiet "apt-get update" apt-get update -q
+    run_quiet "apt-get install ${arm64_missing[*]}" apt-get install -y -q -o Dpkg::Options::=--force-confold "${arm64_missing[@]}"
+fi
+
 # The tests start their own mosquitto on a free port (tests/peers/lib.sh); the
 # system service that the Debian package may have started (1883) is never used.
 

@@ -13,4 +13,7 @@ internal static partial class CommandLog
 
     [LoggerMessage(7001, LogLevel.Error, "Command {Command} (request {RequestId}) failed")]
     public static partial void Failed(ILogger logger, string command, string requestId, Exception exception);
+
+    [LoggerMessage(7002, LogLevel.Warning, "Command {Command} (request {RequestId}) by {Actor} refused: {Reason}")]
+    public static partial void Refused(ILogger logger, string command, string requestId, string actor, string reason);
 }

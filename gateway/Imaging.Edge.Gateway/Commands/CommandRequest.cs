@@ -4,15 +4,30 @@ using System.Text.Json;
 namespace Imaging.Edge.Gateway.Commands;
 
 /// <summary>
-/// One command call. <see cref="Actor"/> is who asked (<c>mqtt:client/user</c>, <c>local:user</c>);
-/// <see cref="Args"/> is a JSON object (empty when none were given).
+/// One command call, as read from MQTT or the control socket. <see cref="Args"/> is a JSON object (empty when none
+/// were given). <see cref="Actor"/> is set by <see cref="CommandDispatcher"/> from what <see cref="CommandAuthorizer"/>
+/// verified (<c>mqtt:signed:alice</c>, <c>mqtt:unverified (claimed ...)</c>, <c>local:user</c>), never by a transport.
 /// </summary>
-internal sealed record CommandRequest(string Name, string RequestId, JsonElement Args, string Actor)
+internal sealed record CommandRequest(string Name, string RequestId, JsonElement Args)
 {
+    private const int MaxRequestIdLength = 64;
     private static readonly JsonElement NoArgs = JsonDocument.Parse("{}").RootElement.Clone();
 
+    public string Actor { get; init; } = "";
+
+    /// <summary>
+    /// The request as both transports build it: a missing request id is made up; a given one is kept to 64 characters
+    /// without control characters (it is echoed, logged and audited).
+    /// </summary>
+    public static CommandRequest Create(string name, string? requestId, JsonElement? args)
+    {
+        var id = requestId is null ? "" : new string(requestId.Where(c => !char.IsControl(c)).Take(MaxRequestIdLength).ToArray());
+        return new(name, string.IsNullOrWhiteSpace(id) ? Guid.NewGuid().ToString("N") : id, args is { ValueKind: JsonValueKind.Object } a ? a : NoArgs);
+    }
+
+    /// <summary>A request whose actor is already known (a command run in-process, as tests do); transports use the overload without.</summary>
     public static CommandRequest Create(string name, string? requestId, JsonElement? args, string actor) =>
-        new(name, string.IsNullOrWhiteSpace(requestId) ? Guid.NewGuid().ToString("N") : requestId, args is { ValueKind: JsonValueKind.Object } a ? a : NoArgs, actor);
+        Create(name, requestId, args) with { Actor = actor };
 
     /// <summary>A required string argument; <see cref="CommandException"/> (bad-arguments) if absent or empty.</summary>
     public string RequiredString(string name) =>

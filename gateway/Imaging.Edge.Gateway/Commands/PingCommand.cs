@@ -10,6 +10,8 @@ internal sealed class PingCommand(TimeProvider clock) : IGatewayCommand
 
     public string Name => "ping";
 
+    public bool Destructive => false;
+
     public Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(CommandOutcome.Success(new JsonObject
         {

@@ -8,6 +8,8 @@ internal sealed class ReloadProfilesCommand : IGatewayCommand
 {
     public string Name => "reload-profiles";
 
+    public bool Destructive => false;
+
     public Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken) =>
         throw CommandException.Unavailable("this gateway has no serial intake; there are no device profiles to reload");
 }

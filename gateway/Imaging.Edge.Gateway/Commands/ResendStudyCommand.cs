@@ -13,6 +13,8 @@ internal sealed partial class ResendStudyCommand(InstanceQueue queue) : IGateway
 {
     public string Name => "resend-study";
 
+    public bool Destructive => false;
+
     public Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         var study = request.RequiredString("study");

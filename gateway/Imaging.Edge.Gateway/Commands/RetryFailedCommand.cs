@@ -9,6 +9,8 @@ internal sealed class RetryFailedCommand(InstanceQueue queue) : IGatewayCommand
 {
     public string Name => "retry-failed";
 
+    public bool Destructive => false;
+
     public Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         var retried = queue.RetryFailed(null).Count;

@@ -7,6 +7,8 @@ internal sealed class StatusQueryCommand(StatusReader status) : IGatewayCommand
 {
     public string Name => "status";
 
+    public bool Destructive => false;
+
     public Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         var current = status.Read();

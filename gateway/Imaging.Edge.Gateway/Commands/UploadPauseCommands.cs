@@ -8,6 +8,9 @@ internal sealed class PauseUploadsCommand(UploadPause pause) : IGatewayCommand
 {
     public string Name => "pause-uploads";
 
+    /// <summary>Nothing is lost while paused (receiving goes on, the disk reserve still protects intake) and resume undoes it.</summary>
+    public bool Destructive => false;
+
     public Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(Answer(pause.Set(true), true));
 
@@ -20,6 +23,8 @@ internal sealed class PauseUploadsCommand(UploadPause pause) : IGatewayCommand
 internal sealed class ResumeUploadsCommand(UploadPause pause) : IGatewayCommand
 {
     public string Name => "resume-uploads";
+
+    public bool Destructive => false;
 
     public Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(PauseUploadsCommand.Answer(pause.Set(false), false));

@@ -42,6 +42,9 @@ internal sealed class MqttOptions
     /// <summary>Events kept for the broker at most; past it the oldest are dropped and the count is reported.</summary>
     public int OutboxMaxEvents { get; set; } = 100_000;
 
+    /// <summary>Who may give which command over MQTT: destructive commands off unless enabled, and then signed.</summary>
+    public MqttCommandOptions Commands { get; set; } = new();
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 
     public string ResolvedTopicPrefix(GatewayOptions gateway) =>

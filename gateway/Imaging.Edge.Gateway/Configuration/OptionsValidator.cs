@@ -80,6 +80,7 @@ internal static partial class OptionsValidator
         foreach (var (key, file) in new[] { ("CaFile", mqtt.CaFile), ("ClientCertificateFile", mqtt.ClientCertificateFile), ("ClientKeyFile", mqtt.ClientKeyFile), ("PasswordFile", mqtt.PasswordFile) })
             if (!string.IsNullOrEmpty(file) && !File.Exists(file))
                 problems.Add($"Mqtt:{key}: file not found ({file})");
+        MqttCommandOptionsValidator.Validate(mqtt.Commands, problems);
     }
 
     /// <summary>PS3.5 §6.2 AE: up to 16 characters of the default repertoire, no backslash or control characters, not all spaces.</summary>

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Imaging.Edge.Gateway.Commands;
 using Imaging.Edge.Gateway.Intake;
@@ -10,8 +9,9 @@ namespace Imaging.Edge.Gateway.Control;
 
 /// <summary>
 /// The running gateway's local command door, <c>{DataDir}/control.sock</c> (owner and group only): the same commands
-/// as MQTT, for a field engineer on the box (<c>imaging-edge control ...</c>). The actor is the peer's user as the
-/// kernel reports it. A bad request is answered with an error, never dropped silently.
+/// as MQTT, for a field engineer on the box (<c>imaging-edge control ...</c>). The caller is the peer's user as the
+/// kernel reports it: destructive commands only for root and the user the gateway runs as, the others for the group
+/// too (<see cref="CommandAuthorizer"/>). A bad request is answered with an error, never dropped silently.
 /// </summary>
 internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher dispatcher, ILogger<ControlSocketServer> logger) : BackgroundService
 {
@@ -60,7 +60,7 @@ internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher d
     {
         using var owned = connection;
         await using var stream = new NetworkStream(connection, ownsSocket: false);
-        var actor = "local:" + (PeerCredentials.UserOf(connection) ?? "unknown");
+        var caller = PeerCredentials.CallerOf(connection) ?? new CommandCaller.Local("unknown", Privileged: false);
         try
         {
             string? line;
@@ -70,12 +70,12 @@ internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher d
                 line = await ControlProtocol.ReadLineAsync(stream, timeout.Token).ConfigureAwait(false);
             }
             if (line is null) return;
-            var answer = await AnswerAsync(line, actor, stoppingToken).ConfigureAwait(false);
+            var answer = await AnswerAsync(line, caller, stoppingToken).ConfigureAwait(false);
             await ControlProtocol.WriteLineAsync(stream, answer, stoppingToken).ConfigureAwait(false);
         }
         catch (InvalidDataException e)
         {
-            await TryWriteAsync(stream, Error(null, null, "bad-arguments", e.Message), stoppingToken).ConfigureAwait(false);
+            await TryWriteAsync(stream, CommandCodec.Malformed(null, e.Message), stoppingToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
         {
@@ -83,42 +83,15 @@ internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher d
         }
     }
 
-    private async Task<JsonObject> AnswerAsync(string line, string actor, CancellationToken cancellationToken)
+    private async Task<JsonObject> AnswerAsync(string line, CommandCaller caller, CancellationToken cancellationToken)
     {
-        string? name = null, requestId = null;
-        JsonElement? args = null;
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("command", out var command) || command.ValueKind != JsonValueKind.String)
-                return Error(null, null, "bad-arguments", "the request must be a JSON object with a 'command'");
-            name = command.GetString()!;
-            if (root.TryGetProperty("requestId", out var id) && id.ValueKind == JsonValueKind.String) requestId = id.GetString();
-            if (root.TryGetProperty("args", out var a))
-            {
-                if (a.ValueKind != JsonValueKind.Object) return Error(name, requestId, "bad-arguments", "'args' must be a JSON object");
-                args = a.Clone();
-            }
-        }
-        catch (JsonException)
-        {
-            return Error(null, null, "bad-arguments", "the request is not valid JSON");
-        }
-        var request = CommandRequest.Create(name, requestId, args, actor);
-        var outcome = await dispatcher.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
-        return outcome.Ok
-            ? new JsonObject { ["requestId"] = request.RequestId, ["command"] = name, ["ok"] = true, ["result"] = outcome.Result?.DeepClone() }
-            : Error(name, request.RequestId, outcome.ErrorCode!, outcome.ErrorMessage!);
+        // The kernel named the caller: a claimed actor or a signature in the request changes nothing here.
+        if (!CommandCodec.TryDecode(System.Text.Encoding.UTF8.GetBytes(line), name: null, out var envelope, out var error))
+            return CommandCodec.Malformed(null, error);
+        var request = envelope!.Request;
+        var outcome = await dispatcher.ExecuteAsync(request, caller, cancellationToken).ConfigureAwait(false);
+        return CommandCodec.Answer(request.Name, request.RequestId, outcome);
     }
-
-    private static JsonObject Error(string? command, string? requestId, string code, string message) => new()
-    {
-        ["requestId"] = requestId,
-        ["command"] = command,
-        ["ok"] = false,
-        ["error"] = new JsonObject { ["code"] = code, ["message"] = message },
-    };
 
     private static async Task TryWriteAsync(Stream stream, JsonObject answer, CancellationToken cancellationToken)
     {

@@ -113,6 +113,8 @@ internal static class GatewayHost
         builder.Services.AddSingleton<IGatewayCommand, ResendStudyCommand>();
         builder.Services.AddSingleton<IGatewayCommand, ReloadProfilesCommand>();
         AddErasure(builder, configuration);
+        builder.Services.AddSingleton<CommandReplayStore>();
+        builder.Services.AddSingleton<CommandAuthorizer>();
         builder.Services.AddSingleton<CommandDispatcher>();
         builder.Services.AddHostedService<ControlSocketServer>();
         if (configuration.Mqtt.Enabled)

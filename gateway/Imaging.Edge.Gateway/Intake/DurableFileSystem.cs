@@ -10,8 +10,13 @@ namespace Imaging.Edge.Gateway.Intake;
 internal static partial class DurableFileSystem
 {
     private const int ReadOnly = 0;             // O_RDONLY
-    private const int Directory = 0x10000;      // O_DIRECTORY (Linux x86_64 and arm64)
-    private const int CloseOnExec = 0x80000;    // O_CLOEXEC
+    private const int CloseOnExec = 0x80000;    // O_CLOEXEC (02000000 on every Linux architecture we build for)
+
+    /// <summary>
+    /// O_DIRECTORY differs between architectures: 0200000 (0x10000) in the generic Linux headers (x86, x86_64), but
+    /// 040000 (0x4000) on arm and arm64, where 0x10000 is O_DIRECT. The wrong one fails the open on arm64.
+    /// </summary>
+    private static readonly int Directory = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
 
     /// <summary>fsyncs the directory. Throws <see cref="IOException"/> when it cannot.</summary>
     public static void SyncDirectory(string path)

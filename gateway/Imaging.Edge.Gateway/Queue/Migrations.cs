@@ -105,5 +105,15 @@ internal static class Migrations
         UPDATE instances SET patient_key = (SELECT s.patient_key FROM studies s WHERE s.id = instances.study_id);
         CREATE INDEX instances_by_patient ON instances (patient_key) WHERE patient_key IS NOT NULL;
         """,
+
+        // 5: request ids of signed MQTT commands, kept until their timestamp leaves the accepted window, so that a
+        // captured request cannot be replayed, not even after a restart (Commands/CommandReplayStore). IF NOT EXISTS:
+        // tests rewind the schema version to re-run an older migration, and this one must not stand in their way.
+        """
+        CREATE TABLE IF NOT EXISTS command_request_ids (
+            request_id TEXT    PRIMARY KEY,
+            expires_at INTEGER NOT NULL                  -- unix seconds
+        ) WITHOUT ROWID;
+        """,
     ];
 }

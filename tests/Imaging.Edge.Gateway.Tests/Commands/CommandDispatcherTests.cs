@@ -25,17 +25,19 @@ public sealed class CommandDispatcherTests
     }
 
     private static CommandDispatcher Dispatcher(CommandScene scene) =>
-        new([new Echo(), new Broken()], scene.Queue, NullLogger<CommandDispatcher>.Instance);
+        new([new Echo(), new Broken()], scene.Queue, scene.Authorizer(), NullLogger<CommandDispatcher>.Instance);
+
+    private static readonly CommandCaller Tester = new CommandCaller.Local("tester", Privileged: true);
 
     private static CommandRequest Request(string name, string requestId, string args) =>
-        CommandRequest.Create(name, requestId, JsonDocument.Parse(args).RootElement, "local:tester");
+        CommandRequest.Create(name, requestId, JsonDocument.Parse(args).RootElement);
 
     [Fact]
     public async Task A_successful_command_is_audited_with_its_event_in_the_same_commit()
     {
         using var scene = new CommandScene();
 
-        var outcome = await Dispatcher(scene).ExecuteAsync(Request("echo", "r1", """{"text": "hello"}"""), CancellationToken.None);
+        var outcome = await Dispatcher(scene).ExecuteAsync(Request("echo", "r1", """{"text": "hello"}"""), Tester, CancellationToken.None);
 
         Assert.True(outcome.Ok);
         Assert.Equal("hello", outcome.Result!["said"]!.GetValue<string>());
@@ -53,9 +55,9 @@ public sealed class CommandDispatcherTests
         using var scene = new CommandScene();
         var dispatcher = Dispatcher(scene);
 
-        var unknown = await dispatcher.ExecuteAsync(Request("frobnicate\u0007", "r2", "{}"), CancellationToken.None);
-        var missing = await dispatcher.ExecuteAsync(Request("echo", "r3", "{}"), CancellationToken.None);
-        var wrongType = await dispatcher.ExecuteAsync(Request("echo", "r4", """{"text": 5}"""), CancellationToken.None);
+        var unknown = await dispatcher.ExecuteAsync(Request("frobnicate\u0007", "r2", "{}"), Tester, CancellationToken.None);
+        var missing = await dispatcher.ExecuteAsync(Request("echo", "r3", "{}"), Tester, CancellationToken.None);
+        var wrongType = await dispatcher.ExecuteAsync(Request("echo", "r4", """{"text": 5}"""), Tester, CancellationToken.None);
 
         Assert.Equal("unknown-command", unknown.ErrorCode);
         Assert.Contains("broken, echo", unknown.ErrorMessage, StringComparison.Ordinal);
@@ -72,7 +74,7 @@ public sealed class CommandDispatcherTests
     {
         using var scene = new CommandScene();
 
-        var outcome = await Dispatcher(scene).ExecuteAsync(Request("broken", "r5", "{}"), CancellationToken.None);
+        var outcome = await Dispatcher(scene).ExecuteAsync(Request("broken", "r5", "{}"), Tester, CancellationToken.None);
 
         Assert.False(outcome.Ok);
         Assert.Equal("failed", outcome.ErrorCode);
@@ -84,8 +86,8 @@ public sealed class CommandDispatcherTests
     [Fact]
     public void A_request_without_id_or_args_gets_a_fresh_id_and_empty_args()
     {
-        var first = CommandRequest.Create("ping", null, null, "local:x");
-        var second = CommandRequest.Create("ping", "  ", null, "local:x");
+        var first = CommandRequest.Create("ping", null, null);
+        var second = CommandRequest.Create("ping", "  ", null);
 
         Assert.Matches("^[0-9a-f]{32}$", first.RequestId);
         Assert.NotEqual(first.RequestId, second.RequestId);

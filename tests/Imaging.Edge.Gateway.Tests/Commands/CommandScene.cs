@@ -1,5 +1,8 @@
+using Imaging.Edge.Gateway.Commands;
+using Imaging.Edge.Gateway.Configuration;
 using Imaging.Edge.Gateway.Queue;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 
 namespace Imaging.Edge.Gateway.Tests.Commands;
 
@@ -18,6 +21,15 @@ internal sealed class CommandScene : IDisposable
     public string Root { get; }
     public QueueDatabase Database { get; }
     public InstanceQueue Queue { get; }
+
+    /// <summary>The authorizer of gateway site-k/gw-k with these configuration keys (e.g. <c>Mqtt:Commands:AllowDestructive</c>).</summary>
+    public CommandAuthorizer Authorizer(IReadOnlyDictionary<string, string>? settings = null, TimeProvider? clock = null)
+    {
+        var pairs = new Dictionary<string, string?> { ["Gateway:SiteId"] = "site-k", ["Gateway:GatewayId"] = "gw-k" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) pairs[key] = value;
+        var configuration = EdgeConfiguration.FromRoot(new ConfigurationBuilder().AddInMemoryCollection(pairs).Build());
+        return new CommandAuthorizer(configuration, new CommandReplayStore(Database), clock ?? TimeProvider.System);
+    }
 
     public List<string[]> Rows(string sql)
     {

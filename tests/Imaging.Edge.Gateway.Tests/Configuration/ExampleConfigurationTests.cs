@@ -10,14 +10,7 @@ public sealed class ExampleConfigurationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_keys, recursive: true);
 
-    private static string ExamplesFolder()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Imaging.Edge.sln")))
-            directory = directory.Parent;
-        Assert.NotNull(directory);
-        return Path.Combine(directory.FullName, "packaging", "examples");
-    }
+    private static string ExamplesFolder() => Repository.File("packaging", "examples");
 
     public static TheoryData<string> Examples() => new(Directory.EnumerateFiles(ExamplesFolder(), "*.json").Select(Path.GetFileName).Order()!);
 

@@ -5,19 +5,10 @@ namespace Imaging.Edge.Gateway.Tests.Configuration;
 /// <summary>The configuration the package installs must pass the same validation as any other.</summary>
 public sealed class PackagedConfigurationTests
 {
-    private static string RepositoryFile(params string[] parts)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Imaging.Edge.sln")))
-            directory = directory.Parent;
-        Assert.NotNull(directory);
-        return Path.Combine([directory.FullName, .. parts]);
-    }
-
     [Fact]
     public void Packaged_edge_json_is_valid_and_refuses_unknown_callers()
     {
-        var configuration = EdgeConfiguration.Load(RepositoryFile("packaging", "edge.json"));
+        var configuration = EdgeConfiguration.Load(Repository.File("packaging", "edge.json"));
 
         Assert.Equal("/var/lib/imaging-edge", configuration.Gateway.DataDir);
         Assert.False(configuration.Dicom.AllowUnknownCallers);
@@ -26,7 +17,7 @@ public sealed class PackagedConfigurationTests
     [Fact]
     public void Packaged_edge_json_names_no_destination_so_the_service_waits_for_a_field_engineer_to_set_one()
     {
-        var configuration = EdgeConfiguration.Load(RepositoryFile("packaging", "edge.json"));
+        var configuration = EdgeConfiguration.Load(Repository.File("packaging", "edge.json"));
 
         Assert.Equal("/var/lib/imaging-edge/cloud", Imaging.Edge.Gateway.Erasure.OnBoxStore.ConfiguredFolder(configuration.Upload, Imaging.Edge.Gateway.Intake.DataLayout.From(configuration.Gateway)));
     }
@@ -34,8 +25,8 @@ public sealed class PackagedConfigurationTests
     [Fact]
     public void Packaged_journald_drop_in_keeps_logs_as_long_as_the_packaged_log_retention()
     {
-        var configuration = EdgeConfiguration.Load(RepositoryFile("packaging", "edge.json"));
-        var lines = File.ReadAllLines(RepositoryFile("packaging", "journald", "imaging-edge.conf"))
+        var configuration = EdgeConfiguration.Load(Repository.File("packaging", "edge.json"));
+        var lines = File.ReadAllLines(Repository.File("packaging", "journald", "imaging-edge.conf"))
             .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
 
         Assert.Equal("[Journal]", lines[0]);

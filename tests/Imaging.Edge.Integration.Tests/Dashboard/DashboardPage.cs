@@ -14,9 +14,9 @@ internal sealed class DashboardPage : IAsyncDisposable
 
     private DashboardPage(HeadlessChromium chromium) => _chromium = chromium;
 
-    public static async Task<DashboardPage> OpenAsync(int webSocketPort, string profileFolder, string? username = null)
+    public static async Task<DashboardPage> OpenAsync(int webSocketPort, string profileFolder, string? username = null, string extraQuery = "")
     {
-        var query = $"?broker=ws://127.0.0.1:{webSocketPort}&root={FakeFleet.Root}" + (username is null ? "" : $"&username={Uri.EscapeDataString(username)}");
+        var query = $"?broker=ws://127.0.0.1:{webSocketPort}&root={FakeFleet.Root}" + (username is null ? "" : $"&username={Uri.EscapeDataString(username)}") + extraQuery;
         var url = new Uri(Repository.File("packaging", "dashboard", "index.html")).AbsoluteUri + query;
         var page = new DashboardPage(await HeadlessChromium.StartAsync(url, profileFolder, Patience));
         try

@@ -76,6 +76,20 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task A_password_in_the_address_is_ignored_and_removed_from_it()
+    {
+        using var folder = new TemporaryDirectory();
+        var (mqttPort, webSocketPort) = TwoFreePorts();
+        await using var broker = await MosquittoProcess.StartAsync(mqttPort, folder.Combine("broker"), webSocketPort);
+        await using var page = await DashboardPage.OpenAsync(webSocketPort, folder.Combine("chromium"), username: "alice", extraQuery: "&password=s3cret-in-url");
+
+        Assert.False((await page.EvaluateAsync("location.href")).GetString()!.Contains("s3cret", StringComparison.Ordinal), "the password stays in the address bar");
+        Assert.Equal("", (await page.EvaluateAsync("document.getElementById('settings').elements.password.value")).GetString());
+        Assert.Contains("username=alice", (await page.EvaluateAsync("location.search")).GetString(), StringComparison.Ordinal);
+        Assert.False((await page.EvaluateAsync("document.getElementById('url-password').hidden")).GetBoolean(), "the operator is told why");
+    }
+
+    [Fact]
     public async Task Command_buttons_send_MQTT5_requests_and_show_the_answer_matched_by_correlation_data()
     {
         using var folder = new TemporaryDirectory();

@@ -26,6 +26,6 @@ public sealed class DashboardWithGatewayTests
         Assert.Equal("online", online["rowState"]);
         Assert.Contains("\"paused\":true", answered["answer"], StringComparison.Ordinal);
         Assert.Contains("uploads paused by an operator", degraded["reasons"], StringComparison.Ordinal);
-        Assert.Equal(1L, TelemetryGateway.Scalar(folder, "SELECT COUNT(*) FROM audit WHERE action = 'pause-uploads' AND actor LIKE 'mqtt:dashboard-%/alice';"));
+        Assert.Equal(1L, TelemetryGateway.Scalar(folder, "SELECT COUNT(*) FROM audit WHERE action = 'pause-uploads' AND actor LIKE 'mqtt:unverified (claimed dashboard-%/alice)';"));
     }
 }

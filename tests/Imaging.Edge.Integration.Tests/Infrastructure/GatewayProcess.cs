@@ -11,7 +11,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private GatewayProcess(Process process)
+    /// <summary>Watches a gateway started some other way (for example under an emulator); its output is captured the same way.</summary>
+    public GatewayProcess(Process process)
     {
         _process = process;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };

@@ -58,6 +58,13 @@ internal sealed class MqttRequester : IAsyncDisposable
         return await WaitForAnswerAsync(a => a.Correlation is not null && a.Correlation.AsSpan().SequenceEqual(correlation), timeout ?? TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>Sends a payload as it is (e.g. a signed request) and waits for the answer with the same correlation data.</summary>
+    public async Task<JsonElement> RequestRawAsync(string commandTopic, string payload, TimeSpan? timeout = null)
+    {
+        var correlation = await SendRawAsync(commandTopic, payload);
+        return await WaitForAnswerAsync(a => a.Correlation is not null && a.Correlation.AsSpan().SequenceEqual(correlation), timeout ?? TimeSpan.FromSeconds(30));
+    }
+
     public async Task<JsonElement> WaitForAnswerAsync(Func<(byte[]? Correlation, string Topic, JsonElement Payload), bool> match, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

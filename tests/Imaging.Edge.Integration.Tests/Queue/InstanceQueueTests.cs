@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json;
 using Imaging.Edge.Gateway.Queue;
 using Imaging.Edge.Integration.Tests.Infrastructure;
@@ -8,7 +9,7 @@ namespace Imaging.Edge.Integration.Tests.Queue;
 /// <summary>The queue over a real SQLite file, with a clock the test moves: ordering, leases, retries, studies, events.</summary>
 public sealed class InstanceQueueTests : IDisposable
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly RecoveryScene _scene;
 
     public InstanceQueueTests() => _scene = new RecoveryScene(_clock);

@@ -11,7 +11,7 @@ namespace Imaging.Edge.Integration.Tests.Receiver;
 /// Hostile and broken peers on raw sockets: each must end in an A-ABORT or a close within the server's timeouts,
 /// leave nothing in studies/ or spool/, and leave the receiver serving (echoscu succeeds afterwards).
 /// </summary>
-[Collection(RawSerialCollection.Name)]
+[Collection(RunAloneCollection.Name)]
 public sealed class BadInputTests
 {
     private static readonly TimeSpan Artim = TimeSpan.FromSeconds(1);

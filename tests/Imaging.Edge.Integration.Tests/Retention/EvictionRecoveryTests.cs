@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Imaging.Edge.Gateway.Queue;
 using Imaging.Edge.Gateway.Retention;
 using Imaging.Edge.Integration.Tests.Infrastructure;
@@ -15,7 +16,7 @@ public sealed class EvictionRecoveryTests
     [Fact]
     public void Evicted_row_whose_file_survived_a_crash_is_finished_and_one_without_file_is_not_missing()
     {
-        using var scene = new RecoveryScene(new ManualClock());
+        using var scene = new RecoveryScene(new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero)));
         var interrupted = scene.Enqueue("1.2.826.0.1.3680043.99.81.1", Study);
         var completed = scene.Enqueue("1.2.826.0.1.3680043.99.81.2", Study);
         var pending = scene.Enqueue("1.2.826.0.1.3680043.99.81.3", Study);

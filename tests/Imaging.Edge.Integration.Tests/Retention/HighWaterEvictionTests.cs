@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Globalization;
 using System.Security.Cryptography;
 using Imaging.Edge.Gateway.Configuration;
@@ -24,7 +25,7 @@ public sealed class HighWaterEvictionTests
     public void Above_the_mark_only_uploaded_copies_are_evicted_oldest_upload_first_until_below_it()
     {
         using var disk = new TmpfsMount("64m");
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero));
         var layout = new DataLayout(disk.Combine("var"));
         layout.EnsureCreated();
         var database = new QueueDatabase(layout.Root);

@@ -47,6 +47,56 @@ public sealed class ControlSocketTests
         Assert.Contains("no gateway is running", stopped.StandardError);
     }
 
+    [Fact]
+    public async Task Only_root_and_the_service_user_may_erase_through_the_socket_other_members_of_its_group_may_read()
+    {
+        Assert.True(Environment.UserName == "root", "this test runs the client as another user and so needs root");
+        using var folder = new TemporaryDirectory();
+        var port = GatewayProcess.FreePort();
+        await using var gateway = GatewayProcess.Start(["run"],
+            new Dictionary<string, string> { ["IMAGING_EDGE__Dicom__Port"] = Text(port), ["IMAGING_EDGE__Dicom__BindAddress"] = "127.0.0.1" }, folder.Path);
+        await gateway.WaitForPortAsync(port, TimeSpan.FromSeconds(30));
+        // nobody stands for a field engineer in the service group: the socket's group (mode 0660) is made theirs.
+        var socket = folder.Combine("var", "control.sock");
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); !File.Exists(socket) && DateTime.UtcNow < deadline;)
+            await Task.Delay(50); // the DICOM port may open before the control socket does
+        var folders = new List<string>();
+        for (var path = folder.Path; path != "/"; path = Path.GetDirectoryName(path)!) folders.Add(path);
+        var chmod = await ProcessRunner.RunAsync("chmod", ["o+x", .. folders]);
+        Assert.True(chmod.ExitCode == 0, chmod.Output);
+        var chgrp = await ProcessRunner.RunAsync("chgrp", [Text(Nobody), socket]);
+        Assert.True(chgrp.ExitCode == 0, chgrp.Output);
+
+        var groupPing = await CliAsNobody(folder, "control", "ping");
+        var groupStatus = await CliAsNobody(folder, "status", "--json");
+        var groupPause = await CliAsNobody(folder, "control", "pause-uploads");
+        var groupErase = await CliAsNobody(folder, "control", "erase-patient", "patientId=PAT-NOBODY");
+        var rootErase = await Cli(folder, "control", "erase-patient", "patientId=PAT-ROOT");
+
+        Assert.True(groupPing.ExitCode == 0, groupPing.Output);
+        Assert.Contains("\"pong\": true", groupPing.StandardOutput);
+        Assert.True(groupStatus.StandardOutput.Contains("\"paused\": false", StringComparison.Ordinal), groupStatus.Output);
+        Assert.True(groupPause.ExitCode == 0, groupPause.Output);
+        Assert.Equal(1, groupErase.ExitCode);
+        Assert.Contains("\"forbidden\"", groupErase.StandardOutput);
+        Assert.DoesNotContain("PAT-NOBODY", groupErase.Output);
+        Assert.True(rootErase.ExitCode == 0, rootErase.Output);
+        Assert.Contains("\"ok\": true", rootErase.StandardOutput);
+        // The kernel's uid, named through NSS; the refusal is audited, and nothing was erased for it.
+        Assert.Equal(1L, Scalar(folder, "SELECT COUNT(*) FROM audit WHERE action = 'ping' AND actor = 'local:nobody';"));
+        Assert.Equal(1L, Scalar(folder, "SELECT COUNT(*) FROM audit WHERE action = 'erase-patient' AND actor = 'local:nobody' AND result LIKE 'error forbidden:%';"));
+        Assert.Equal(1L, Scalar(folder, "SELECT COUNT(*) FROM audit WHERE action = 'erase-patient' AND actor = 'local:root' AND result NOT LIKE 'error%';"));
+        Assert.Equal(2L, Scalar(folder, "SELECT COUNT(*) FROM audit WHERE action = 'erase-patient';"));
+    }
+
+    private const int Nobody = 65534;
+
+    /// <summary>The command line run as uid/gid 65534 (nobody/nogroup) with no other groups, as a member of the socket's group would.</summary>
+    private static Task<ProcessResult> CliAsNobody(TemporaryDirectory folder, params string[] args) =>
+        ProcessRunner.RunAsync("setpriv", ["--reuid=" + Text(Nobody), "--regid=" + Text(Nobody), "--clear-groups", "--",
+            "dotnet", GatewayProcess.ExecutablePath, .. args], workingDirectory: folder.Path,
+            environment: new Dictionary<string, string> { ["HOME"] = "/tmp", ["DOTNET_CLI_HOME"] = "/tmp", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
+
     private static Task<ProcessResult> Cli(TemporaryDirectory folder, params string[] args) =>
         ProcessRunner.RunAsync("dotnet", [GatewayProcess.ExecutablePath, .. args], workingDirectory: folder.Path);
 }

@@ -38,7 +38,10 @@ public sealed class MqttCommandTests
         Assert.True(paused.GetProperty("upload").GetProperty("paused").GetBoolean());
         Assert.Contains(paused.GetProperty("reasons").EnumerateArray(), r => r.GetString()!.Contains("paused", StringComparison.Ordinal));
         Assert.Equal(2, paused.GetProperty("receive").GetProperty("instancesToday").GetInt64());
-        await Task.Delay(1500);
+        // Still paused a status period later (published at least every HeartbeatSeconds): nothing was uploaded meanwhile.
+        var pausedAt = paused.GetProperty("ts").GetDateTimeOffset();
+        var later = await subscriber.WaitForAsync(Status, j => j.GetProperty("ts").GetDateTimeOffset() > pausedAt + TimeSpan.FromSeconds(1), Patience);
+        Assert.Equal(2, later.GetProperty("queue").GetProperty("pending").GetInt64());
         Assert.Equal(0L, Scalar(folder, "SELECT COUNT(*) FROM instances WHERE state = 'uploaded';"));
 
         var resume = await ops.RequestAsync(Prefix + "/cmd/resume-uploads", "req-resume");
@@ -84,7 +87,8 @@ public sealed class MqttCommandTests
         Assert.True(first.GetProperty("result").GetProperty("changed").GetBoolean());
         Assert.True(second.GetProperty("result").GetProperty("changed").GetBoolean());
 
-        var actor = $"mqtt:{ops.ClientId}/alice";
+        // Unsigned: MQTT does not say who published, so the audit says so and keeps the claim, marked as one.
+        var actor = $"mqtt:unverified (claimed {ops.ClientId}/alice)";
         foreach (var (request, action) in new[] { ("req-ping", "ping"), ("req-pause", "pause-uploads"), ("req-resend", "resend-study"), ("req-unknown", "unknown-command"), ("req-missing", "resend-study") })
             Assert.Equal(1L, Scalar(folder, $"SELECT COUNT(*) FROM audit WHERE request_id = '{request}' AND action = '{action}' AND actor = '{actor}';"));
         Assert.Equal(1L, Scalar(folder, "SELECT COUNT(*) FROM audit WHERE request_id = 'req-twice';"));
@@ -93,6 +97,125 @@ public sealed class MqttCommandTests
             && j.GetProperty("data").GetProperty("requestId").GetString() == "req-resend", Patience);
         Assert.Equal(actor, executed.GetProperty("data").GetProperty("actor").GetString());
         Assert.True(executed.GetProperty("data").GetProperty("ok").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Erase_patient_over_mqtt_is_refused_while_destructive_commands_are_off_even_when_signed()
+    {
+        using var folder = new TemporaryDirectory();
+        using var alice = new OperatorKey("alice");
+        var mqttPort = GatewayProcess.FreePort();
+        await using var broker = await MosquittoProcess.StartAsync(mqttPort, folder.Combine("broker"));
+        await using var subscriber = await MosquittoSubscriber.ConnectAsync(mqttPort, Status);
+        await using var ops = await MqttRequester.ConnectAsync(mqttPort, "ops/answers/off");
+        var (gateway, _) = await StartAsync(folder, mqttPort, Operators(folder, alice));
+        await using var owned = gateway;
+        await subscriber.WaitForAsync(Status, j => j.GetProperty("state").GetString() == "online", Patience);
+
+        var unsigned = await ops.RequestAsync(Prefix + "/cmd/erase-patient", "off-unsigned", """{"patientId": "PAT-4711", "cloud": true}""");
+        var signed = await ops.RequestRawAsync(Prefix + "/cmd/erase-patient",
+            alice.Payload("erase-patient", "off-signed", """{"cloud":true,"patientId":"PAT-4711"}""", OperatorKey.Now));
+        var ping = await ops.RequestRawAsync(Prefix + "/cmd/ping", alice.Payload("ping", "off-ping", "{}", OperatorKey.Now));
+
+        AssertForbidden(unsigned, "Mqtt:Commands:AllowDestructive");
+        AssertForbidden(signed, "Mqtt:Commands:AllowDestructive");
+        Assert.True(ping.GetProperty("ok").GetBoolean(), MqttRequester.Text(ping));
+        Assert.Equal(2L, Scalar(folder, "SELECT COUNT(*) FROM audit WHERE action = 'erase-patient' AND result LIKE 'error forbidden:%';"));
+        Assert.Equal(0L, Scalar(folder, "SELECT COUNT(*) FROM audit WHERE action = 'erase-patient' AND result NOT LIKE 'error forbidden:%';"));
+        Assert.Equal(1L, Scalar(folder, "SELECT COUNT(*) FROM audit WHERE request_id = 'off-ping' AND actor = 'mqtt:signed:alice';"));
+    }
+
+    [Fact]
+    public async Task Signed_erase_patient_runs_for_a_configured_key_and_bad_unknown_stale_or_replayed_requests_are_refused()
+    {
+        using var folder = new TemporaryDirectory();
+        using var alice = new OperatorKey("alice");
+        using var bob = new OperatorKey("bob");
+        using var mallory = new OperatorKey("mallory");
+        var mqttPort = GatewayProcess.FreePort();
+        await using var broker = await MosquittoProcess.StartAsync(mqttPort, folder.Combine("broker"));
+        await using var subscriber = await MosquittoSubscriber.ConnectAsync(mqttPort, Prefix + "/#");
+        await using var ops = await MqttRequester.ConnectAsync(mqttPort, "ops/answers/signed");
+        var settings = Operators(folder, alice, bob);
+        settings["IMAGING_EDGE__Mqtt__Commands__AllowDestructive"] = "true";
+        var (gateway, _) = await StartAsync(folder, mqttPort, settings);
+        await using var first = gateway; // stopped below; disposed (killed) here only if the test fails before
+        await subscriber.WaitForAsync(Status, j => j.GetProperty("state").GetString() == "online", Patience);
+        const string Topic = Prefix + "/cmd/erase-patient";
+        const string Args = """{"cloud":true,"patientId":"PAT-4711"}""";
+
+        var unsigned = await ops.RequestAsync(Topic, "e-unsigned", Args);
+        // The arguments on the wire in another order and spacing: the signature covers their canonical form.
+        var valid = alice.Payload("erase-patient", "e-valid", Args, OperatorKey.Now, sentArgs: """{ "patientId": "PAT-4711", "cloud": true }""");
+        var signed = await ops.RequestRawAsync(Topic, valid);
+        var tampered = await ops.RequestRawAsync(Topic, alice.Payload("erase-patient", "e-tampered", Args, OperatorKey.Now,
+            sentArgs: """{"cloud":true,"patientId":"PAT-0815"}"""));
+        var unknown = await ops.RequestRawAsync(Topic, mallory.Payload("erase-patient", "e-unknown", Args, OperatorKey.Now));
+        var impostor = await ops.RequestRawAsync(Topic, mallory.Payload("erase-patient", "e-impostor", Args, OperatorKey.Now, claimedName: "alice"));
+        var otherGateway = await ops.RequestRawAsync(Topic, alice.Payload("erase-patient", "e-other-gw", Args, OperatorKey.Now, gateway: "gw-u"));
+        var stale = await ops.RequestRawAsync(Topic, alice.Payload("erase-patient", "e-stale", Args, OperatorKey.Now - 600));
+        var early = await ops.RequestRawAsync(Topic, alice.Payload("erase-patient", "e-early", Args, OperatorKey.Now + 600));
+        var reused = await ops.RequestRawAsync(Topic, alice.Payload("erase-patient", "e-valid", Args, OperatorKey.Now + 1));
+        var bobPing = await ops.RequestRawAsync(Prefix + "/cmd/ping", bob.Payload("ping", "e-bob", "{}", OperatorKey.Now));
+
+        AssertForbidden(unsigned, "signed");
+        Assert.True(signed.GetProperty("ok").GetBoolean(), MqttRequester.Text(signed));
+        Assert.Equal("e-valid", signed.GetProperty("requestId").GetString());
+        AssertForbidden(tampered, "signature");
+        AssertForbidden(unknown, "unknown operator");
+        AssertForbidden(impostor, "signature");
+        AssertForbidden(otherGateway, "signature");
+        AssertForbidden(stale, "timestamp");
+        AssertForbidden(early, "timestamp");
+        AssertForbidden(reused, "already");
+        Assert.True(bobPing.GetProperty("ok").GetBoolean(), MqttRequester.Text(bobPing));
+
+        // The very same message replayed after a restart: the request ids seen are kept in queue.db.
+        gateway.Terminate();
+        Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        var (restarted, _) = await StartAsync(folder, mqttPort, settings);
+        await using var owned = restarted;
+        var replayed = await ops.RequestRawAsync(Topic, valid);
+        AssertForbidden(replayed, "already");
+
+        // The audit names the verified key, never what a request claims; every refusal is audited too.
+        Assert.Equal(1L, Scalar(folder, "SELECT COUNT(*) FROM audit WHERE action = 'erase-patient' AND result NOT LIKE 'error%';"));
+        Assert.Equal(1L, Scalar(folder, "SELECT COUNT(*) FROM audit WHERE request_id = 'e-valid' AND actor = 'mqtt:signed:alice' AND result NOT LIKE 'error%';"));
+        Assert.Equal(1L, Scalar(folder, "SELECT COUNT(*) FROM audit WHERE request_id = 'e-bob' AND actor = 'mqtt:signed:bob';"));
+        Assert.Equal(1L, Scalar(folder, $"SELECT COUNT(*) FROM audit WHERE request_id = 'e-impostor' AND actor = 'mqtt:unverified (claimed {ops.ClientId}/alice)';"));
+        Assert.Equal(9L, Scalar(folder, "SELECT COUNT(*) FROM audit WHERE action = 'erase-patient' AND result LIKE 'error forbidden:%';"));
+        var executed = await subscriber.WaitForAsync(Events, j => j.GetProperty("type").GetString() == QueueEvents.CommandExecuted
+            && j.GetProperty("data").GetProperty("requestId").GetString() == "e-valid", Patience);
+        Assert.Equal("mqtt:signed:alice", executed.GetProperty("data").GetProperty("actor").GetString());
+    }
+
+    /// <summary>Gateway settings naming the operators' public keys: the first from a PEM file, the others inline.</summary>
+    private static Dictionary<string, string> Operators(TemporaryDirectory folder, params OperatorKey[] keys)
+    {
+        var settings = new Dictionary<string, string>();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            settings[$"IMAGING_EDGE__Mqtt__Commands__Operators__{i}__Name"] = keys[i].Name;
+            if (i == 0)
+            {
+                var file = folder.Combine(keys[i].Name + ".pub.pem");
+                File.WriteAllText(file, keys[i].PublicKeyPem);
+                settings[$"IMAGING_EDGE__Mqtt__Commands__Operators__{i}__PublicKeyFile"] = file;
+            }
+            else
+            {
+                settings[$"IMAGING_EDGE__Mqtt__Commands__Operators__{i}__PublicKey"] = keys[i].PublicKeyPem;
+            }
+        }
+        return settings;
+    }
+
+    private static void AssertForbidden(System.Text.Json.JsonElement answer, string reason)
+    {
+        Assert.False(answer.GetProperty("ok").GetBoolean(), MqttRequester.Text(answer));
+        Assert.Equal("forbidden", answer.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains(reason, answer.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("PAT-", MqttRequester.Text(answer), StringComparison.Ordinal);
     }
 
     private static string QueryText(TemporaryDirectory folder, string sql)

@@ -21,10 +21,14 @@ public sealed class PrivacyCanaryTests
         await using var broker = await MosquittoProcess.StartAsync(mqttPort, folder.Combine("broker"));
         await using var everything = await MosquittoSubscriber.ConnectAsync(mqttPort, "#");
         await using var ops = await MqttRequester.ConnectAsync(mqttPort, "ops/answers/canary");
+        using var alice = new OperatorKey("alice");
         var (gateway, dicomPort) = await StartAsync(folder, mqttPort, new Dictionary<string, string>
         {
             ["IMAGING_EDGE__Logging__LogLevel__Default"] = "Debug",
             ["IMAGING_EDGE__Logging__LogLevel__Microsoft"] = "Information",
+            ["IMAGING_EDGE__Mqtt__Commands__AllowDestructive"] = "true",
+            ["IMAGING_EDGE__Mqtt__Commands__Operators__0__Name"] = alice.Name,
+            ["IMAGING_EDGE__Mqtt__Commands__Operators__0__PublicKey"] = alice.PublicKeyPem,
         });
         await using var owned = gateway;
 
@@ -49,13 +53,14 @@ public sealed class PrivacyCanaryTests
         await WaitForEmptyOutboxAsync(folder);
 
         // Erasure over MQTT: the answer and the event say what went, with the patient only as its keyed hash.
-        var erase = await ops.RequestAsync(Prefix + "/cmd/erase-patient", "canary-erase", $$"""{"patientId": "{{canaries[1]}}", "cloud": true}""");
+        var erase = await ops.RequestRawAsync(Prefix + "/cmd/erase-patient",
+            alice.Payload("erase-patient", "canary-erase", $$"""{"cloud":true,"patientId":"{{canaries[1]}}"}""", OperatorKey.Now));
         Assert.True(erase.GetProperty("ok").GetBoolean(), MqttRequester.Text(erase));
         Assert.Equal(3, erase.GetProperty("result").GetProperty("local").GetProperty("instances").GetInt32());
         var erased = await everything.WaitForAsync(Events, j => j.GetProperty("type").GetString() == QueueEvents.EraseCompleted, TimeSpan.FromSeconds(30));
         Assert.Equal(erase.GetProperty("result").GetProperty("patient").GetString(), erased.GetProperty("data").GetProperty("patient").GetString());
         Assert.Empty(Directory.EnumerateFiles(folder.Combine("var", "cloud"), "*.dcm", SearchOption.AllDirectories));
-        var noPatient = await ops.RequestAsync(Prefix + "/cmd/erase-patient", "canary-erase-bad", "{}");
+        var noPatient = await ops.RequestRawAsync(Prefix + "/cmd/erase-patient", alice.Payload("erase-patient", "canary-erase-bad", "{}", OperatorKey.Now));
         Assert.Equal("bad-arguments", noPatient.GetProperty("error").GetProperty("code").GetString());
         await WaitForEmptyOutboxAsync(folder);
         gateway.Terminate();

@@ -5,7 +5,7 @@ namespace Imaging.Edge.Integration.Tests.Infrastructure;
 /// so that other tests' work does not blur their measurements.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class RawSerialCollection
+public sealed class RunAloneCollection
 {
-    public const string Name = "Raw hostile peers (serial)";
+    public const string Name = "Run alone";
 }

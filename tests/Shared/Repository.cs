@@ -1,6 +1,9 @@
-namespace Imaging.Edge.Integration.Tests.Infrastructure;
+namespace Imaging.Edge.Tests;
 
-/// <summary>Files of this repository, found from the test's output folder (the folder holding Imaging.Edge.sln).</summary>
+/// <summary>
+/// Files of this repository, found from the test's output folder (the folder holding Imaging.Edge.sln). One copy for
+/// every test project (linked from tests/Shared by each .csproj).
+/// </summary>
 internal static class Repository
 {
     public static string File(params string[] parts)
