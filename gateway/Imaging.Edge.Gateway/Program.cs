@@ -15,14 +15,14 @@ try
     var rest = args.Skip(1).ToArray();
     return args.FirstOrDefault() switch
     {
-        "run" => await RunCommand.ExecuteAsync(rest),
-        "echo" => await EchoCommand.ExecuteAsync(rest, interrupted.Token),
-        "send" => await SendCommand.ExecuteAsync(rest, interrupted.Token),
-        "status" => await StatusCommand.ExecuteAsync(rest),
-        "queue" => await QueueCommand.ExecuteAsync(rest),
-        "control" => await ControlCommand.ExecuteAsync(rest, interrupted.Token),
-        "erase-patient" => await ErasePatientCli.ExecuteAsync(rest, interrupted.Token),
-        "decommission" => await DecommissionCommand.ExecuteAsync(rest),
+        "run" => await RunVerb.ExecuteAsync(rest),
+        "echo" => await EchoVerb.ExecuteAsync(rest, interrupted.Token),
+        "send" => await SendVerb.ExecuteAsync(rest, interrupted.Token),
+        "status" => await StatusVerb.ExecuteAsync(rest),
+        "queue" => await QueueVerb.ExecuteAsync(rest),
+        "control" => await ControlVerb.ExecuteAsync(rest, interrupted.Token),
+        "erase-patient" => await ErasePatientVerb.ExecuteAsync(rest, interrupted.Token),
+        "decommission" => await DecommissionVerb.ExecuteAsync(rest),
         "--version" => PrintVersion(),
         "--help" or "-h" or "help" => PrintUsage(Console.Out, ExitCodes.Success),
         null => PrintUsage(Console.Error, ExitCodes.BadInput),
@@ -48,7 +48,7 @@ catch (Exception e) when (e is AssociationAbortedException or System.Net.Sockets
 
 static int PrintVersion()
 {
-    var version = typeof(RunCommand).Assembly.GetName().Version;
+    var version = typeof(RunVerb).Assembly.GetName().Version;
     Console.WriteLine($"imaging-edge {version}");
     return ExitCodes.Success;
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Imaging.Edge.Gateway.Telemetry;
+using Imaging.Edge.Gateway.Health;
 
 namespace Imaging.Edge.Gateway.Commands;
 

@@ -1,4 +1,4 @@
-using Imaging.Edge.Gateway.Telemetry;
+using Imaging.Edge.Gateway.Health;
 
 namespace Imaging.Edge.Gateway.Commands;
 

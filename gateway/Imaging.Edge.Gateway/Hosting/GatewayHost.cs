@@ -19,6 +19,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Imaging.Edge.Gateway.Health;
 
 namespace Imaging.Edge.Gateway.Hosting;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Imaging.Edge.Gateway.Commands;
 using MQTTnet;
 using MQTTnet.Packets;
+using Imaging.Edge.Gateway.Health;
 
 namespace Imaging.Edge.Gateway.Telemetry;
 

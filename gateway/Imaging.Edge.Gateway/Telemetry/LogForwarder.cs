@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Imaging.Edge.Gateway.Health;
 
 namespace Imaging.Edge.Gateway.Telemetry;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Imaging.Edge.Gateway.Queue;
+using Imaging.Edge.Gateway.Health;
 
 namespace Imaging.Edge.Gateway.Telemetry;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Imaging.Edge.Gateway.Health;
 
 namespace Imaging.Edge.Gateway.Telemetry;
 

@@ -49,13 +49,13 @@ public sealed class DecommissionTests
         var config = WriteConfiguration(scene);
         Prepare(scene);
 
-        var exit = await DecommissionCommand.ExecuteAsync(["--config", config]);
+        var exit = await DecommissionVerb.ExecuteAsync(["--config", config]);
 
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.True(File.Exists(Path.Combine(scene.Layout.Root, "queue.db")));
         Assert.True(Directory.Exists(scene.Layout.Studies) && Directory.EnumerateFiles(scene.Layout.Studies, "*", SearchOption.AllDirectories).Any());
         Assert.True(File.Exists(Path.Combine(scene.Root, "access-key")));
-        Assert.False(File.Exists(Path.Combine(scene.Layout.Root, DecommissionCommand.SummaryFileName)));
+        Assert.False(File.Exists(Path.Combine(scene.Layout.Root, Imaging.Edge.Gateway.Erasure.Decommissioner.SummaryFileName)));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class DecommissionTests
         using var running = GatewayLock.TryAcquire(scene.Layout.Root);
         Assert.NotNull(running);
 
-        var exit = await DecommissionCommand.ExecuteAsync(["--config", config, "--force"]);
+        var exit = await DecommissionVerb.ExecuteAsync(["--config", config, "--force"]);
 
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.True(File.Exists(Path.Combine(scene.Layout.Root, "queue.db")));
@@ -80,7 +80,7 @@ public sealed class DecommissionTests
         var config = WriteConfiguration(scene);
         Prepare(scene);
 
-        var exit = await DecommissionCommand.ExecuteAsync(["--config", config, "--force"]);
+        var exit = await DecommissionVerb.ExecuteAsync(["--config", config, "--force"]);
 
         Assert.Equal(ExitCodes.Success, exit);
         foreach (var gone in new[] { "queue.db", "queue.db-wal", "queue.db-shm", "site-secret", "spool", "studies", "quarantine" })
@@ -90,7 +90,7 @@ public sealed class DecommissionTests
         Assert.True(File.Exists(Path.Combine(scene.Root, "unrelated.txt")));
         Assert.True(File.Exists(Path.Combine(scene.Root, "edge.json")));
 
-        var summaryText = await File.ReadAllTextAsync(Path.Combine(scene.Layout.Root, DecommissionCommand.SummaryFileName));
+        var summaryText = await File.ReadAllTextAsync(Path.Combine(scene.Layout.Root, Imaging.Edge.Gateway.Erasure.Decommissioner.SummaryFileName));
         using var summary = JsonDocument.Parse(summaryText);
         Assert.True(summary.RootElement.GetProperty("forced").GetBoolean());
         Assert.Equal(1, summary.RootElement.GetProperty("queue").GetProperty("pending").GetInt64());
@@ -109,11 +109,11 @@ public sealed class DecommissionTests
         scene.Queue.Dispose();
         SqliteConnection.ClearAllPools();
 
-        var exit = await DecommissionCommand.ExecuteAsync(["--config", config]);
+        var exit = await DecommissionVerb.ExecuteAsync(["--config", config]);
 
         Assert.Equal(ExitCodes.Success, exit);
         Assert.False(File.Exists(Path.Combine(scene.Layout.Root, "queue.db")));
-        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(scene.Layout.Root, DecommissionCommand.SummaryFileName)));
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(scene.Layout.Root, Imaging.Edge.Gateway.Erasure.Decommissioner.SummaryFileName)));
         Assert.False(summary.RootElement.GetProperty("forced").GetBoolean());
         Assert.Equal(1, summary.RootElement.GetProperty("queue").GetProperty("uploaded").GetInt64());
     }
@@ -148,12 +148,12 @@ public sealed class DecommissionTests
         var config = WritePackagedConfiguration(scene);
         var cloud = await UploadOneToTheStoreInTheDataFolderAsync(scene);
 
-        var exit = await DecommissionCommand.ExecuteAsync(["--config", config]);
+        var exit = await DecommissionVerb.ExecuteAsync(["--config", config]);
 
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.True(ErasureScene.AnyFileContains(cloud, "PID-1"));
         Assert.True(File.Exists(Path.Combine(scene.Layout.Root, "queue.db")));
-        Assert.False(File.Exists(Path.Combine(scene.Layout.Root, DecommissionCommand.SummaryFileName)));
+        Assert.False(File.Exists(Path.Combine(scene.Layout.Root, Imaging.Edge.Gateway.Erasure.Decommissioner.SummaryFileName)));
     }
 
     [Fact]
@@ -163,12 +163,12 @@ public sealed class DecommissionTests
         var config = WritePackagedConfiguration(scene);
         var cloud = await UploadOneToTheStoreInTheDataFolderAsync(scene);
 
-        var exit = await DecommissionCommand.ExecuteAsync(["--config", config, "--force"]);
+        var exit = await DecommissionVerb.ExecuteAsync(["--config", config, "--force"]);
 
         Assert.Equal(ExitCodes.Success, exit);
         Assert.False(Directory.Exists(cloud));
         Assert.False(ErasureScene.AnyFileContains(scene.Layout.Root, "PID-1"));
-        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(scene.Layout.Root, DecommissionCommand.SummaryFileName)));
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(scene.Layout.Root, Imaging.Edge.Gateway.Erasure.Decommissioner.SummaryFileName)));
         Assert.True(summary.RootElement.GetProperty("forced").GetBoolean());
         Assert.Equal(1, summary.RootElement.GetProperty("queue").GetProperty("onlyOnThisBox").GetInt64());
     }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace Imaging.Edge.Gateway.Telemetry;
+namespace Imaging.Edge.Gateway.Health;
 
 /// <summary>The JSON form of <see cref="GatewayStatus"/> and the header every telemetry payload starts with.</summary>
 internal static class StatusJson

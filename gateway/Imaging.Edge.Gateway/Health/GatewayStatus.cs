@@ -1,4 +1,4 @@
-namespace Imaging.Edge.Gateway.Telemetry;
+namespace Imaging.Edge.Gateway.Health;
 
 /// <summary>
 /// What the gateway tells operations about itself (docs/telemetry.md, "status"): published on MQTT, answered to the

@@ -13,7 +13,7 @@ namespace Imaging.Edge.Gateway.Cli;
 /// (depth, bytes, oldest waiting), uploads of the last minute (count, bytes/s, last success and where), the disk.
 /// Read from the service's queue, so it works whether or not the service is running.
 /// </summary>
-internal static class StatusCommand
+internal static class StatusVerb
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 

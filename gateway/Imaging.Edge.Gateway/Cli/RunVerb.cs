@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 namespace Imaging.Edge.Gateway.Cli;
 
 /// <summary><c>imaging-edge run</c>: load and validate the configuration, then run the host until stopped.</summary>
-internal static class RunCommand
+internal static class RunVerb
 {
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
     {

@@ -11,7 +11,7 @@ namespace Imaging.Edge.Gateway.Cli;
 /// <c>imaging-edge send HOST PORT PATH...</c>: C-STORE of Part 10 files over one association, each proposed in its
 /// own transfer syntax so that nothing is converted on the way.
 /// </summary>
-internal static class SendCommand
+internal static class SendVerb
 {
     private const int MaxPresentationContexts = 128; // PS3.8 §9.3.2.2: odd ids 1..255
 

@@ -11,7 +11,7 @@ namespace Imaging.Edge.Gateway.Cli;
 /// running service (WAL); it never creates the data folder or the database and never migrates it. Prints UIDs and
 /// study pseudonyms, never patient data.
 /// </summary>
-internal static class QueueCommand
+internal static class QueueVerb
 {
     public const string UsageText =
         "usage: imaging-edge queue [--config FILE] [--json] list [--state pending|uploading|failed|uploaded|evicted|all] | show ID|SOP_INSTANCE_UID | retry ID|--all-failed";

@@ -7,7 +7,7 @@ using Imaging.Edge.Dicom.Network.Pdus;
 namespace Imaging.Edge.Gateway.Cli;
 
 /// <summary><c>imaging-edge echo HOST PORT</c>: C-ECHO, for field engineers testing a link.</summary>
-internal static class EchoCommand
+internal static class EchoVerb
 {
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {

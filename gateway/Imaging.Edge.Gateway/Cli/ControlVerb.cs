@@ -9,7 +9,7 @@ namespace Imaging.Edge.Gateway.Cli;
 /// <c>imaging-edge control NAME [key=value ...] [--config FILE]</c>: gives the running gateway one of its operator
 /// commands through the local control socket (the same commands as MQTT; audited as the local user).
 /// </summary>
-internal static class ControlCommand
+internal static class ControlVerb
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

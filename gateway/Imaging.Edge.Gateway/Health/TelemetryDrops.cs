@@ -1,4 +1,4 @@
-namespace Imaging.Edge.Gateway.Telemetry;
+namespace Imaging.Edge.Gateway.Health;
 
 /// <summary>Counts what telemetry had to leave out since start-up: events past the outbox bound, log lines past the rate.</summary>
 internal sealed class TelemetryDrops

@@ -9,7 +9,7 @@ using Imaging.Edge.Gateway.Retention;
 using Imaging.Edge.Gateway.Upload;
 using Polly.CircuitBreaker;
 
-namespace Imaging.Edge.Gateway.Telemetry;
+namespace Imaging.Edge.Gateway.Health;
 
 /// <summary>
 /// Gathers the running gateway's <see cref="GatewayStatus"/> from the queue, the upload endpoints, the receiver and

@@ -25,7 +25,7 @@ namespace Imaging.Edge.Gateway.Cli;
 /// ID, only its keyed hash. Exit 0: erased (or, dry run, something matched); 1: nothing matched (still audited), or
 /// objects could not be deleted; 2: bad arguments (a placeholder ID not forced included) or configuration.
 /// </summary>
-internal static class ErasePatientCli
+internal static class ErasePatientVerb
 {
     public const string UsageText =
         "usage: imaging-edge erase-patient --patient-id ID [--issuer ISSUER [--issuer-optional]] [--cloud] [--dry-run] [--force-placeholder] [--config FILE] [--json]";
