@@ -23,6 +23,18 @@ internal static partial class UploadLog
     [LoggerMessage(4004, LogLevel.Warning, "Multipart upload on {Endpoint} was gone; starting it again")]
     public static partial void RestartingMultipart(ILogger logger, string endpoint);
 
+    [LoggerMessage(4007, LogLevel.Information, "Object already on {Endpoint} with the same SHA-256: verified, not sent again")]
+    public static partial void AlreadyStored(ILogger logger, string endpoint);
+
+    [LoggerMessage(4008, LogLevel.Warning, "An object key on {Endpoint} holds other bytes: left as it is, this file goes under the key with its content suffix")]
+    public static partial void KeyTaken(ILogger logger, string endpoint);
+
+    [LoggerMessage(4010, LogLevel.Warning, "An object on {Endpoint} claims this file's SHA-256 but holds other bytes (an earlier attempt damaged on the way): sending the file again")]
+    public static partial void ReplacingDamagedCopy(ILogger logger, string endpoint);
+
+    [LoggerMessage(4009, LogLevel.Information, "Replacing an earlier object on {Endpoint} that this upload may replace")]
+    public static partial void Replacing(ILogger logger, string endpoint);
+
     [LoggerMessage(4005, LogLevel.Information, "Aborted {Count} orphaned multipart uploads on {Endpoint}")]
     public static partial void OrphansAborted(ILogger logger, int count, string endpoint);
 }

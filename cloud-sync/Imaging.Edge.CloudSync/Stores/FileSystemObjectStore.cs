@@ -5,9 +5,14 @@ using System.Text.Json;
 namespace Imaging.Edge.CloudSync.Stores;
 
 /// <summary>
-/// The embedded default: objects are files under a root folder, with the semantics of a bucket. A put writes a
-/// temporary file, checks its MD5, fsyncs it and renames it into place (so a reader sees all or nothing); metadata
-/// sits beside it in <c>{key}.meta.json</c>. Multipart parts are files under <c>.multipart/{uploadId}/</c>.
+/// The embedded default: objects are files under a root folder, with the semantics of a bucket. A put is as durable
+/// as the gateway's intake, because the gateway deletes its local copy once this copy is verified: the content goes
+/// to a temporary file, its MD5 is checked, it is fsynced, renamed into place (so a reader sees all or nothing) and
+/// the folder is fsynced (and every folder the put created, in its parent) before the put returns. Metadata sits
+/// beside the object in <c>{key}.meta.json</c>, written the same way and only after the object: a crash in between
+/// leaves an object with no or stale metadata, whose SHA-256 then fails verification — never new metadata beside
+/// old bytes, which would look verified. Multipart parts are files under <c>.multipart/{uploadId}/</c>, each as
+/// durable as an object, so that a part the uploader's checkpoint counts is still there after a power cut.
 /// </summary>
 public sealed class FileSystemObjectStore : IObjectStore
 {
@@ -30,10 +35,68 @@ public sealed class FileSystemObjectStore : IObjectStore
     {
         var destination = PathOf(key);
         var temporary = await CopyVerifiedAsync(content, cancellationToken).ConfigureAwait(false);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(destination)!);
-        await File.WriteAllTextAsync(destination + MetadataSuffix, JsonSerializer.Serialize(metadata), cancellationToken).ConfigureAwait(false);
-        File.Move(temporary, destination, overwrite: true);
+        await PublishAsync(temporary, destination, metadata, cancellationToken).ConfigureAwait(false);
         return new PutResult(Convert.ToHexStringLower(content.Md5));
+    }
+
+    /// <summary>
+    /// Puts a fsynced temporary file in place as the object at <paramref name="destination"/>, then its metadata; each
+    /// rename is followed by an fsync of the folder. Two folder syncs, not one: with one, a power cut could keep the
+    /// metadata's rename and lose the object's, and new metadata beside a replaced object's old bytes looks verified.
+    /// </summary>
+    private async Task PublishAsync(string temporary, string destination, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        string? temporaryMetadata = null;
+        try
+        {
+            temporaryMetadata = await WriteTemporaryAsync(JsonSerializer.SerializeToUtf8Bytes(metadata), cancellationToken).ConfigureAwait(false);
+            var folder = System.IO.Path.GetDirectoryName(destination)!;
+            CreateFolderDurably(folder);
+            File.Move(temporary, destination, overwrite: true);
+            DirectorySync.Sync(folder);
+            File.Move(temporaryMetadata, destination + MetadataSuffix, overwrite: true);
+            DirectorySync.Sync(folder);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            if (temporaryMetadata is not null) File.Delete(temporaryMetadata);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates the folder and the missing ones above it, each made durable in its parent. A folder that another put is
+    /// creating at the same moment is synced by that put before it returns.
+    /// </summary>
+    private static void CreateFolderDurably(string folder)
+    {
+        var missing = new Stack<string>();
+        for (var current = folder; !Directory.Exists(current); current = System.IO.Path.GetDirectoryName(current)!)
+            missing.Push(current);
+        while (missing.TryPop(out var created))
+        {
+            Directory.CreateDirectory(created);
+            DirectorySync.Sync(System.IO.Path.GetDirectoryName(created)!);
+        }
+    }
+
+    /// <summary>Writes the bytes to a new temporary file and fsyncs it. Returns its path.</summary>
+    private async Task<string> WriteTemporaryAsync(byte[] bytes, CancellationToken cancellationToken)
+    {
+        var temporary = NewTemporaryPath();
+        try
+        {
+            await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1);
+            await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            output.Flush(flushToDisk: true);
+            return temporary;
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 
     public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
@@ -93,12 +156,11 @@ public sealed class FileSystemObjectStore : IObjectStore
         PathOf(key); // refuse a bad key now, not at completion
         var uploadId = Guid.NewGuid().ToString("N");
         var folder = UploadFolder(uploadId);
-        Directory.CreateDirectory(folder);
+        CreateFolderDurably(folder);
         // Written whole then renamed: a kill in between leaves no half manifest for the listing to choke on.
-        var manifest = System.IO.Path.Combine(folder, "upload.json");
-        await File.WriteAllTextAsync(manifest + ".tmp",
-            JsonSerializer.Serialize(new UploadManifest(key, metadata, DateTimeOffset.UtcNow)), cancellationToken).ConfigureAwait(false);
-        File.Move(manifest + ".tmp", manifest);
+        var manifest = await WriteTemporaryAsync(JsonSerializer.SerializeToUtf8Bytes(new UploadManifest(key, metadata, DateTimeOffset.UtcNow)), cancellationToken).ConfigureAwait(false);
+        File.Move(manifest, System.IO.Path.Combine(folder, "upload.json"));
+        DirectorySync.Sync(folder);
         return uploadId;
     }
 
@@ -107,6 +169,7 @@ public sealed class FileSystemObjectStore : IObjectStore
         var folder = ExistingUpload(key, uploadId);
         var temporary = await CopyVerifiedAsync(content, cancellationToken).ConfigureAwait(false);
         File.Move(temporary, System.IO.Path.Combine(folder, PartFileName(partNumber)), overwrite: true);
+        DirectorySync.Sync(folder);
         return new UploadedPart(partNumber, Convert.ToHexStringLower(content.Md5), content.Length);
     }
 
@@ -146,10 +209,7 @@ public sealed class FileSystemObjectStore : IObjectStore
             File.Delete(temporary);
             throw;
         }
-        var destination = PathOf(key);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(destination)!);
-        await File.WriteAllTextAsync(destination + MetadataSuffix, JsonSerializer.Serialize(manifest.Metadata), cancellationToken).ConfigureAwait(false);
-        File.Move(temporary, destination, overwrite: true);
+        await PublishAsync(temporary, PathOf(key), manifest.Metadata, cancellationToken).ConfigureAwait(false);
         Directory.Delete(folder, recursive: true);
         return new PutResult($"{parts.Count}-parts");
     }

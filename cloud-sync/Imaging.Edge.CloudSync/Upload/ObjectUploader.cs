@@ -6,7 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace Imaging.Edge.CloudSync.Upload;
 
 /// <summary>
-/// Puts one file into an endpoint and verifies it. Small files: one PUT with Content-MD5, then HEAD. Large files:
+/// Puts one file into an endpoint and verifies it, never over other bytes: a HEAD first finds what the key already
+/// holds — the same SHA-256 (our metadata) is already uploaded and only verified; other bytes (another gateway's, an
+/// earlier installation's) stay, and the file goes under the key with a content suffix instead (nothing is lost,
+/// nothing needs a person, and the caller records the key used). Small files: one PUT with Content-MD5, then HEAD. Large files:
 /// multipart with Content-MD5 per part and parts in parallel; progress is checkpointed after each part, and an
 /// interrupted upload resumes from the store's own list of parts (an upload that vanished starts again). Every
 /// store call goes through the endpoint's resilience pipeline. Safe to retry; at worst a part is sent twice.
@@ -22,11 +25,104 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
     /// </summary>
     public async Task<UploadResult> UploadAsync(EndpointResilience endpoint, UploadRequest request, IUploadCheckpoints checkpoints, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
     {
-        var result = request.Size > settings.MultipartThreshold
-            ? await MultipartAsync(endpoint, request, checkpoints, wrap, cancellationToken).ConfigureAwait(false)
-            : await SinglePutAsync(endpoint, request, wrap, cancellationToken).ConfigureAwait(false);
+        var (key, existing) = await ChooseKeyAsync(endpoint, request, cancellationToken).ConfigureAwait(false);
+        request = request with { Key = key };
+        UploadResult result;
+        if (existing is not null)
+        {
+            UploadLog.AlreadyStored(logger, endpoint.Store.Name);
+            result = new UploadResult(key, endpoint.Store.Name, existing.ETag, request.Size, 0, 0);
+        }
+        else
+        {
+            result = request.Size > settings.MultipartThreshold
+                ? await MultipartAsync(endpoint, request, checkpoints, wrap, cancellationToken).ConfigureAwait(false)
+                : await SinglePutAsync(endpoint, request, wrap, cancellationToken).ConfigureAwait(false);
+        }
         await VerifyAsync(endpoint, request, result, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>
+    /// The key to write and, when it already holds this file, what is there. The request's key if it is free, holds
+    /// this file, holds a damaged copy of it, or holds an object <see cref="UploadRequest.MayReplace"/> allows; else the
+    /// content-suffixed key under the same rules (the same bytes always get the same one, so a retry finds its copy).
+    /// Both holding other bytes is a permanent failure ("KeyTaken"): nothing is overwritten, the local copy stays, a
+    /// person looks. Between this HEAD and the write another writer could still take the key: keys that name the
+    /// gateway (the default) are written by one gateway only, and its queue gives each key to one worker at a time.
+    /// </summary>
+    private async Task<(string Key, ObjectInfo? Existing)> ChooseKeyAsync(EndpointResilience endpoint, UploadRequest request, CancellationToken cancellationToken)
+    {
+        var alternative = Keys.ObjectKeyTemplate.WithContentSuffix(request.Key, request.Sha256);
+        foreach (var key in new[] { request.Key, alternative })
+        {
+            var head = await endpoint.Pipeline.ExecuteAsync(
+                async token => await endpoint.Store.HeadAsync(key, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            if (head is null) return (key, null);
+            switch (await CompareAsync(head, request, cancellationToken).ConfigureAwait(false))
+            {
+                case Existing.ThisFile:
+                    return (key, head);
+                case Existing.DamagedCopy:
+                    // It claims this file's SHA-256 but holds other bytes: an attempt of ours damaged on the way (a
+                    // store that does not check Content-MD5). Replacing it with the bytes it was meant to hold loses nothing.
+                    UploadLog.ReplacingDamagedCopy(logger, endpoint.Store.Name);
+                    return (key, null);
+                case Existing.Other when request.MayReplace?.Invoke(head) == true:
+                    UploadLog.Replacing(logger, endpoint.Store.Name);
+                    return (key, null);
+                default:
+                    UploadLog.KeyTaken(logger, endpoint.Store.Name);
+                    break;
+            }
+        }
+        throw new ObjectStoreException(ObjectStoreErrorKind.Permanent,
+            "the object key and its content-suffixed alternative both hold other bytes; nothing was overwritten", "KeyTaken");
+    }
+
+    private enum Existing
+    {
+        ThisFile,
+        DamagedCopy,
+        Other,
+    }
+
+    /// <summary>
+    /// What an object already under the key is. This file: our SHA-256 in its metadata, our size, and an ETag that is
+    /// the MD5 of our bytes (plain, or of the part MD5s for a multipart ETag "…-N"); metadata alone is only a claim,
+    /// sent in headers, that a damaged body does not change. A store without ETags (the file store, which checks
+    /// Content-MD5 itself) is taken at its metadata. An object without our SHA-256 is not known to be ours.
+    /// </summary>
+    private async Task<Existing> CompareAsync(ObjectInfo head, UploadRequest request, CancellationToken cancellationToken)
+    {
+        if (!head.Metadata.TryGetValue(ObjectMetadata.Sha256, out var sha) || !sha.Equals(Convert.ToHexStringLower(request.Sha256), StringComparison.OrdinalIgnoreCase))
+            return Existing.Other;
+        if (head.Size != request.Size) return Existing.DamagedCopy;
+        if (head.ETag is not { } etag) return Existing.ThisFile;
+        string expected;
+        if (IsMd5Hex(etag))
+        {
+            expected = Convert.ToHexStringLower((await HashAsync(request.FilePath, 0, request.Size, cancellationToken).ConfigureAwait(false)).Md5);
+        }
+        else if (etag.Length > 33 && etag[32] == '-' && IsMd5Hex(etag[..32]))
+        {
+            expected = await MultipartETagAsync(request, settings.PartSizeFor(request.Size), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            return Existing.DamagedCopy; // an ETag of no known form: cannot tell, so send the bytes again
+        }
+        return etag.Equals(expected, StringComparison.OrdinalIgnoreCase) ? Existing.ThisFile : Existing.DamagedCopy;
+    }
+
+    /// <summary>S3's ETag of a multipart object: the MD5 of the parts' MD5s, a dash, the number of parts.</summary>
+    private static async Task<string> MultipartETagAsync(UploadRequest request, long partSize, CancellationToken cancellationToken)
+    {
+        using var digests = new MemoryStream();
+        var parts = 0;
+        for (long offset = 0; offset < request.Size; offset += partSize, parts++)
+            digests.Write((await HashAsync(request.FilePath, offset, Math.Min(partSize, request.Size - offset), cancellationToken).ConfigureAwait(false)).Md5);
+        return Convert.ToHexStringLower(MD5.HashData(digests.ToArray())) + "-" + parts.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<UploadResult> SinglePutAsync(EndpointResilience endpoint, UploadRequest request, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)

@@ -1,7 +1,14 @@
 namespace Imaging.Edge.CloudSync.Upload;
 
 /// <summary>One local file to put under a key. <see cref="Checkpoint"/> is what an earlier, interrupted attempt saved.</summary>
-public sealed record UploadRequest(string Key, string FilePath, long Size, byte[] Sha256, IReadOnlyDictionary<string, string> Metadata, string? Checkpoint);
+public sealed record UploadRequest(string Key, string FilePath, long Size, byte[] Sha256, IReadOnlyDictionary<string, string> Metadata, string? Checkpoint)
+{
+    /// <summary>
+    /// Which object already under the key, with other bytes, this upload may replace. Null (the default): none — the
+    /// upload goes to the key with a content suffix instead (<see cref="Keys.ObjectKeyTemplate.WithContentSuffix"/>).
+    /// </summary>
+    public Func<Stores.ObjectInfo, bool>? MayReplace { get; init; }
+}
 
 /// <summary>A verified cloud copy: the store holds <see cref="Size"/> bytes under <see cref="Key"/>.</summary>
 public sealed record UploadResult(string Key, string Endpoint, string? ETag, long Size, int PartsSent, int PartsReused);

@@ -11,7 +11,7 @@ internal static class ErasureSql
     private const string PatientFilter = "patient_key = $patient AND ($issuer IS NULL OR issuer_key = $issuer OR ($issuer_optional AND issuer_key IS NULL))";
 
     public const string Targets = $"""
-        SELECT id, state, local_path, object_key, sop_instance_uid, version, series_uid, study_id, size
+        SELECT id, state, local_path, object_key, sop_instance_uid, version, series_uid, study_id, size, sha256
         FROM instances WHERE {PatientFilter} ORDER BY id;
         """;
 

@@ -39,7 +39,7 @@ internal sealed class PatientEraser(
 {
     public const string Action = "erase-patient";
 
-    private sealed record Target(long Id, string State, string LocalPath, string? ObjectKey, string SopInstanceUid, int Version, string? SeriesUid, long StudyId, long Size);
+    private sealed record Target(long Id, string State, string LocalPath, string? ObjectKey, string SopInstanceUid, int Version, string? SeriesUid, long StudyId, long Size, byte[] Sha256);
 
     private sealed record StudyRow(long Id, string StudyUid, string Pseudonym, int ManifestVersions, int Survivors);
 
@@ -141,7 +141,7 @@ internal sealed class PatientEraser(
             while (reader.Read())
             {
                 targets.Add(new Target(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.GetString(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7), reader.GetInt64(8)));
+                    reader.GetString(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7), reader.GetInt64(8), (byte[])reader[9]));
             }
         }
         var studies = new List<StudyRow>();
@@ -223,15 +223,30 @@ internal sealed class PatientEraser(
         {
             if (target.ObjectKey is { Length: > 0 } recorded) objectKeys.Add(recorded);
             if (byStudy.TryGetValue(target.StudyId, out var study))
-                objectKeys.Add(keys.KeyFor(Values(study, target.SeriesUid, target.SopInstanceUid, target.Version)));
+                objectKeys.Add(TemplateKey(target, study));
         }
         foreach (var study in studies)
         {
-            var prefix = keys.StudyPrefix(Values(study, null, "none", 0));
             for (var version = 1; version <= study.ManifestVersions; version++)
-                objectKeys.Add(prefix + string.Create(CultureInfo.InvariantCulture, $"manifest.v{version}.json"));
+                objectKeys.Add(keys.ManifestKey(Values(study, null, "none", 0, []), version));
         }
         return objectKeys;
+    }
+
+    private string TemplateKey(Target target, StudyRow study) =>
+        keys.KeyFor(Values(study, target.SeriesUid, target.SopInstanceUid, target.Version, target.Sha256));
+
+    /// <summary>
+    /// Where the uploader puts an instance when the template's key holds other bytes (it never overwrites them): the
+    /// recorded key names it when the upload was recorded, but not a copy whose upload was cut short, or the other
+    /// endpoint's copy in Both mode. Deleted with the objects, not counted with them: most of these keys hold nothing.
+    /// </summary>
+    private List<string> ContentSuffixedKeys(List<Target> targets, List<StudyRow> studies, SortedSet<string> objectKeys)
+    {
+        var byStudy = studies.ToDictionary(s => s.Id);
+        return targets.Where(t => byStudy.ContainsKey(t.StudyId))
+            .Select(t => ObjectKeyTemplate.WithContentSuffix(TemplateKey(t, byStudy[t.StudyId]), t.Sha256))
+            .Where(k => !objectKeys.Contains(k)).Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Step 3: the objects from each of <paramref name="targetStores"/>.</summary>
@@ -240,6 +255,7 @@ internal sealed class PatientEraser(
     {
         var objectKeys = ObjectKeys(targets, studies);
         var list = objectKeys.ToList();
+        var suffixed = ContentSuffixedKeys(targets, studies, objectKeys);
         var results = new List<BucketErasure>();
         foreach (var store in targetStores)
         {
@@ -251,10 +267,10 @@ internal sealed class PatientEraser(
             }
             try
             {
-                var outcome = await store.DeleteManyAsync(list, cancellationToken).ConfigureAwait(false);
+                var outcome = await store.DeleteManyAsync([.. list, .. suffixed], cancellationToken).ConfigureAwait(false);
                 var error = outcome.Errors.Count == 0 ? null : string.Join(", ", outcome.Errors.Select(e => e.Code).Distinct(StringComparer.Ordinal));
                 if (error is not null) ErasureLog.ObjectsNotDeleted(logger, requestId, store.Name, outcome.Errors.Count, list.Count, error);
-                results.Add(new BucketErasure(store.Name, store.Location, list.Count, outcome.Deleted.Count, outcome.Errors.Count, error, onBox));
+                results.Add(new BucketErasure(store.Name, store.Location, list.Count, outcome.Deleted.Count(objectKeys.Contains), outcome.Errors.Count, error, onBox));
             }
             catch (Exception e) when (e is ObjectStoreException or IOException or HttpRequestException or UnauthorizedAccessException)
             {
@@ -266,8 +282,8 @@ internal sealed class PatientEraser(
         return results;
     }
 
-    private ObjectKeyValues Values(StudyRow study, string? series, string instance, int version) =>
-        new(gateway.SiteId, gateway.GatewayId, study.StudyUid, study.Pseudonym, series ?? "", instance, version);
+    private ObjectKeyValues Values(StudyRow study, string? series, string instance, int version, byte[] sha256) =>
+        new(gateway.SiteId, gateway.GatewayId, study.StudyUid, study.Pseudonym, series ?? "", instance, version, sha256);
 
     /// <summary>Step 4: instance rows, studies left empty and the unpublished events that name them. Returns studies and events deleted.</summary>
     private static (int Studies, int Events) DeleteRows(SqliteConnection connection, List<Target> targets, List<StudyRow> studies, bool manifestsDeleted)

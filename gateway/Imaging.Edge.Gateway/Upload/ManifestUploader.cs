@@ -12,8 +12,13 @@ namespace Imaging.Edge.Gateway.Upload;
 
 /// <summary>
 /// When a study is stable and nothing of it is left to upload, a JSON manifest (instances, sizes, SHA-256, series,
-/// SOP classes, counts, version) is put beside it as <c>manifest.v{N}.json</c>; a reopened study gets the next version.
-/// The version in the bucket is recorded, so a manifest that fails is tried again on the next pass.
+/// SOP classes, counts, version, and each instance's object key) is put beside it as <c>manifest.v{N}.json</c> (named
+/// after the gateway too when the key template's study prefix is not: <see cref="ObjectKeyTemplate.ManifestKey"/>), so
+/// that the manifests of several gateways of a site never overwrite each other; a reopened study gets the next version.
+/// The version in the bucket is recorded, so a manifest that fails is tried again on the next pass. A manifest is
+/// regenerated from the queue on every try, so a try that wrote it without being recorded (a crash, a backup endpoint
+/// that failed) may be replaced by the next one — but only a manifest this gateway wrote: another's stays, and this one
+/// goes under a content-suffixed key (<see cref="ObjectUploader"/>).
 /// </summary>
 internal sealed class ManifestUploader(
     InstanceQueue queue,
@@ -47,7 +52,8 @@ internal sealed class ManifestUploader(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                GatewayUploadLog.ManifestPostponed(logger, pseudonym, e.GetType().Name + ": " + e.Message);
+                // A store code or the exception's kind, never its text: texts name files and keys (Privacy.Outbound).
+                GatewayUploadLog.ManifestPostponed(logger, pseudonym, e is CloudSync.Stores.ObjectStoreException s ? s.Code ?? s.Kind.ToString() : Privacy.Outbound.ErrorText(e));
             }
         }
     }
@@ -57,7 +63,7 @@ internal sealed class ManifestUploader(
         var instances = queue.InstancesOfStudy(studyId);
         var site = configuration.Gateway.SiteId;
         var gateway = configuration.Gateway.GatewayId;
-        ObjectKeyValues KeyValues(QueuedInstance i) => new(site, gateway, studyUid, pseudonym, i.SeriesUid ?? "", i.SopInstanceUid, i.Version);
+        ObjectKeyValues KeyValues(QueuedInstance i) => new(site, gateway, studyUid, pseudonym, i.SeriesUid ?? "", i.SopInstanceUid, i.Version, i.Sha256);
         var manifest = new
         {
             SchemaVersion = 1,
@@ -97,23 +103,27 @@ internal sealed class ManifestUploader(
         await File.WriteAllBytesAsync(file, bytes, cancellationToken).ConfigureAwait(false);
         try
         {
-            var key = keys.StudyPrefix(KeyValues(instances[0])) + $"manifest.v{version}.json";
+            var key = keys.ManifestKey(KeyValues(instances[0]), version);
             var request = new UploadRequest(key, file, bytes.Length, SHA256.HashData(bytes), Privacy.Outbound.CheckMetadata(new Dictionary<string, string>
             {
                 [ObjectMetadata.Sha256] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
                 [ObjectMetadata.Gateway] = gateway,
-            }), null);
+            }), null)
+            {
+                MayReplace = existing => existing.Metadata.TryGetValue(ObjectMetadata.Gateway, out var writer) && writer == gateway,
+            };
             var targets = endpoints.Targets();
+            var written = new List<(CloudSync.Resilience.EndpointResilience Endpoint, string Key)>();
             foreach (var endpoint in targets)
-                await uploader.UploadAsync(endpoint, request, NoCheckpoints.Instance, null, cancellationToken).ConfigureAwait(false);
+                written.Add((endpoint, (await uploader.UploadAsync(endpoint, request, NoCheckpoints.Instance, null, cancellationToken).ConfigureAwait(false)).Key));
             if (queue.MarkManifestUploaded(studyId, version, pseudonym, instances.Count, string.Join('+', targets.Select(t => t.Store.Name))))
             {
                 GatewayUploadLog.ManifestUploaded(logger, pseudonym, version, instances.Count);
                 return;
             }
             // The study was erased while its manifest was on its way: the manifest names its instances, so it goes too.
-            foreach (var endpoint in targets)
-                await endpoint.Store.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            foreach (var (endpoint, writtenKey) in written)
+                await endpoint.Store.DeleteAsync(writtenKey, CancellationToken.None).ConfigureAwait(false);
             GatewayUploadLog.ManifestOfErasedStudyDeleted(logger, pseudonym);
         }
         finally

@@ -26,6 +26,9 @@ internal static partial class GatewayUploadLog
     [LoggerMessage(5006, LogLevel.Warning, "Sweep of orphaned multipart uploads on {Endpoint} failed: {Reason}")]
     public static partial void SweepFailed(ILogger logger, string endpoint, string reason);
 
+    [LoggerMessage(5040, LogLevel.Information, "No sweep of orphaned multipart uploads: the key template's prefix does not name the gateway, so other gateways' uploads could not be told apart (leave it to the bucket's lifecycle rule)")]
+    public static partial void SweepOff(ILogger logger);
+
     [LoggerMessage(5007, LogLevel.Information, "Instance {InstanceId} was erased while it uploaded: its object on {Endpoint} was deleted")]
     public static partial void ErasedWhileUploading(ILogger logger, long instanceId, string endpoint);
 

@@ -125,7 +125,7 @@ internal sealed class UploadWorker(
                 return;
             }
             var key = keys.KeyFor(new ObjectKeyValues(configuration.Gateway.SiteId, configuration.Gateway.GatewayId, instance.StudyUid,
-                instance.StudyPseudonym, instance.SeriesUid ?? "", instance.SopInstanceUid, instance.Version));
+                instance.StudyPseudonym, instance.SeriesUid ?? "", instance.SopInstanceUid, instance.Version, instance.Sha256));
             var metadata = Privacy.Outbound.CheckMetadata(new Dictionary<string, string>
             {
                 [ObjectMetadata.Sha256] = Convert.ToHexStringLower(instance.Sha256),
@@ -134,19 +134,20 @@ internal sealed class UploadWorker(
                 [ObjectMetadata.Gateway] = configuration.Gateway.GatewayId,
             });
             var destinations = new List<string>();
-            var written = new List<EndpointResilience>();
+            // The key each endpoint holds the object under: the uploader puts it under another key rather than overwrite other bytes.
+            var written = new List<(EndpointResilience Endpoint, string Key)>();
             string? etag = null;
             foreach (var endpoint in endpoints.Targets())
             {
-                written.Add(endpoint);
                 var checkpoint = instance.UploadCheckpoint;
                 var request = new UploadRequest(key, path, instance.Size, instance.Sha256, metadata, checkpoint);
                 var progress = new QueueCheckpoints(queue, instance.Id, owner, () => slotStates.Progressed(slot.Index));
                 var result = await uploader.UploadAsync(endpoint, request, progress, limiter.Throttle, stoppingToken).ConfigureAwait(false);
+                written.Add((endpoint, result.Key));
                 destinations.Add(result.Endpoint);
                 etag ??= result.ETag;
             }
-            if (queue.MarkUploaded(instance.Id, owner, key, string.Join('+', destinations), etag))
+            if (queue.MarkUploaded(instance.Id, owner, written[0].Key, string.Join('+', destinations), etag))
             {
                 metrics.Uploaded(instance.Size, destinations[0]);
                 GatewayUploadLog.Uploaded(logger, instance.Id, destinations[0], instance.Size);
@@ -154,7 +155,7 @@ internal sealed class UploadWorker(
             else if (queue.IsErasingOrGone(instance.Id))
             {
                 // A patient erasure claimed the row while it was uploading: what was just written must not stay.
-                await DeleteErasedAsync(key, written, instance.Id).ConfigureAwait(false);
+                await DeleteErasedAsync(written, instance.Id).ConfigureAwait(false);
             }
         }
         catch (ObjectStoreException e) when (e.Kind == ObjectStoreErrorKind.Permanent)
@@ -203,9 +204,9 @@ internal sealed class UploadWorker(
     /// Deletes an object written for an instance that was erased meanwhile, from every endpoint it went to. Straight
     /// to the store (not through the resilience pipeline: an open circuit must not keep it there). Does not throw.
     /// </summary>
-    private async Task DeleteErasedAsync(string key, IReadOnlyList<EndpointResilience> written, long instanceId)
+    private async Task DeleteErasedAsync(IReadOnlyList<(EndpointResilience Endpoint, string Key)> written, long instanceId)
     {
-        foreach (var endpoint in written)
+        foreach (var (endpoint, key) in written)
         {
             try
             {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Imaging.Edge.CloudSync.Stores;
 using Imaging.Edge.CloudSync.Tests.Fakes;
+using Imaging.Edge.CloudSync.Tests.Tracing;
 
 namespace Imaging.Edge.CloudSync.Tests.Stores;
 
@@ -128,11 +129,8 @@ public sealed class FileSystemObjectStoreTests : IDisposable
     }
 
     /// <summary>
-    /// FAILS (product bug): IObjectStore.DeleteAsync says "deleting one that is not there is not an error", but on
-    /// Linux File.Delete throws DirectoryNotFoundException when the key's folder does not exist (a study never
-    /// uploaded, or a retry after the folder was cleaned) — and it is a raw IOException, not an ObjectStoreException,
-    /// so the pipeline neither classifies nor retries it. Stores/FileSystemObjectStore.cs, DeleteAsync: return early
-    /// when the parent folder does not exist (or catch DirectoryNotFoundException).
+    /// IObjectStore.DeleteAsync: deleting one that is not there is not an error, even when its folder does not exist
+    /// (a study never uploaded, or a retry after the folder was cleaned): File.Delete would throw DirectoryNotFoundException.
     /// </summary>
     [Fact]
     public async Task Delete_of_a_key_whose_folder_does_not_exist_is_not_an_error()
@@ -203,10 +201,8 @@ public sealed class FileSystemObjectStoreTests : IDisposable
     }
 
     /// <summary>
-    /// FAILS (product bug): PathOf checks the raw key for ".multipart"/".tmp" but the containment check uses the
-    /// normalised path, so "x/../.multipart/{id}/part-00001" passes and overwrites a part of a pending upload (and
-    /// "a/../b" aliases "b", although S3 keeps them apart). Stores/FileSystemObjectStore.cs, PathOf: refuse any key
-    /// with a "." or ".." segment (or an empty one), and check the reserved folders on the relative, normalised path.
+    /// A key with a "." or ".." segment would alias another key (S3 keeps "a/../b" and "b" apart) or reach the store's
+    /// own folders ("x/../.multipart/{id}/part-00001" would overwrite a part of a pending upload): refused.
     /// </summary>
     [Theory]
     [InlineData("x/../.multipart/upload")]
@@ -221,10 +217,8 @@ public sealed class FileSystemObjectStoreTests : IDisposable
     }
 
     /// <summary>
-    /// FAILS (product bug): metadata sits in "{key}.meta.json" beside the object, and nothing stops a key that ends in
-    /// ".meta.json": putting "a.dcm.meta.json" overwrites the metadata (the SHA-256) of "a.dcm", and the object itself
-    /// is hidden from List; HEAD of "a.dcm" then throws JsonException (the bytes are not JSON). Stores/FileSystemObjectStore.cs, PathOf: refuse keys ending in MetadataSuffix (Permanent),
-    /// or keep metadata outside the key space (for example under ".meta/").
+    /// Metadata sits in "{key}.meta.json" beside the object: a key ending in ".meta.json" would overwrite the metadata
+    /// (the SHA-256) of another object and hide it from List, so it is refused.
     /// </summary>
     [Fact]
     public async Task A_key_ending_in_meta_json_cannot_overwrite_another_objects_metadata()
@@ -352,12 +346,7 @@ public sealed class FileSystemObjectStoreTests : IDisposable
         Assert.Null(await _store.HeadAsync("k", _ct));
     }
 
-    /// <summary>
-    /// FAILS (product bug): CompleteMultipartAsync creates its temporary file and throws InvalidPart from inside the
-    /// copy loop without deleting it, so every failed complete leaves a file in .tmp/ that nothing removes.
-    /// Stores/FileSystemObjectStore.cs, CompleteMultipartAsync: wrap the copy in try/catch { File.Delete(temporary); throw; }
-    /// (or check that every part exists before creating the file).
-    /// </summary>
+    /// <summary>A completion that fails (a part never uploaded) leaves no file in .tmp/ that nothing would remove.</summary>
     [Fact]
     public async Task Complete_with_a_part_never_uploaded_leaves_no_temporary_file()
     {
@@ -370,11 +359,8 @@ public sealed class FileSystemObjectStoreTests : IDisposable
     }
 
     /// <summary>
-    /// FAILS (product bug): StartMultipartAsync creates the upload folder and then writes upload.json in place (not
-    /// atomically). A process killed in between leaves a folder without (or with a truncated) manifest, and from then
-    /// on ListMultipartUploadsAsync throws FileNotFoundException/JsonException, so the orphan sweep fails on every
-    /// run. Stores/FileSystemObjectStore.cs: write upload.json to a temporary name and rename it; in
-    /// ListMultipartUploadsAsync skip (or report with a zero Initiated) folders whose manifest is missing or unreadable.
+    /// A process killed while starting an upload can leave a folder without (or with a truncated) upload.json: the
+    /// listing skips it, so the orphan sweep keeps working.
     /// </summary>
     [Theory]
     [InlineData(null)]
@@ -390,5 +376,59 @@ public sealed class FileSystemObjectStoreTests : IDisposable
         var listed = await ToListAsync(_store.ListMultipartUploadsAsync("", _ct));
 
         Assert.Contains(good, listed.Select(u => u.UploadId));
+    }
+    /// <summary>
+    /// The one rule: a verified copy in the file store must survive a power cut, so a put is as durable as intake —
+    /// the object's temporary file fsynced, renamed into place, its folder fsynced (and every folder the put created,
+    /// in its parent), the metadata file the same way and only after the object (a crash in between leaves an object
+    /// whose stale or missing SHA-256 fails verification, never new metadata beside old bytes) — all before the put
+    /// returns. Seen on the real system calls, with strace attached to this process.
+    /// </summary>
+    [Fact]
+    public async Task Put_fsyncs_file_then_renames_then_fsyncs_folder_before_it_returns()
+    {
+        var root = _store.Location;
+        var content = ContentOf(Source(5_000));
+        var metadata = new Dictionary<string, string> { ["sha256"] = "abc" };
+        var afterPut = Path.Combine(root, "after-put-marker");
+
+        // Only the calls on this store's files: the trace covers the whole test process.
+        List<string> lines;
+        await using (var trace = await SyscallTrace.StartAsync(_temp.Path))
+        {
+            await _store.PutAsync("site/study/a.dcm", content, metadata, _ct);
+            SyscallTrace.TryOpen(afterPut);
+            lines = [.. (await trace.StopAsync()).Where(l => l.Contains(root, StringComparison.Ordinal))];
+        }
+
+        var returned = Index(lines, l => l.Contains($"\"{afterPut}\"", StringComparison.Ordinal), "the marker opened after the put returned");
+        var dest = Path.Combine(root, "site", "study", "a.dcm");
+        var folder = Path.GetDirectoryName(dest)!;
+        // "fsync(7</path>) = 0", or "fsync(7</path> <unfinished ...>" when another thread's call comes in between.
+        int FsyncOf(string path, int after) => Index(lines, l => l.Contains("fsync(", StringComparison.Ordinal) && l.Contains($"<{path}>", StringComparison.Ordinal), $"fsync of {path}", after);
+
+        foreach (var (created, parent) in new[] { (Path.Combine(root, "site"), root), (folder, Path.Combine(root, "site")) })
+        {
+            var mkdir = Index(lines, l => l.Contains("mkdir", StringComparison.Ordinal) && l.Contains($"\"{created}\"", StringComparison.Ordinal) && l.EndsWith("= 0", StringComparison.Ordinal), $"mkdir {created}");
+            Assert.True(FsyncOf(parent, mkdir) < returned, $"the new folder {created} must be made durable in {parent} before the put returns\n{string.Join('\n', lines)}");
+        }
+
+        var objectRename = Index(lines, l => l.Contains("rename", StringComparison.Ordinal) && l.Contains($"\"{dest}\"", StringComparison.Ordinal), "rename into place");
+        var metaRename = Index(lines, l => l.Contains("rename", StringComparison.Ordinal) && l.Contains($"\"{dest}.meta.json\"", StringComparison.Ordinal), "rename of the metadata into place");
+        Assert.True(objectRename < metaRename, "the object goes into place before its metadata");
+        foreach (var rename in new[] { objectRename, metaRename })
+        {
+            var temporary = lines[rename].Split('"')[1];
+            Assert.True(FsyncOf(temporary, -1) < rename, $"{temporary} must be fsynced before it is renamed\n{string.Join('\n', lines)}");
+            Assert.True(FsyncOf(folder, rename) < returned, $"the folder must be fsynced after the rename and before the put returns\n{string.Join('\n', lines)}");
+        }
+    }
+
+    private static int Index(List<string> lines, Func<string, bool> match, string what, int after = -1)
+    {
+        for (var i = after + 1; i < lines.Count; i++)
+            if (match(lines[i])) return i;
+        Assert.Fail($"no {what} after line {after} in the trace:\n{string.Join('\n', lines)}");
+        return -1;
     }
 }

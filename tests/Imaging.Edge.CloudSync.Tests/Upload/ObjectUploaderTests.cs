@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Imaging.Edge.CloudSync.Keys;
 using Imaging.Edge.CloudSync.Resilience;
 using Imaging.Edge.CloudSync.Stores;
 using Imaging.Edge.CloudSync.Tests.Fakes;
@@ -264,7 +265,7 @@ public sealed class ObjectUploaderTests : IDisposable
     public async Task A_head_reporting_another_size_fails_verification(int size)
     {
         var file = _temp.WriteRandomFile("f.dcm", size);
-        var store = new ScriptedStore(_bucket) { AlterHead = info => info! with { Size = info.Size - 1 } };
+        var store = new ScriptedStore(_bucket) { AlterHead = info => info is null ? null : info with { Size = info.Size - 1 } };
 
         await Assert.ThrowsAsync<UploadVerificationException>(() =>
             Uploader().UploadAsync(Endpoint(store), RequestFor("f.dcm", file), new CheckpointRecorder(), null, CancellationToken.None));
@@ -286,7 +287,7 @@ public sealed class ObjectUploaderTests : IDisposable
         var file = _temp.WriteRandomFile("f.dcm", 1_000);
         var store = new ScriptedStore(_bucket)
         {
-            AlterHead = info => info! with { Metadata = new Dictionary<string, string> { [ObjectMetadata.Sha256] = new string('0', 64) } },
+            AlterHead = info => info is null ? null : info with { Metadata = new Dictionary<string, string> { [ObjectMetadata.Sha256] = new string('0', 64) } },
         };
 
         await Assert.ThrowsAsync<UploadVerificationException>(() =>
@@ -321,6 +322,128 @@ public sealed class ObjectUploaderTests : IDisposable
         var result = await Uploader().UploadAsync(Endpoint(store), RequestFor("f.dcm", file), new CheckpointRecorder(), null, CancellationToken.None);
 
         Assert.Equal(etag, result.ETag);
+    }
+
+    // Item 2: several gateways, one bucket — an object under the key is never replaced by other bytes.
+
+    [Theory]
+    [InlineData(1_000)]
+    [InlineData(12 * MiB)]
+    public async Task An_object_already_stored_with_the_same_sha256_is_verified_and_not_sent_again(int size)
+    {
+        var file = _temp.WriteRandomFile("f.dcm", size);
+        await Uploader().UploadAsync(Endpoint(_bucket), RequestFor("k/f.dcm", file), new CheckpointRecorder(), null, CancellationToken.None);
+        var store = new ScriptedStore(_bucket);
+
+        var result = await Uploader().UploadAsync(Endpoint(store), RequestFor("k/f.dcm", file), new CheckpointRecorder(), null, CancellationToken.None);
+
+        Assert.Equal("k/f.dcm", result.Key);
+        Assert.Equal((0, 0, 0), (store.PutCalls, store.StartCalls, result.PartsSent));
+        Assert.Equal(File.ReadAllBytes(file), Stored("k/f.dcm"));
+    }
+
+    /// <summary>
+    /// Metadata is sent in headers, which a body damaged on the way does not change: an object that claims our
+    /// SHA-256 counts as this file only when its ETag is the MD5 of our bytes (or S3's multipart form of it); a damaged
+    /// copy is sent again under the same key.
+    /// </summary>
+    [Theory]
+    [InlineData("plain md5 of the file", 0)]
+    [InlineData("multipart etag of the file", 0)]
+    [InlineData("md5 of other bytes", 1)]
+    [InlineData("multipart etag of other bytes", 1)]
+    public async Task An_object_claiming_our_sha256_counts_as_this_file_only_if_its_etag_agrees(string etag, int puts)
+    {
+        var file = _temp.WriteRandomFile("f.dcm", 1_000);
+        await Uploader().UploadAsync(Endpoint(_bucket), RequestFor("k/f.dcm", file), new CheckpointRecorder(), null, CancellationToken.None);
+        var bytes = File.ReadAllBytes(file);
+        var md5 = MD5.HashData(etag.EndsWith("other bytes", StringComparison.Ordinal) ? "other bytes"u8.ToArray() : bytes);
+        var value = etag.StartsWith("multipart", StringComparison.Ordinal) ? Convert.ToHexStringLower(MD5.HashData(md5)) + "-1" : Convert.ToHexStringLower(md5);
+        // The first HEAD (before any put) shows the ETag under test; after a put, the store's ETag of what it holds.
+        var heads = 0;
+        var store = new ScriptedStore(_bucket)
+        {
+            AlterHead = info => info is null ? null : info with { ETag = ++heads == 1 ? value : Convert.ToHexStringLower(MD5.HashData(bytes)) },
+        };
+
+        var result = await Uploader().UploadAsync(Endpoint(store), RequestFor("k/f.dcm", file), new CheckpointRecorder(), null, CancellationToken.None);
+
+        Assert.Equal(("k/f.dcm", puts), (result.Key, store.PutCalls));
+        Assert.Equal(bytes, Stored("k/f.dcm"));
+    }
+
+    [Theory]
+    [InlineData(1_000)]
+    [InlineData(12 * MiB)]
+    public async Task Other_bytes_under_the_key_are_kept_and_the_upload_goes_to_the_content_suffixed_key(int size)
+    {
+        var first = _temp.WriteRandomFile("a.dcm", size, seed: 1);
+        var second = _temp.WriteRandomFile("b.dcm", size, seed: 2);
+        await Uploader().UploadAsync(Endpoint(_bucket), RequestFor("k/f.dcm", first), new CheckpointRecorder(), null, CancellationToken.None);
+
+        var result = await Uploader().UploadAsync(Endpoint(_bucket), RequestFor("k/f.dcm", second), new CheckpointRecorder(), null, CancellationToken.None);
+
+        var alternative = ObjectKeyTemplate.WithContentSuffix("k/f.dcm", SHA256.HashData(File.ReadAllBytes(second)));
+        Assert.Equal(alternative, result.Key);
+        Assert.Equal(File.ReadAllBytes(first), Stored("k/f.dcm"));
+        Assert.Equal(File.ReadAllBytes(second), Stored(alternative));
+
+        // A retry (the row was not marked before a crash) finds its own copy there and sends nothing.
+        var store = new ScriptedStore(_bucket);
+        var retried = await Uploader().UploadAsync(Endpoint(store), RequestFor("k/f.dcm", second), new CheckpointRecorder(), null, CancellationToken.None);
+        Assert.Equal((alternative, 0, 0), (retried.Key, store.PutCalls, store.StartCalls));
+    }
+
+    [Fact]
+    public async Task An_object_without_our_sha256_counts_as_other_bytes()
+    {
+        var file = _temp.WriteRandomFile("f.dcm", 1_000);
+        var foreign = _temp.WriteRandomFile("foreign.dcm", 1_000, seed: 3);
+        await _bucket.PutAsync("k/f.dcm", new ObjectContent(foreign, 0, 1_000, MD5.HashData(File.ReadAllBytes(foreign))), new Dictionary<string, string>(), CancellationToken.None);
+
+        var result = await Uploader().UploadAsync(Endpoint(_bucket), RequestFor("k/f.dcm", file), new CheckpointRecorder(), null, CancellationToken.None);
+
+        Assert.NotEqual("k/f.dcm", result.Key);
+        Assert.Equal(File.ReadAllBytes(foreign), Stored("k/f.dcm"));
+        Assert.Equal(File.ReadAllBytes(file), Stored(result.Key));
+    }
+
+    [Fact]
+    public async Task Other_bytes_under_the_key_and_under_its_alternative_fail_permanently_and_overwrite_nothing()
+    {
+        var file = _temp.WriteRandomFile("f.dcm", 1_000);
+        var alternative = ObjectKeyTemplate.WithContentSuffix("k/f.dcm", SHA256.HashData(File.ReadAllBytes(file)));
+        var taken = _temp.WriteRandomFile("taken.dcm", 1_000, seed: 4);
+        foreach (var key in new[] { "k/f.dcm", alternative })
+            await Uploader().UploadAsync(Endpoint(_bucket), RequestFor(key, taken), new CheckpointRecorder(), null, CancellationToken.None);
+        var store = new ScriptedStore(_bucket);
+
+        var error = await Assert.ThrowsAsync<ObjectStoreException>(() =>
+            Uploader().UploadAsync(Endpoint(store), RequestFor("k/f.dcm", file), new CheckpointRecorder(), null, CancellationToken.None));
+
+        Assert.Equal((ObjectStoreErrorKind.Permanent, "KeyTaken"), (error.Kind, error.Code));
+        Assert.Equal((0, 0), (store.PutCalls, store.StartCalls));
+        Assert.Equal(File.ReadAllBytes(taken), Stored("k/f.dcm"));
+        Assert.Equal(File.ReadAllBytes(taken), Stored(alternative));
+    }
+
+    [Theory]
+    [InlineData("gw01", true)]
+    [InlineData("gw02", false)]
+    public async Task Other_bytes_are_replaced_only_where_the_request_allows_it(string writer, bool replaced)
+    {
+        var old = _temp.WriteRandomFile("old.json", 1_000, seed: 5);
+        var newer = _temp.WriteRandomFile("new.json", 1_000, seed: 6);
+        var oldRequest = RequestFor("k/manifest.v1.json", old);
+        await Uploader().UploadAsync(Endpoint(_bucket), oldRequest with { Metadata = new Dictionary<string, string>(oldRequest.Metadata) { [ObjectMetadata.Gateway] = writer } },
+            new CheckpointRecorder(), null, CancellationToken.None);
+        var request = RequestFor("k/manifest.v1.json", newer) with { MayReplace = existing => existing.Metadata.GetValueOrDefault(ObjectMetadata.Gateway) == "gw01" };
+
+        var result = await Uploader().UploadAsync(Endpoint(_bucket), request, new CheckpointRecorder(), null, CancellationToken.None);
+
+        Assert.Equal(replaced, result.Key == "k/manifest.v1.json");
+        Assert.Equal(File.ReadAllBytes(newer), Stored(result.Key));
+        Assert.Equal(File.ReadAllBytes(replaced ? newer : old), Stored("k/manifest.v1.json"));
     }
 
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)

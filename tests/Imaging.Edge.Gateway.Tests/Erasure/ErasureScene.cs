@@ -64,7 +64,7 @@ internal sealed class ErasureScene : IDisposable
         var row = Queue.Find(id)!;
         var leased = Queue.Lease("test", TimeSpan.FromMinutes(5));
         Assert.Equal(id, leased!.Id);
-        var key = Keys.KeyFor(new ObjectKeyValues("site", "gw", row.StudyUid, row.StudyPseudonym, row.SeriesUid ?? "", row.SopInstanceUid, row.Version));
+        var key = Keys.KeyFor(new ObjectKeyValues("site", "gw", row.StudyUid, row.StudyPseudonym, row.SeriesUid ?? "", row.SopInstanceUid, row.Version, row.Sha256));
         var path = Layout.Absolute(row.LocalPath);
         await Bucket.PutAsync(key, new ObjectContent(path, 0, row.Size, MD5.HashData(File.ReadAllBytes(path))), new Dictionary<string, string>(), default);
         Assert.True(Queue.MarkUploaded(id, "test", key, Bucket.Name, null));

@@ -121,7 +121,7 @@ public sealed class PatientEraserTests
         var hospitalB = scene.Receive(CanaryId, "HOSPITAL-B", OtherStudy, OtherStudy + ".1");
         await scene.UploadAsync(hospitalA);
         await scene.UploadAsync(hospitalB);
-        var manifestKey = scene.Keys.StudyPrefix(new Imaging.Edge.CloudSync.Keys.ObjectKeyValues("site", "gw", OtherStudy, scene.Pseudonymizer.Study(OtherStudy), "", "none", 0)) + "manifest.v1.json";
+        var manifestKey = scene.Keys.ManifestKey(new Imaging.Edge.CloudSync.Keys.ObjectKeyValues("site", "gw", OtherStudy, scene.Pseudonymizer.Study(OtherStudy), "", "none", 0, []), 1);
         var manifest = Path.Combine(scene.Root, "manifest.json");
         await File.WriteAllTextAsync(manifest, "{}");
         await scene.Bucket.PutAsync(manifestKey, new Imaging.Edge.CloudSync.Stores.ObjectContent(manifest, 0, 2,
@@ -361,5 +361,29 @@ public sealed class PatientEraserTests
         var store = Assert.Single(result.Buckets);
         Assert.True(store.OnBox);
         Assert.Equal(1, store.Deleted);
+    }
+
+    /// <summary>
+    /// An upload whose key held other bytes went under the content-suffixed key (the uploader never overwrites) and was
+    /// cut short before the row recorded it: erasure with --cloud deletes that copy too, and counts only real objects.
+    /// </summary>
+    [Fact]
+    public async Task With_cloud_a_copy_under_the_content_suffixed_key_goes_too()
+    {
+        using var scene = new ErasureScene();
+        var a1 = scene.Receive(CanaryId, null, CanaryStudy, CanaryStudy + ".1");
+        var row = scene.Queue.Find(a1)!;
+        var key = scene.Keys.KeyFor(new Imaging.Edge.CloudSync.Keys.ObjectKeyValues("site", "gw", row.StudyUid, row.StudyPseudonym, row.SeriesUid ?? "",
+            row.SopInstanceUid, row.Version, row.Sha256));
+        var suffixed = Imaging.Edge.CloudSync.Keys.ObjectKeyTemplate.WithContentSuffix(key, row.Sha256);
+        var path = scene.Layout.Absolute(row.LocalPath);
+        await scene.Bucket.PutAsync(suffixed, new Imaging.Edge.CloudSync.Stores.ObjectContent(path, 0, row.Size,
+            System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path))), new Dictionary<string, string>(), default);
+
+        var result = await scene.Eraser().EraseAsync(Request(CanaryId, cloud: true), writeAudit: true, sweepUnindexedFiles: true, default);
+
+        Assert.True(result.Complete, result.Problem);
+        Assert.Null(await scene.Bucket.HeadAsync(suffixed, default));
+        Assert.Equal(1, Assert.Single(result.Buckets).Requested);
     }
 }

@@ -151,7 +151,7 @@ public sealed class ErasePatientCommandLineTests(ITestOutputHelper output)
         var keys = ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default);
         while (receiver.Queue.Lease("test", TimeSpan.FromMinutes(5)) is { } row)
         {
-            var key = keys.KeyFor(new ObjectKeyValues("site", "gateway", row.StudyUid, row.StudyPseudonym, row.SeriesUid ?? "", row.SopInstanceUid, row.Version));
+            var key = keys.KeyFor(new ObjectKeyValues("site", "gateway", row.StudyUid, row.StudyPseudonym, row.SeriesUid ?? "", row.SopInstanceUid, row.Version, row.Sha256));
             var path = receiver.Layout.Absolute(row.LocalPath);
             await store.PutAsync(key, new ObjectContent(path, 0, row.Size, MD5.HashData(await File.ReadAllBytesAsync(path))), new Dictionary<string, string>(), default);
             Assert.True(receiver.Queue.MarkUploaded(row.Id, "test", key, store.Name, null));

@@ -156,7 +156,8 @@ public sealed class GatewayProcessTests
         Assert.Equal(2, cloud.Count);
         foreach (var object_ in cloud)
         {
-            var local = stored.Single(f => Path.GetFileName(f) == Path.GetFileName(object_));
+            // Default keys name the object by the SHA-256 of the file (README, "Object keys").
+            var local = stored.Single(f => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))) + ".dcm" == Path.GetFileName(object_));
             Assert.Equal(await File.ReadAllBytesAsync(local), await File.ReadAllBytesAsync(object_));
             Assert.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(local))),
                 await File.ReadAllTextAsync(object_ + ".meta.json"));

@@ -36,7 +36,8 @@ public sealed class ExampleConfigurationTests
             keys = (await s3.ListKeysAsync("site/")).Where(k => k.EndsWith(".dcm", StringComparison.Ordinal)).ToList();
         }
         var key = Assert.Single(keys);
-        Assert.EndsWith(Path.GetFileName(local), key);
+        // The default key: the file's SHA-256 names the object (README, "Object keys").
+        Assert.EndsWith(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(local))) + ".dcm", key);
         Assert.Equal(await File.ReadAllBytesAsync(local), await s3.ReadObjectAsync(key));
     }
 }

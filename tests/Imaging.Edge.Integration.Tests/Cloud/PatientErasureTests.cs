@@ -71,7 +71,10 @@ public sealed class PatientErasureTests(S3rverFixture fixture, ITestOutputHelper
         await scene.WaitForAllUploadedAsync(5, UploadTimeout);
         await scene.WaitForRowsAsync(_ => scene.ManifestUploadedVersion(canary.StudyUid) >= 1 && scene.ManifestUploadedVersion(other.StudyUid) >= 1,
             UploadTimeout, "both manifests uploaded");
-        Assert.Contains(await S3.ListKeysAsync(scene.Site + "/"), k => k.Contains(canary.StudyUid, StringComparison.Ordinal));
+        // Default keys name a study by its pseudonym (README, "Object keys").
+        var canaryStudy = scene.StudyPseudonym(canary.StudyUid);
+        var otherStudy = scene.StudyPseudonym(other.StudyUid);
+        Assert.Contains(await S3.ListKeysAsync(scene.Site + "/"), k => k.Contains(canaryStudy, StringComparison.Ordinal));
         Assert.NotEmpty(Traces(scene.DataDir, canary.StudyUid)); // the search finds what is there
         await scene.StopAsync(kill: false);
         var otherFilesBefore = Directory.EnumerateFiles(Path.Combine(scene.DataDir, "studies"), "*", SearchOption.AllDirectories)
@@ -97,8 +100,8 @@ public sealed class PatientErasureTests(S3rverFixture fixture, ITestOutputHelper
         }
         // In the bucket: no object or manifest of the study; the other patient's all there.
         var keys = await S3.ListKeysAsync(scene.Site + "/");
-        Assert.DoesNotContain(keys, k => k.Contains(canary.StudyUid, StringComparison.Ordinal));
-        Assert.Equal(3, keys.Count(k => k.Contains(other.StudyUid, StringComparison.Ordinal))); // 2 instances + manifest
+        Assert.DoesNotContain(keys, k => k.Contains(canaryStudy, StringComparison.Ordinal));
+        Assert.Equal(3, keys.Count(k => k.Contains(otherStudy, StringComparison.Ordinal))); // 2 instances + manifest
         Assert.All(otherFilesBefore, f => Assert.True(File.Exists(f)));
         var rows = scene.Rows();
         Assert.Equal(2, rows.Count);

@@ -22,10 +22,11 @@ internal sealed class S3GatewayScene : IAsyncDisposable
     private GatewayProcess? _gateway;
     private string _previousOutput = "";
 
-    public S3GatewayScene(S3rverProcess s3, string site)
+    public S3GatewayScene(S3rverProcess s3, string site, string gatewayId = GatewayId)
     {
         S3 = s3;
         Site = site;
+        Gateway = gatewayId;
         Directory.CreateDirectory(DataDir);
         File.WriteAllText(AccessKeyFile, S3rverProcess.AccessKey);
         File.WriteAllText(SecretKeyFile, S3rverProcess.SecretKey);
@@ -33,13 +34,16 @@ internal sealed class S3GatewayScene : IAsyncDisposable
 
     public S3rverProcess S3 { get; }
     public string Site { get; }
+
+    /// <summary>This scene's Gateway:GatewayId (several scenes of one site stand for the gateways of one hospital).</summary>
+    public string Gateway { get; }
     public string Root => _directory.Path;
     public string DataDir => _directory.Combine("data");
     public string AccessKeyFile => _directory.Combine("access-key");
     public string SecretKeyFile => _directory.Combine("secret-key");
     public string ConfigFile => _directory.Combine("edge.json");
     public int Port { get; private set; }
-    public GatewayProcess Gateway => _gateway ?? throw new InvalidOperationException("the gateway is not running");
+    public GatewayProcess Process => _gateway ?? throw new InvalidOperationException("the gateway is not running");
 
     /// <summary>Everything the gateway printed, over every start so far.</summary>
     public string Output => _previousOutput + (_gateway?.Output ?? "");
@@ -66,7 +70,7 @@ internal sealed class S3GatewayScene : IAsyncDisposable
         upload?.Invoke(uploadSection);
         return new JsonObject
         {
-            ["Gateway"] = new JsonObject { ["SiteId"] = Site, ["GatewayId"] = GatewayId, ["DataDir"] = DataDir },
+            ["Gateway"] = new JsonObject { ["SiteId"] = Site, ["GatewayId"] = Gateway, ["DataDir"] = DataDir },
             ["Dicom"] = new JsonObject { ["AeTitle"] = "IMAGING_EDGE", ["BindAddress"] = "127.0.0.1", ["Port"] = 11112 },
             ["Queue"] = new JsonObject { ["StableStudySeconds"] = stableStudySeconds },
             ["Upload"] = uploadSection,
@@ -141,8 +145,15 @@ internal sealed class S3GatewayScene : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>The study's pseudonym (studies.pseudonym), which names it in the default object keys.</summary>
+    public string StudyPseudonym(string studyUid) =>
+        StudyScalar("SELECT pseudonym FROM studies WHERE study_uid = $uid;", studyUid) as string ?? throw new InvalidOperationException("no such study in queue.db");
+
     /// <summary>studies.manifest_uploaded_version of a study (0 when none, or no such study yet).</summary>
-    public int ManifestUploadedVersion(string studyUid)
+    public int ManifestUploadedVersion(string studyUid) => StudyScalar("SELECT manifest_uploaded_version FROM studies WHERE study_uid = $uid;", studyUid) is long version ? (int)version : 0;
+
+    /// <summary>A value of a study's row in queue.db (read-only, <c>$uid</c> = its Study Instance UID), or null when there is no such study.</summary>
+    private object? StudyScalar(string sql, string studyUid)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -153,9 +164,9 @@ internal sealed class S3GatewayScene : IAsyncDisposable
         }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT manifest_uploaded_version FROM studies WHERE study_uid = $uid;";
+        command.CommandText = sql;
         command.Parameters.AddWithValue("$uid", studyUid);
-        return command.ExecuteScalar() is long version ? (int)version : 0;
+        return command.ExecuteScalar();
     }
 
     /// <summary>Polls queue.db (every 100 ms, up to <paramref name="timeout"/>) until the condition holds over the rows; fails with the rows and the gateway's output.</summary>

@@ -56,7 +56,8 @@ public sealed class RetentionGatewayTests
         foreach (var input in inputs)
         {
             var uid = CorpusFiles.Read(input).Meta.MediaStorageSopInstanceUid;
-            var object_ = Assert.Single(objects, o => Path.GetFileName(o) == uid + ".dcm");
+            // Default keys name no UID (README, "Object keys"): the object is found by what it holds.
+            var object_ = Assert.Single(objects, o => CorpusFiles.Read(o).Meta.MediaStorageSopInstanceUid == uid);
             Assert.Equal(ReceiverUnderTest.DataSetBytes(input), ReceiverUnderTest.DataSetBytes(object_));
         }
         // The study may have been declared stable between two instances: its newest manifest lists them all.
