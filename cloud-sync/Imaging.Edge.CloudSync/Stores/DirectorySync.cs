@@ -5,10 +5,10 @@ namespace Imaging.Edge.CloudSync.Stores;
 
 /// <summary>
 /// fsync of a folder, which .NET does not offer: a rename or a new entry survives a power cut only once the folder
-/// itself is synced (POSIX keeps directory entries in the page cache until then). CloudSync's own copy, so that it
-/// stays independent of the gateway.
+/// itself is synced (POSIX keeps directory entries in the page cache until then). The one implementation: the file
+/// store here and the gateway's intake (through <c>DurableFileSystem</c>) both use it.
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     // open(2) with O_RDONLY alone opens a directory on Linux and macOS; O_DIRECTORY would only add a check, and its
     // value differs between architectures (0x10000 on x86_64 is O_DIRECT on arm64, where O_DIRECTORY is 0x4000).
