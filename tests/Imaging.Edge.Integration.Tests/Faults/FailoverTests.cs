@@ -38,7 +38,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         // The primary is back; after the break, new instances go to it again.
         proxy.Set(FaultKind.Pass);
         var requestsWhileDown = proxy.Requests;
-        await Task.Delay(TimeSpan.FromSeconds(5)); // CircuitBreakSeconds = 2: the break is long over
+        await gateway.WaitForCircuitNotOpenAsync("primary", TimeSpan.FromSeconds(30)); // CircuitBreakSeconds = 2
         await gateway.SendAsync(after);
         rows = await gateway.WaitForAsync(r => r.Count == 10 && r.All(x => x.State is "uploaded" or "failed"), TimeSpan.FromSeconds(30));
         var newer = rows.Skip(6).ToList();

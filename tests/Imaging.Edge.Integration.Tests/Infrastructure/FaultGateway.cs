@@ -60,6 +60,29 @@ internal sealed class FaultGateway : IAsyncDisposable
         return gateway;
     }
 
+    /// <summary>
+    /// Waits until the running gateway's status (<c>imaging-edge status --json</c> over the control socket) reports the
+    /// endpoint's circuit as no longer open: its break is over and the next upload may go there.
+    /// </summary>
+    public async Task WaitForCircuitNotOpenAsync(string endpoint, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        string? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var status = await ProcessRunner.RunAsync("dotnet", [GatewayProcess.ExecutablePath, "status", "--json", "--config", _folder.Combine("edge.json")],
+                workingDirectory: _folder.Path);
+            if (status.StandardOutput.TrimStart().StartsWith('{'))
+            {
+                using var document = JsonDocument.Parse(status.StandardOutput);
+                last = document.RootElement.GetProperty("upload").GetProperty("circuits").GetProperty(endpoint).GetString();
+                if (last != "open") return;
+            }
+            await Task.Delay(200);
+        }
+        Assert.Fail($"the circuit of {endpoint} was still {last ?? "unknown"} after {timeout}");
+    }
+
     /// <summary>A folder with the key files (both hold S3RVER), for <see cref="Endpoint"/>.</summary>
     public static string KeyFolder(TemporaryDirectory folder)
     {
