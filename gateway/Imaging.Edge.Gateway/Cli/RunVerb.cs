@@ -20,7 +20,8 @@ internal static class RunVerb
             await Console.Error.WriteLineAsync(DevelopmentStoreRefused(onBox));
             return ExitCodes.BadInput;
         }
-        // One gateway per data folder; decommission and erase-patient see it by this lock.
+        // One gateway per data folder; decommission and erase-patient see it by this lock, which needs the folder (made
+        // durably, its entry synced in its parent: everything acknowledged later lives in it).
         var dataDir = Path.GetFullPath(configuration.Gateway.DataDir);
         new Intake.DataLayout(dataDir).EnsureCreated();
         using var instanceLock = GatewayLock.TryAcquire(dataDir);
@@ -30,7 +31,16 @@ internal static class RunVerb
             return ExitCodes.Failure;
         }
         using var host = GatewayHost.Build(configuration);
-        await host.RunAsync();
+        try
+        {
+            await host.RunAsync();
+        }
+        catch (ConfigurationException e)
+        {
+            // A setting that only the running host can check (the site secret file, the S3 key files).
+            await Console.Error.WriteLineAsync(e.Message);
+            return ExitCodes.BadInput;
+        }
         return ExitCodes.Success;
     }
 

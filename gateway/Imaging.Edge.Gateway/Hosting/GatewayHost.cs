@@ -23,7 +23,12 @@ using Imaging.Edge.Gateway.Health;
 
 namespace Imaging.Edge.Gateway.Hosting;
 
-/// <summary>Builds the host of <c>imaging-edge run</c> from a validated configuration.</summary>
+/// <summary>
+/// Builds the host of <c>imaging-edge run</c> from a validated configuration. It reads as the data path: storage,
+/// recovery, receivers, queue, uploads, operations, retention. Nothing is touched before the host runs: the data
+/// folder, the queue's schema and the site secret are made when first needed, and <see cref="StartupRecovery"/>
+/// finishes before any receiver opens (the host runs every StartingAsync before any StartAsync).
+/// </summary>
 internal static class GatewayHost
 {
     public static IHost Build(EdgeConfiguration configuration)
@@ -34,57 +39,90 @@ internal static class GatewayHost
         builder.Logging.AddConsole(console => console.FormatterName = PrintableConsoleFormatter.Name)
             .AddConsoleFormatter<PrintableConsoleFormatter, ConsoleFormatterOptions>();
         builder.Services.AddSystemd();
-
-        // The data folder, the queue's schema and the site secret are prepared before anything runs.
-        var layout = DataLayout.From(configuration.Gateway);
-        layout.EnsureCreated();
-        var database = new QueueDatabase(layout.Root);
-        database.Migrate();
-        Pseudonymizer pseudonymizer;
-        try
-        {
-            pseudonymizer = new Pseudonymizer(SiteSecret.Load(configuration.Gateway.SiteSecretFile, layout.Root));
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigurationException($"Gateway:SiteSecretFile: {e.Message}");
-        }
-        var reserveBytes = configuration.Retention.ReserveMegabytes * 1024 * 1024;
-
         builder.Services.AddSingleton(configuration);
-        builder.Services.AddSingleton(layout);
-        builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton(pseudonymizer);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new InstanceQueue(database, sp.GetRequiredService<TimeProvider>()));
+
+        AddStorage(builder, configuration);
+        AddRecovery(builder);
+        AddReceivers(builder, configuration);
+        AddQueue(builder, configuration);
+        AddUploads(builder, configuration);
+        AddOperations(builder, configuration);
+        AddRetention(builder, configuration);
+        return builder.Build();
+    }
+
+    /// <summary>The data folder, <c>queue.db</c> (migrated forward) and the site secret that keys the pseudonyms.</summary>
+    private static void AddStorage(HostApplicationBuilder builder, EdgeConfiguration configuration)
+    {
+        builder.Services.AddSingleton(_ =>
+        {
+            var layout = DataLayout.From(configuration.Gateway);
+            layout.EnsureCreated();
+            return layout;
+        });
+        builder.Services.AddSingleton(sp =>
+        {
+            var database = new QueueDatabase(sp.GetRequiredService<DataLayout>().Root);
+            database.Migrate();
+            return database;
+        });
+        builder.Services.AddSingleton(sp =>
+        {
+            try
+            {
+                return new Pseudonymizer(SiteSecret.Load(configuration.Gateway.SiteSecretFile, sp.GetRequiredService<DataLayout>().Root));
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new ConfigurationException($"Gateway:SiteSecretFile: {e.Message}");
+            }
+        });
+        builder.Services.AddSingleton(sp => new InstanceQueue(sp.GetRequiredService<QueueDatabase>(), sp.GetRequiredService<TimeProvider>()));
+    }
+
+    /// <summary>Spool files removed, leases released, the study folders and the queue in agreement: before anything else.</summary>
+    private static void AddRecovery(HostApplicationBuilder builder)
+    {
         builder.Services.AddSingleton<QueueRecovery>();
-        builder.Services.AddSingleton(new DiskSpaceGuard(layout.Root, reserveBytes));
-        builder.Services.AddSingleton(sp => new SpoolIntake(layout, sp.GetRequiredService<DiskSpaceGuard>(), sp.GetRequiredService<InstanceQueue>(),
-            pseudonymizer, DevicePriorities(configuration.Dicom), sp.GetRequiredService<ILogger<SpoolIntake>>()));
+        builder.Services.AddHostedService<StartupRecovery>();
+    }
+
+    /// <summary>DICOM associations into the intake (spool file, fsync, rename, row, acknowledgement), within the disk reserve.</summary>
+    private static void AddReceivers(HostApplicationBuilder builder, EdgeConfiguration configuration)
+    {
+        builder.Services.AddSingleton(sp => new DiskSpaceGuard(sp.GetRequiredService<DataLayout>().Root, configuration.Retention.ReserveMegabytes * 1024 * 1024));
+        builder.Services.AddSingleton(sp => new SpoolIntake(sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<DiskSpaceGuard>(),
+            sp.GetRequiredService<InstanceQueue>(), sp.GetRequiredService<Pseudonymizer>(), DevicePriorities(configuration.Dicom),
+            sp.GetRequiredService<ILogger<SpoolIntake>>()));
         builder.Services.AddSingleton(ServerOptions(configuration.Dicom));
         builder.Services.AddSingleton(sp => new DicomServer(
             sp.GetRequiredService<DicomServerOptions>(),
             sp.GetRequiredService<SpoolIntake>(),
             sp.GetRequiredService<ILogger<DicomServer>>()));
         builder.Services.AddHostedService<DicomReceiverService>();
-        AddUploads(builder, configuration, layout);
-        builder.Services.AddHostedService(sp => new StudyTracker(sp.GetRequiredService<InstanceQueue>(),
-            TimeSpan.FromSeconds(configuration.Queue.StableStudySeconds), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StudyTracker>>()));
-        AddRetention(builder, configuration, layout);
-        AddOperations(builder, configuration);
-        return builder.Build();
     }
 
-    /// <summary>The disk monitor and the retention sweeper; registered after the receiver, whose start-up recovery runs first.</summary>
-    private static void AddRetention(HostApplicationBuilder builder, EdgeConfiguration configuration, DataLayout layout)
+    /// <summary>Studies quiet for <c>Queue:StableStudySeconds</c> become stable (a new manifest version is due).</summary>
+    private static void AddQueue(HostApplicationBuilder builder, EdgeConfiguration configuration) =>
+        builder.Services.AddHostedService(sp => new StudyTracker(sp.GetRequiredService<InstanceQueue>(),
+            TimeSpan.FromSeconds(configuration.Queue.StableStudySeconds), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StudyTracker>>()));
+
+    /// <summary>The disk monitor and the retention sweeper: verified copies deleted by age or above the high-water mark.</summary>
+    private static void AddRetention(HostApplicationBuilder builder, EdgeConfiguration configuration)
     {
-        Func<DiskUsage> probe = () => DiskUsage.Of(layout.Root);
         builder.Services.AddSingleton(sp => new RetentionStore(sp.GetRequiredService<QueueDatabase>(), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(sp => new DiskMonitor(sp.GetRequiredService<DiskSpaceGuard>(), sp.GetRequiredService<RetentionStore>(), probe,
+        builder.Services.AddSingleton(sp => new DiskMonitor(sp.GetRequiredService<DiskSpaceGuard>(), sp.GetRequiredService<RetentionStore>(), Probe(sp),
             configuration.Retention.HighWaterPercent, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiskMonitor>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DiskMonitor>());
-        builder.Services.AddHostedService(sp => new RetentionSweeper(sp.GetRequiredService<RetentionStore>(), layout, configuration.Retention, probe,
+        builder.Services.AddHostedService(sp => new RetentionSweeper(sp.GetRequiredService<RetentionStore>(), sp.GetRequiredService<DataLayout>(), configuration.Retention, Probe(sp),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionSweeper>>(), sp.GetRequiredService<DiskMonitor>()));
+    }
+
+    private static Func<DiskUsage> Probe(IServiceProvider services)
+    {
+        var root = services.GetRequiredService<DataLayout>().Root;
+        return () => DiskUsage.Of(root);
     }
 
     /// <summary>The patient eraser and its command, over every configured upload store (primary and backup).</summary>
@@ -130,14 +168,15 @@ internal static class GatewayHost
         }
     }
 
-    private static void AddUploads(HostApplicationBuilder builder, EdgeConfiguration configuration, DataLayout layout)
+    /// <summary>Leases, the stores with their resilience pipelines, verification; manifests; the orphan sweep; bandwidth.</summary>
+    private static void AddUploads(HostApplicationBuilder builder, EdgeConfiguration configuration)
     {
         var upload = configuration.Upload;
         builder.Services.AddSingleton(sp =>
         {
             try
             {
-                return UploadEndpoints.Create(configuration, layout, sp.GetRequiredService<BandwidthLimiter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>());
+                return UploadEndpoints.Create(configuration, sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<BandwidthLimiter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>());
             }
             catch (InvalidOperationException e)
             {
@@ -165,12 +204,7 @@ internal static class GatewayHost
     public static IReadOnlyDictionary<string, int> DevicePriorities(DicomOptions dicom) =>
         dicom.Devices.GroupBy(d => d.AeTitle, StringComparer.Ordinal).ToDictionary(
             g => g.Key,
-            g => g.Max(d => Enum.Parse<DimsePriority>(d.Priority, ignoreCase: true) switch
-            {
-                DimsePriority.High => Priorities.High,
-                DimsePriority.Low => Priorities.Low,
-                _ => Priorities.Medium,
-            }),
+            g => g.Max(d => Priorities.From(Enum.Parse<DimsePriority>(d.Priority, ignoreCase: true))),
             StringComparer.Ordinal);
 
     public static DicomServerOptions ServerOptions(DicomOptions dicom) => new()

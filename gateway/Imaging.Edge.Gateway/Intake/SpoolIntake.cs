@@ -43,12 +43,7 @@ internal sealed class SpoolIntake(
     /// <summary>DIMSE priority HIGH, or a device configured High, goes first; the higher of the two wins.</summary>
     private int PriorityOf(StoreRequest request)
     {
-        var requested = request.Priority switch
-        {
-            DimsePriority.High => Priorities.High,
-            DimsePriority.Low => Priorities.Low,
-            _ => Priorities.Medium,
-        };
+        var requested = Priorities.From(request.Priority);
         return devicePriorities.TryGetValue(request.Association.CallingAeTitle, out var configured) ? Math.Max(requested, configured) : requested;
     }
 

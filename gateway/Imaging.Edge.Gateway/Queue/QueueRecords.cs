@@ -25,6 +25,14 @@ internal static class InstanceStates
 internal static class Priorities
 {
     public const int Low = 0, Medium = 1, High = 2;
+
+    /// <summary>The queue's priority for a DIMSE priority (a C-STORE's, or the one configured for a device).</summary>
+    public static int From(Dicom.Dimse.DimsePriority priority) => priority switch
+    {
+        Dicom.Dimse.DimsePriority.High => High,
+        Dicom.Dimse.DimsePriority.Low => Low,
+        _ => Medium,
+    };
 }
 
 /// <summary>An instance that is durable on disk and about to be queued.</summary>

@@ -25,7 +25,7 @@ internal static class StartupBench
         var dataDir = Path.Combine(workDir, "startup");
         Build(dataDir, pendingRows);
 
-        // (1) in-process, as GatewayHost.Build + DicomReceiverService.StartAsync do it.
+        // (1) in-process, as the host does it (GatewayHost: storage, then StartupRecovery before any receiver starts).
         var inProcess = new List<Steps>();
         for (var i = 0; i < runs; i++)
         {
