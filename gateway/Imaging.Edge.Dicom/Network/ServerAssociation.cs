@@ -79,7 +79,7 @@ internal sealed class ServerAssociation
         catch (AssociationViolationException e)
         {
             DicomServerLog.ProtocolViolation(_logger, _id, _remote, e.Message);
-            await TryAbortAsync(e.Reason).ConfigureAwait(false);
+            await TryAbortAsync(e.Reason, e.AbortSource).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
@@ -121,6 +121,8 @@ internal sealed class ServerAssociation
             var buffer = result.Buffer;
             try
             {
+                if (_phase == Phase.AwaitingRequest && PduReader.IsUnexpectedBeforeAssociation(buffer, out var early))
+                    throw new AssociationViolationException(AbortReason.NotSpecified, $"{early} PDU before the association was accepted", AbortSource.ServiceUser);
                 while (PduReader.TryReadPdu(ref buffer, _options.MaxPduLength, out var pdu))
                 {
                     if (!await HandlePduAsync(pdu, timeout.Token).ConfigureAwait(false))
@@ -392,7 +394,7 @@ internal sealed class ServerAssociation
         return _sender.SendCommandAsync(contextId, response.Encode(), cancellationToken);
     }
 
-    private ValueTask TryAbortAsync(AbortReason reason) => TrySendAsync(new AbortPdu(AbortSource.ServiceProvider, reason));
+    private ValueTask TryAbortAsync(AbortReason reason, AbortSource source = AbortSource.ServiceProvider) => TrySendAsync(new AbortPdu(source, reason));
 
     /// <summary>Sends a last PDU (abort or reject) if the connection still takes it; the association is over either way.</summary>
     private async ValueTask TrySendAsync(Pdu last)

@@ -290,7 +290,7 @@ public sealed class BadInputTests
         Assert.Equal(1, receiver.Server.ActiveAssociations); // the stalled one is still waiting for its ARTIM
     }
 
-    private static CommandSet StoreCommand(string sopInstanceUid, ushort messageId = 1) => new()
+    internal static CommandSet StoreCommand(string sopInstanceUid, ushort messageId = 1) => new()
     {
         CommandField = CommandField.CStoreRequest,
         AffectedSopClassUid = RawDicomConnection.CtImageStorage,
@@ -300,7 +300,7 @@ public sealed class BadInputTests
     };
 
     /// <summary>echoscu still gets success, and no file was left in studies/ or spool/.</summary>
-    private static async Task AssertServingAndCleanAsync(ReceiverUnderTest receiver)
+    internal static async Task AssertServingAndCleanAsync(ReceiverUnderTest receiver)
     {
         var echo = await Dcmtk.EchoAsync(receiver);
         Assert.True(echo.ExitCode == 0, $"the receiver stopped serving after a hostile peer: {echo.Output}");
