@@ -309,6 +309,10 @@ internal sealed class ServerAssociation
             {
                 await store.FailAsync(DimseStatus.CannotUnderstand, e.Message).ConfigureAwait(false);
             }
+            catch (StoreRefusedException e)
+            {
+                await store.FailAsync(e.Status, e.Message).ConfigureAwait(false);
+            }
             catch (IOException e)
             {
                 DicomServerLog.IntakeFailed(_logger, _id, store.Command.MessageId, e);
