@@ -178,6 +178,8 @@ internal static class GatewayHost
         BindAddress = IPAddress.Parse(dicom.BindAddress),
         Port = dicom.Port,
         MaxAssociations = dicom.MaxAssociations,
+        MaxConnectionsPerAddress = dicom.MaxConnectionsPerAddress,
+        MinimumBytesPerSecond = dicom.MinimumBytesPerSecond,
         MaxPduLength = (uint)dicom.MaxPduLength,
         AllowUnknownCallers = dicom.AllowUnknownCallers,
         KnownCallers = dicom.Devices.Select(d => new KnownCaller(d.AeTitle, d.Host is null ? null : IPAddress.Parse(d.Host))).ToList(),

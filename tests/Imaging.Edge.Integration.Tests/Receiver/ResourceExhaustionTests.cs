@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
 using System.IO.Compression;
 using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Dicom.Network.Pdus;
@@ -14,6 +16,100 @@ namespace Imaging.Edge.Integration.Tests.Receiver;
 public sealed class ResourceExhaustionTests
 {
     private static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(8);
+
+    private static readonly IPAddress Attacker = IPAddress.Parse("127.0.0.2");
+
+    [Fact]
+    public async Task Connections_that_have_not_associated_take_no_association_slot()
+    {
+        // Twice MaxAssociations connections, each stuck in the middle of its A-ASSOCIATE-RQ (ARTIM 20 s): a modality
+        // must still associate at once. They used to hold a slot each from accept.
+        const int MaxAssociations = 2;
+        await using var receiver = new ReceiverUnderTest(o => o with { MaxAssociations = MaxAssociations, ArtimTimeout = TimeSpan.FromSeconds(20) });
+        var request = RawDicomConnection.Encode(RawDicomConnection.Request(RawDicomConnection.CtAndVerification()));
+        var tricklers = new List<RawDicomConnection>();
+        try
+        {
+            for (var i = 0; i < 2 * MaxAssociations; i++)
+            {
+                var raw = await RawDicomConnection.ConnectAsync(receiver.Port, Attacker);
+                tricklers.Add(raw);
+                Assert.True(await raw.SendAsync(request.AsMemory(0, 10)), "the trickler should be accepted");
+            }
+            Assert.True(await BadInputTests.Eventually(() => receiver.Server.OpenConnections == 2 * MaxAssociations), "the trickling connections should be open");
+
+            await AssertStorescuSucceedsAsync(receiver);
+            Assert.Equal(2 * MaxAssociations, receiver.Server.OpenConnections - receiver.Server.ActiveAssociations);
+        }
+        finally
+        {
+            foreach (var raw in tricklers) await raw.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Connections_beyond_the_cap_of_one_address_are_closed_at_once()
+    {
+        const int PerAddress = 3;
+        await using var receiver = new ReceiverUnderTest(o => o with { MaxConnectionsPerAddress = PerAddress, ArtimTimeout = TimeSpan.FromSeconds(20) });
+        var connections = new List<RawDicomConnection>();
+        try
+        {
+            for (var i = 0; i < PerAddress; i++) connections.Add(await RawDicomConnection.ConnectAsync(receiver.Port, Attacker));
+            Assert.True(await BadInputTests.Eventually(() => receiver.Server.OpenConnections == PerAddress), "the first connections should be open");
+            await using var oneTooMany = await RawDicomConnection.ConnectAsync(receiver.Port, Attacker);
+
+            var outcome = await oneTooMany.WaitForEndAsync(TimeSpan.FromSeconds(5));
+            var first = await connections[0].WaitForEndAsync(TimeSpan.FromMilliseconds(300));
+
+            Assert.True(outcome.Closed && outcome.Elapsed < TimeSpan.FromSeconds(2), $"connection {PerAddress + 1} from one address should be closed at once: {outcome}");
+            Assert.True(first.TimedOut, $"the connections within the cap stay open until their ARTIM: {first}");
+            await AssertStorescuSucceedsAsync(receiver); // from another address
+        }
+        finally
+        {
+            foreach (var raw in connections) await raw.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Association_trickling_its_data_set_is_aborted_within_a_bound_and_its_slot_freed()
+    {
+        // One byte every 250 ms used to re-arm the DIMSE timer for ever. At 4 bytes/s, far below the minimum rate, the
+        // association may stay only as long as a silent one (DimseTimeout, 2 s).
+        var dimse = TimeSpan.FromSeconds(2);
+        await using var receiver = new ReceiverUnderTest(o => o with { MaxAssociations = 1, DimseTimeout = dimse, MinimumBytesPerSecond = 1024 });
+        var uid = RawDataSet.NewUid();
+        var dataSet = RawDataSet.Instance(RawDicomConnection.CtImageStorage, uid, pixelBytes: 4096);
+        await using var raw = await RawDicomConnection.AssociateCtAsync(receiver.Port);
+        await raw.SendCommandAsync(1, BadInputTests.StoreCommand(uid));
+        var data = RawDicomConnection.EncodePData(1, isCommand: false, isLast: true, dataSet);
+        var clock = Stopwatch.StartNew();
+        var closedAfter = TimeSpan.Zero;
+
+        // Bounded: at most 48 bytes, 12 s; stop as soon as the server ends the association.
+        for (var i = 0; i < 48 && closedAfter == TimeSpan.Zero; i++)
+        {
+            if (!await raw.SendAsync(data.AsMemory(i, 1))) closedAfter = clock.Elapsed;
+            else if (!(await raw.WaitForEndAsync(TimeSpan.FromMilliseconds(250))).TimedOut) closedAfter = clock.Elapsed;
+        }
+
+        Assert.True(closedAfter != TimeSpan.Zero && closedAfter < dimse + TimeSpan.FromSeconds(3),
+            $"an association trickling 4 bytes/s should be aborted about {dimse.TotalSeconds} s after it went below the minimum rate; closed after {closedAfter.TotalSeconds:F1} s (0 = never)");
+        Assert.True(await BadInputTests.Eventually(() => receiver.Server.ActiveAssociations == 0), "its association slot should be free");
+        Assert.True(await BadInputTests.Eventually(() => receiver.SpoolFiles().Count == 0), "its spool file should be removed");
+        await AssertStorescuSucceedsAsync(receiver);
+    }
+
+    private static async Task AssertStorescuSucceedsAsync(ReceiverUnderTest receiver)
+    {
+        using var inputs = new TemporaryDirectory();
+        var source = Assert.Single(FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), inputs.Path, 1));
+        var before = receiver.ReceivedFiles().Count;
+        var result = await Dcmtk.StoreAsync(receiver, [source], ["-xe"], timeout: TimeSpan.FromSeconds(15));
+        Assert.True(result.ExitCode == 0, $"storescu should get through: {result.Output}");
+        Assert.Equal(before + 1, receiver.ReceivedFiles().Count);
+    }
 
     [Theory]
     [InlineData(PduType.PData)]
