@@ -8,9 +8,9 @@ namespace Imaging.Edge.Dicom.Network;
 /// The association acceptor: listens, and serves each connection as a <see cref="ServerAssociation"/> on its own task.
 /// A connection takes one of <see cref="DicomServerOptions.MaxAssociations"/> slots only once its A-ASSOCIATE-RQ is
 /// accepted; one more acceptable request is answered with a transient A-ASSOCIATE-RJ (local limit exceeded). Until
-/// then it counts against a pending budget of its own (<see cref="DicomServerOptions.MaxPendingConnections"/>), and
-/// every connection counts against its remote address's cap (<see cref="DicomServerOptions.MaxConnectionsPerAddress"/>);
-/// a connection beyond either is closed at once.
+/// then it counts against a pending budget of its own (<see cref="DicomServerOptions.MaxPendingConnections"/>; when
+/// full, the connection waiting longest is closed), and every connection counts against its remote address's cap
+/// (<see cref="DicomServerOptions.MaxConnectionsPerAddress"/>); a connection beyond it is closed at once.
 /// </summary>
 public sealed class DicomServer : IAsyncDisposable
 {
@@ -87,7 +87,7 @@ public sealed class DicomServer : IAsyncDisposable
             }
 
             var remote = socket.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
-            var lease = _budget.TryAdmit(remote.Address, out var refusal);
+            var lease = _budget.TryAdmit(remote.Address, socket.Dispose, out var refusal);
             if (lease is null)
             {
                 LogRefusal(remote, refusal!);

@@ -8,12 +8,16 @@ public sealed class ConnectionBudgetTests
     private static readonly IPAddress A = IPAddress.Parse("10.0.0.1");
     private static readonly IPAddress B = IPAddress.Parse("10.0.0.2");
 
+    private static void Nothing()
+    {
+    }
+
     [Fact]
     public void Connections_take_no_association_slot_until_they_ask_for_one()
     {
         var budget = new ConnectionBudget(maxAssociations: 1, maxPending: 10, maxPerAddress: 10);
-        var first = budget.TryAdmit(A, out _)!;
-        var second = budget.TryAdmit(A, out _)!;
+        var first = budget.TryAdmit(A, Nothing, out _)!;
+        var second = budget.TryAdmit(A, Nothing, out _)!;
 
         Assert.Equal(0, budget.Associations);
         Assert.True(first.TryTakeAssociationSlot());
@@ -21,35 +25,43 @@ public sealed class ConnectionBudgetTests
         first.Dispose();
         second.Dispose();
         Assert.Equal((0, 0), (budget.Associations, budget.Connections));
-        Assert.True(budget.TryAdmit(B, out _)!.TryTakeAssociationSlot());
+        Assert.True(budget.TryAdmit(B, Nothing, out _)!.TryTakeAssociationSlot());
     }
 
     [Fact]
     public void One_address_is_capped_and_others_are_not()
     {
         var budget = new ConnectionBudget(maxAssociations: 10, maxPending: 10, maxPerAddress: 2);
-        var leases = new[] { budget.TryAdmit(A, out _), budget.TryAdmit(A, out _) };
+        var leases = new[] { budget.TryAdmit(A, Nothing, out _), budget.TryAdmit(A, Nothing, out _) };
 
-        Assert.Null(budget.TryAdmit(A, out var refusal));
+        Assert.Null(budget.TryAdmit(A, Nothing, out var refusal));
         Assert.Contains("at most 2", refusal);
-        Assert.NotNull(budget.TryAdmit(B, out _));
+        Assert.NotNull(budget.TryAdmit(B, Nothing, out _));
         leases[0]!.Dispose();
         leases[0]!.Dispose(); // twice is once
-        Assert.NotNull(budget.TryAdmit(A, out _));
-        Assert.Null(budget.TryAdmit(A, out _));
+        Assert.NotNull(budget.TryAdmit(A, Nothing, out _));
+        Assert.Null(budget.TryAdmit(A, Nothing, out _));
     }
 
     [Fact]
-    public void Connections_waiting_to_associate_have_a_budget_of_their_own()
+    public void When_the_pending_budget_is_full_the_connection_waiting_longest_makes_room()
     {
         var budget = new ConnectionBudget(maxAssociations: 1, maxPending: 2, maxPerAddress: 10);
-        var associated = budget.TryAdmit(A, out _)!;
+        var evicted = new List<string>();
+        var associated = budget.TryAdmit(A, () => evicted.Add("associated"), out _)!;
         Assert.True(associated.TryTakeAssociationSlot());
-        var pending = new[] { budget.TryAdmit(A, out _), budget.TryAdmit(B, out _) };
+        var oldest = budget.TryAdmit(A, () => evicted.Add("oldest"), out _)!;
+        var newer = budget.TryAdmit(B, () => evicted.Add("newer"), out _)!;
 
-        Assert.Null(budget.TryAdmit(B, out var refusal));
-        Assert.Contains("waiting to associate", refusal);
-        Assert.False(pending[0]!.TryTakeAssociationSlot()); // leaves the pending budget, gets no slot
-        Assert.NotNull(budget.TryAdmit(B, out _));
+        var newest = budget.TryAdmit(B, () => evicted.Add("newest"), out _);
+
+        Assert.NotNull(newest);
+        Assert.Equal(["oldest"], evicted); // never an associated one
+        Assert.False(oldest.TryTakeAssociationSlot()); // its request, if it comes, is too late
+        Assert.False(newer.TryTakeAssociationSlot()); // no slot free: rejected, and it leaves the pending budget
+        oldest.Dispose();
+        Assert.Equal(3, budget.Connections);
+        Assert.NotNull(budget.TryAdmit(A, () => evicted.Add("last"), out _));
+        Assert.Equal(["oldest"], evicted); // room without evicting: one of the two pending left
     }
 }

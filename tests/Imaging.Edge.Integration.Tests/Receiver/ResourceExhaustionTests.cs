@@ -73,6 +73,31 @@ public sealed class ResourceExhaustionTests
     }
 
     [Fact]
+    public async Task A_flood_of_connections_that_never_associate_cannot_lock_a_modality_out()
+    {
+        // Three addresses, each within its cap, fill the pending budget (2 x 1 + 16 = 18 connections). The modality
+        // that connects next gets in; the connection that waited longest makes room for it.
+        await using var receiver = new ReceiverUnderTest(o => o with { MaxAssociations = 1, ArtimTimeout = TimeSpan.FromSeconds(20) });
+        var pendingBudget = receiver.Options.MaxPendingConnections;
+        var flood = new List<RawDicomConnection>();
+        try
+        {
+            for (var i = 0; i < pendingBudget; i++)
+                flood.Add(await RawDicomConnection.ConnectAsync(receiver.Port, IPAddress.Parse($"127.0.0.{2 + i % 3}")));
+            Assert.True(await BadInputTests.Eventually(() => receiver.Server.OpenConnections == pendingBudget), "the flood should fill the pending budget");
+
+            await AssertStorescuSucceedsAsync(receiver);
+
+            var oldest = await flood[0].WaitForEndAsync(TimeSpan.FromSeconds(2));
+            Assert.True(oldest.Closed, $"the connection waiting longest should have been closed to make room: {oldest}");
+        }
+        finally
+        {
+            foreach (var raw in flood) await raw.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Association_trickling_its_data_set_is_aborted_within_a_bound_and_its_slot_freed()
     {
         // One byte every 250 ms used to re-arm the DIMSE timer for ever. At 4 bytes/s, far below the minimum rate, the
