@@ -24,7 +24,7 @@ public sealed class DicomServer : IAsyncDisposable
     private Task? _acceptLoop;
     private readonly ConnectionBudget _budget;
     private long _nextId;
-    private long _lastRefusalLog = long.MinValue;
+    private long _lastRefusalLog = -1000; // Environment.TickCount64 starts at 0: the first refusal is logged
     private int _refusedSinceLog;
 
     public DicomServer(DicomServerOptions options, IStoreHandler handler, ILogger<DicomServer> logger)

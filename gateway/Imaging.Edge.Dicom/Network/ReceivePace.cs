@@ -9,18 +9,28 @@ namespace Imaging.Edge.Dicom.Network;
 /// spreads its bytes; a peer at or above the rate never is. Only time spent waiting for the peer counts, not time
 /// spent by us (fsync, the queue's commit). Pure: the caller measures the time. Not thread-safe.
 /// </summary>
-internal sealed class ReceivePace(int minimumBytesPerSecond, TimeSpan idleTimeout)
+internal sealed class ReceivePace
 {
-    private readonly double _capacity = minimumBytesPerSecond * idleTimeout.TotalSeconds;
-    private double _credit = minimumBytesPerSecond * idleTimeout.TotalSeconds;
+    private readonly int _rate;
+    private readonly TimeSpan _idleTimeout;
+    private readonly double _capacity;
+    private double _credit;
+
+    public ReceivePace(int minimumBytesPerSecond, TimeSpan idleTimeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minimumBytesPerSecond);
+        _rate = minimumBytesPerSecond;
+        _idleTimeout = idleTimeout;
+        _capacity = _credit = minimumBytesPerSecond * idleTimeout.TotalSeconds;
+    }
 
     /// <summary>How long the next read may wait for the peer.</summary>
-    public TimeSpan NextReadLimit => TimeSpan.FromSeconds(Math.Max(0, _credit / minimumBytesPerSecond));
+    public TimeSpan NextReadLimit => _credit >= _capacity ? _idleTimeout : TimeSpan.FromSeconds(Math.Max(0, _credit / _rate));
 
     /// <summary>Nothing is arriving: the peer may be silent for the whole idle timeout again.</summary>
     public void AtMessageBoundary() => _credit = _capacity;
 
     /// <summary>A read waited <paramref name="waited"/> and brought <paramref name="bytes"/> new bytes.</summary>
     public void Received(TimeSpan waited, long bytes) =>
-        _credit = Math.Min(_capacity, _credit - waited.TotalSeconds * minimumBytesPerSecond + bytes);
+        _credit = Math.Min(_capacity, _credit - waited.TotalSeconds * _rate + bytes);
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Net;
 using System.IO.Compression;
+using System.Net;
 using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Dicom.Network.Pdus;
 using Imaging.Edge.Integration.Tests.Infrastructure;
