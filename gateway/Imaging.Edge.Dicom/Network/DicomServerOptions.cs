@@ -41,6 +41,9 @@ public sealed record DicomServerOptions
     /// <summary>Private or not-yet-listed storage SOP classes accepted beside PS3.4 Annex B.</summary>
     public IReadOnlySet<string> ExtraSopClasses { get; init; } = new HashSet<string>();
 
+    /// <summary>Largest data set accepted, in bytes; one larger is refused with 0xA700 as it arrives. 0: no limit.</summary>
+    public long MaxInstanceBytes { get; init; }
+
     /// <summary>ARTIM (PS3.8 §9.1.5): how long a connection may take to send its A-ASSOCIATE-RQ.</summary>
     public TimeSpan ArtimTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -320,6 +320,9 @@ internal sealed class ServerAssociation
         if (value.PresentationContextId != store.Context.Id)
             throw new AssociationViolationException(AbortReason.UnexpectedPduParameter, "data set fragment on another presentation context than its command");
 
+        store.Received += value.Data.Length;
+        if (_options.MaxInstanceBytes > 0 && store.Received > _options.MaxInstanceBytes && !store.Failed)
+            await store.FailAsync(DimseStatus.OutOfResources, $"the data set is larger than the configured maximum of {_options.MaxInstanceBytes} bytes").ConfigureAwait(false);
         if (!store.Failed)
         {
             try

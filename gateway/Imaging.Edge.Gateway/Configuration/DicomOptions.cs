@@ -17,6 +17,9 @@ internal sealed class DicomOptions
     public int MinimumBytesPerSecond { get; set; } = 1024;
     public int MaxPduLength { get; set; } = 256 * 1024;
     public bool AllowUnknownCallers { get; set; } = true;
+    /// <summary>Largest instance accepted, in MB; a larger one is refused with 0xA700 as it arrives. 0: no limit.</summary>
+    public int MaxInstanceMegabytes { get; set; }
+
     public int ArtimTimeoutSeconds { get; set; } = 30;
     public int DimseTimeoutSeconds { get; set; } = 120;
     public List<DeviceOptions> Devices { get; set; } = [];

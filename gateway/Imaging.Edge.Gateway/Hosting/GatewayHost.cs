@@ -180,6 +180,7 @@ internal static class GatewayHost
         MaxAssociations = dicom.MaxAssociations,
         MaxConnectionsPerAddress = dicom.MaxConnectionsPerAddress,
         MinimumBytesPerSecond = dicom.MinimumBytesPerSecond,
+        MaxInstanceBytes = dicom.MaxInstanceMegabytes * 1024L * 1024,
         MaxPduLength = (uint)dicom.MaxPduLength,
         AllowUnknownCallers = dicom.AllowUnknownCallers,
         KnownCallers = dicom.Devices.Select(d => new KnownCaller(d.AeTitle, d.Host is null ? null : IPAddress.Parse(d.Host))).ToList(),

@@ -71,6 +71,7 @@ public sealed class EdgeConfigurationTests : IDisposable
     [InlineData("Dicom:MaxPduLength", "100", "Dicom:MaxPduLength")]
     [InlineData("Dicom:MaxConnectionsPerAddress", "0", "Dicom:MaxConnectionsPerAddress: must be between 1 and 1024 (was 0)")]
     [InlineData("Dicom:MinimumBytesPerSecond", "0", "Dicom:MinimumBytesPerSecond: must be between 1 and 104857600 (was 0)")]
+    [InlineData("Dicom:MaxInstanceMegabytes", "-1", "Dicom:MaxInstanceMegabytes: must be between 0 (no limit) and 1048576 (was -1)")]
     [InlineData("Dicom:Devices:0:AeTitle", "", "Dicom:Devices:0:AeTitle")]
     [InlineData("Dicom:Devices:0:Priority", "Urgent", "Dicom:Devices:0:Priority: must be Low, Medium or High")]
     [InlineData("Dicom:PrivateSopClasses:0", "1.2.abc", "Dicom:PrivateSopClasses:0: not a UID")]

@@ -136,6 +136,28 @@ public sealed class ResourceExhaustionTests
         Assert.Equal(before + 1, receiver.ReceivedFiles().Count);
     }
 
+    [Fact]
+    public async Task Instance_larger_than_a_configured_maximum_is_refused_as_it_arrives_and_the_association_stays_usable()
+    {
+        await using var receiver = new ReceiverUnderTest(o => o with { MaxInstanceBytes = 1024 * 1024 });
+        var big = RawDataSet.NewUid();
+        var small = RawDataSet.NewUid();
+        await using var raw = await RawDicomConnection.AssociateCtAsync(receiver.Port);
+
+        await raw.SendCommandAsync(1, BadInputTests.StoreCommand(big));
+        await raw.SendDataSetAsync(1, RawDataSet.Instance(RawDicomConnection.CtImageStorage, big, pixelBytes: 3 * 1024 * 1024), fragment: 64 * 1024);
+        var refused = await raw.ReadCommandAsync();
+        await raw.SendCommandAsync(1, BadInputTests.StoreCommand(small, messageId: 2));
+        await raw.SendDataSetAsync(1, RawDataSet.Instance(RawDicomConnection.CtImageStorage, small, pixelBytes: 1000));
+        var stored = await raw.ReadCommandAsync();
+        await raw.ReleaseAsync();
+
+        Assert.Equal(DimseStatus.OutOfResources, refused.Status);
+        Assert.Equal(DimseStatus.Success, stored.Status);
+        Assert.Single(receiver.ReceivedFiles());
+        Assert.Empty(receiver.SpoolFiles());
+    }
+
     [Theory]
     [InlineData(PduType.PData)]
     [InlineData(PduType.ReleaseRequest)]
