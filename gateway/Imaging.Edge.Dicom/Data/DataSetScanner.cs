@@ -10,8 +10,16 @@ namespace Imaging.Edge.Dicom.Data;
 /// Memory is bounded and independent of the data set size: a 12-byte header buffer, the wanted values (each at
 /// most 64 KiB; longer ones are skipped), a stack of open undefined-length sequences (depth limit 64) and, for
 /// deflated syntaxes, a 32 KiB inflater window plus two 16 KiB buffers.
-/// The attributes are complete at the first top-level tag greater than (0020,000E); the rest of the data set is
-/// still walked (values skipped by their length) so that <see cref="Finish"/> can tell a data set cut short.
+/// The attributes are complete at the first top-level tag greater than (0020,000E); the rest of an uncompressed
+/// data set is still walked (values skipped by their length, which costs nothing) so that <see cref="Finish"/> can
+/// tell a data set cut short.
+/// </para>
+/// <para>
+/// A deflated data set is inflated only until its attributes are complete: inflating the rest costs CPU for every
+/// byte (a few KB on the wire can inflate to a gigabyte), and its bytes are stored as received anyway, so a deflated
+/// data set cut short after its attributes is not detected. Before the attributes are complete, at most
+/// <see cref="MaxInflatedBytes"/> are inflated, and at most <see cref="MaxInflationRatio"/> times the bytes fed in:
+/// a stream beyond either bound is refused as a deflate bomb.
 /// </para>
 /// Not thread-safe; one instance per data set.
 /// </summary>
@@ -21,9 +29,12 @@ public sealed class DataSetScanner
 
     private readonly DataSetParser _parser;
     private readonly PendingInputStream? _pending;
-    private readonly DeflateStream? _inflater;
+    private DeflateStream? _inflater;
     private readonly byte[]? _inflated;
     private bool _finished;
+    private bool _inflationStopped;
+    private long _deflatedBytes;
+    private long _inflatedBytes;
 
     public DataSetScanner(TransferSyntax transferSyntax)
     {
@@ -40,6 +51,20 @@ public sealed class DataSetScanner
 
     public TransferSyntax TransferSyntax { get; }
 
+    /// <summary>
+    /// Most bytes a deflated data set may inflate to before its attributes are complete. What comes before
+    /// (0020,000E) in a real data set is a few kilobytes of text and short sequences.
+    /// </summary>
+    public const long MaxInflatedBytes = 16 * 1024 * 1024;
+
+    /// <summary>Largest ratio of inflated to deflated bytes accepted once more than <see cref="RatioCheckedFrom"/> bytes are inflated.</summary>
+    public const int MaxInflationRatio = 100;
+
+    private const long RatioCheckedFrom = 1024 * 1024;
+
+    /// <summary>Bytes inflated so far (0 when the syntax is not deflated).</summary>
+    public long InflatedBytes => _inflatedBytes;
+
     /// <summary>True once every wanted tag has passed.</summary>
     public bool IsComplete => _parser.IsDone;
 
@@ -51,16 +76,17 @@ public sealed class DataSetScanner
     {
         if (chunk.IsEmpty) return;
         ObjectDisposedException.ThrowIf(_finished, this);
-        if (_inflater is null)
+        if (_pending is null)
         {
             _parser.Feed(chunk);
             return;
         }
 
-        while (!chunk.IsEmpty)
+        while (!chunk.IsEmpty && !_inflationStopped)
         {
             int taken = _pending!.Load(chunk);
             chunk = chunk[taken..];
+            _deflatedBytes += taken;
             Inflate();
         }
     }
@@ -71,12 +97,37 @@ public sealed class DataSetScanner
         {
             int n;
             while ((n = _inflater!.Read(_inflated!, 0, _inflated!.Length)) > 0)
+            {
+                _inflatedBytes += n;
+                CheckInflationBounds();
                 _parser.Feed(_inflated.AsSpan(0, n));
+                if (_parser.IsDone)
+                {
+                    StopInflating();
+                    return;
+                }
+            }
         }
         catch (InvalidDataException e)
         {
             throw new DicomFormatException($"Deflated data set is corrupt: {e.Message}");
         }
+    }
+
+    private void CheckInflationBounds()
+    {
+        if (_inflatedBytes > MaxInflatedBytes)
+            throw new DicomFormatException($"Deflated data set inflates beyond {MaxInflatedBytes} bytes before its identifying attributes: refused as a deflate bomb");
+        if (_inflatedBytes > RatioCheckedFrom && _inflatedBytes > MaxInflationRatio * _deflatedBytes)
+            throw new DicomFormatException($"Deflated data set inflates {_inflatedBytes / _deflatedBytes} times its size before its identifying attributes (at most {MaxInflationRatio}): refused as a deflate bomb");
+    }
+
+    /// <summary>The attributes are known: the rest is stored as received, never inflated.</summary>
+    private void StopInflating()
+    {
+        _inflationStopped = true;
+        _inflater!.Dispose();
+        _inflater = null;
     }
 
     /// <summary>
@@ -91,7 +142,7 @@ public sealed class DataSetScanner
             _inflater?.Dispose();
         }
 
-        _parser.EnsureComplete();
+        if (!_inflationStopped) _parser.EnsureComplete();
         return Build(_parser.Values);
     }
 

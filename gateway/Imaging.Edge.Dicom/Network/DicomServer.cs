@@ -6,8 +6,11 @@ namespace Imaging.Edge.Dicom.Network;
 
 /// <summary>
 /// The association acceptor: listens, and serves each connection as a <see cref="ServerAssociation"/> on its own task.
-/// Connections beyond <see cref="DicomServerOptions.MaxAssociations"/> are still read far enough to answer with a
-/// transient A-ASSOCIATE-RJ (local limit exceeded); beyond a hard ceiling they are closed at once.
+/// A connection takes one of <see cref="DicomServerOptions.MaxAssociations"/> slots only once its A-ASSOCIATE-RQ is
+/// accepted; one more acceptable request is answered with a transient A-ASSOCIATE-RJ (local limit exceeded). Until
+/// then it counts against a pending budget of its own (<see cref="DicomServerOptions.MaxPendingConnections"/>; when
+/// full, the connection waiting longest is closed), and every connection counts against its remote address's cap
+/// (<see cref="DicomServerOptions.MaxConnectionsPerAddress"/>); a connection beyond it is closed at once.
 /// </summary>
 public sealed class DicomServer : IAsyncDisposable
 {
@@ -19,21 +22,27 @@ public sealed class DicomServer : IAsyncDisposable
     private readonly HashSet<Task> _connections = [];
     private Socket? _listener;
     private Task? _acceptLoop;
+    private readonly ConnectionBudget _budget;
     private long _nextId;
-    private int _active;
+    private long _lastRefusalLog = -1000; // Environment.TickCount64 starts at 0: the first refusal is logged
+    private int _refusedSinceLog;
 
     public DicomServer(DicomServerOptions options, IStoreHandler handler, ILogger<DicomServer> logger)
     {
         _options = options;
         _handler = handler;
         _logger = logger;
+        _budget = new ConnectionBudget(options.MaxAssociations, options.MaxPendingConnections, options.MaxConnectionsPerAddress);
     }
 
     /// <summary>The address actually bound (useful with port 0).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("not started"));
 
-    /// <summary>Connections being served now.</summary>
-    public int ActiveAssociations => Volatile.Read(ref _active);
+    /// <summary>Associations established now (each holds a slot).</summary>
+    public int ActiveAssociations => _budget.Associations;
+
+    /// <summary>Connections open now, associated or not.</summary>
+    public int OpenConnections => _budget.Connections;
 
     /// <summary>Binds and starts accepting. Throws <see cref="SocketException"/> when the port cannot be bound.</summary>
     public void Start()
@@ -57,7 +66,6 @@ public sealed class DicomServer : IAsyncDisposable
 
     private async Task AcceptLoopAsync(Socket listener, CancellationToken stopping)
     {
-        var hardCeiling = _options.MaxAssociations + 16;
         while (!stopping.IsCancellationRequested)
         {
             Socket socket;
@@ -78,22 +86,36 @@ public sealed class DicomServer : IAsyncDisposable
                 continue; // a connection reset before accept completed
             }
 
-            socket.NoDelay = true;
-            var active = Interlocked.Increment(ref _active);
-            if (active > hardCeiling)
+            var remote = socket.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+            var lease = _budget.TryAdmit(remote.Address, socket.Dispose, out var refusal);
+            if (lease is null)
             {
-                Interlocked.Decrement(ref _active);
-                DicomServerLog.ConnectionRefused(_logger, socket.RemoteEndPoint!, active - 1);
+                LogRefusal(remote, refusal!);
                 socket.Dispose();
                 continue;
             }
+            socket.NoDelay = true;
             var id = Interlocked.Increment(ref _nextId);
-            var association = new ServerAssociation(socket, id, active > _options.MaxAssociations, _options, _handler, _logger);
-            Track(RunAsync(association, stopping));
+            var association = new ServerAssociation(socket, id, lease, _options, _handler, _logger);
+            Track(RunAsync(association, lease, stopping));
         }
     }
 
-    private async Task RunAsync(ServerAssociation association, CancellationToken stopping)
+    /// <summary>At most one line a second: a flood of connections must not become a flood of log lines.</summary>
+    private void LogRefusal(IPEndPoint remote, string reason)
+    {
+        var now = Environment.TickCount64;
+        if (now - _lastRefusalLog < 1000)
+        {
+            _refusedSinceLog++;
+            return;
+        }
+        DicomServerLog.ConnectionRefused(_logger, remote, reason, _refusedSinceLog);
+        _lastRefusalLog = now;
+        _refusedSinceLog = 0;
+    }
+
+    private static async Task RunAsync(ServerAssociation association, ConnectionBudget.ConnectionLease lease, CancellationToken stopping)
     {
         try
         {
@@ -105,7 +127,7 @@ public sealed class DicomServer : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _active);
+            lease.Dispose();
         }
     }
 

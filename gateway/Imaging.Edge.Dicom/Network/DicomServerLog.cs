@@ -39,8 +39,8 @@ internal static partial class DicomServerLog
     [LoggerMessage(1010, LogLevel.Error, "Association {AssociationId} failed")]
     public static partial void AssociationFailed(ILogger logger, long associationId, Exception exception);
 
-    [LoggerMessage(1011, LogLevel.Warning, "Connection from {Remote} refused: {Connections} connections open")]
-    public static partial void ConnectionRefused(ILogger logger, EndPoint remote, int connections);
+    [LoggerMessage(1011, LogLevel.Warning, "Connection from {Remote} refused: {Reason} ({Suppressed} more refused since the last such line)")]
+    public static partial void ConnectionRefused(ILogger logger, EndPoint remote, string reason, int suppressed);
 
     [LoggerMessage(1012, LogLevel.Information, "Association {AssociationId}: {Command} is not provided, answered {Status:X4}")]
     public static partial void UnsupportedCommand(ILogger logger, long associationId, string command, ushort status);

@@ -9,8 +9,26 @@ public sealed record DicomServerOptions
     public IPAddress BindAddress { get; init; } = IPAddress.Any;
     public int Port { get; init; } = 11112;
 
-    /// <summary>Associations served at once; one more is rejected as transient, local limit exceeded (PS3.8 §9.3.4).</summary>
+    /// <summary>
+    /// Associations served at once; one more is rejected as transient, local limit exceeded (PS3.8 §9.3.4). A
+    /// connection takes a slot only once its A-ASSOCIATE-RQ is accepted, not when it connects.
+    /// </summary>
     public int MaxAssociations { get; init; } = 32;
+
+    /// <summary>Connections open at once from one remote address, associated or not; one more is closed at once.</summary>
+    public int MaxConnectionsPerAddress { get; init; } = 8;
+
+    /// <summary>
+    /// Connections that have not yet sent an A-ASSOCIATE-RQ (each closed by ARTIM at the latest): a budget of their own,
+    /// larger than <see cref="MaxAssociations"/> so that they cannot crowd out associations, but bounded.
+    /// </summary>
+    public int MaxPendingConnections => 2 * MaxAssociations + 16;
+
+    /// <summary>
+    /// Slowest pace accepted while a message is arriving: a peer may pause up to <see cref="DimseTimeout"/> in all, but
+    /// must make up for it, so that a trickle of bytes cannot hold an association forever.
+    /// </summary>
+    public int MinimumBytesPerSecond { get; init; } = 1024;
 
     /// <summary>Largest P-DATA-TF PDU we accept; advertised in the A-ASSOCIATE-AC maximum length sub-item.</summary>
     public uint MaxPduLength { get; init; } = 256 * 1024;
@@ -23,10 +41,13 @@ public sealed record DicomServerOptions
     /// <summary>Private or not-yet-listed storage SOP classes accepted beside PS3.4 Annex B.</summary>
     public IReadOnlySet<string> ExtraSopClasses { get; init; } = new HashSet<string>();
 
+    /// <summary>Largest data set accepted, in bytes; one larger is refused with 0xA700 as it arrives. 0: no limit.</summary>
+    public long MaxInstanceBytes { get; init; }
+
     /// <summary>ARTIM (PS3.8 §9.1.5): how long a connection may take to send its A-ASSOCIATE-RQ.</summary>
     public TimeSpan ArtimTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long an established association may stay silent before it is aborted.</summary>
+    /// <summary>How long an established association may stay silent before it is aborted (see <see cref="MinimumBytesPerSecond"/>).</summary>
     public TimeSpan DimseTimeout { get; init; } = TimeSpan.FromSeconds(120);
 }
 

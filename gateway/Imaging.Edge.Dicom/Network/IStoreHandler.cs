@@ -41,7 +41,10 @@ public sealed record AssociationInfo(long Id, string CallingAeTitle, string Call
 /// </summary>
 public interface IInstanceSink
 {
-    /// <summary>Appends data set bytes exactly as received. May throw <see cref="IOException"/> (for example a full disk).</summary>
+    /// <summary>
+    /// Appends data set bytes exactly as received. May throw <see cref="IOException"/> (for example a full disk), or
+    /// <see cref="StoreRefusedException"/> to refuse the instance with a status of its own.
+    /// </summary>
     ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken);
 
     /// <summary>

@@ -14,6 +14,9 @@ internal sealed class IncomingStore(CommandSet command, AcceptedContext context,
     public IInstanceSink? Sink { get; private set; } = sink;
     public DataSetScanner Scanner { get; } = new(context.TransferSyntax);
 
+    /// <summary>Data set bytes received so far.</summary>
+    public long Received { get; set; }
+
     /// <summary>The failure status to answer with once the data set has been drained; Success while all is well.</summary>
     public ushort FailureStatus { get; private set; } = refusalStatus;
     public string? FailureReason { get; private set; } = refusalReason;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -25,7 +26,8 @@ internal sealed class ServerAssociation
     private readonly IStoreHandler _handler;
     private readonly ILogger _logger;
     private readonly long _id;
-    private readonly bool _atAssociationLimit;
+    private readonly ConnectionBudget.ConnectionLease _lease;
+    private readonly ReceivePace _pace;
     private readonly EndPoint _remote;
 
     private Phase _phase = Phase.AwaitingRequest;
@@ -36,14 +38,16 @@ internal sealed class ServerAssociation
     private IncomingStore? _store;
     private CommandSet? _discarding; // a command with a data set we do not process; its data set is drained
     private int _instances;
+    private bool _receivingMessage;
 
-    public ServerAssociation(Socket socket, long id, bool atAssociationLimit, DicomServerOptions options, IStoreHandler handler, ILogger logger)
+    public ServerAssociation(Socket socket, long id, ConnectionBudget.ConnectionLease lease, DicomServerOptions options, IStoreHandler handler, ILogger logger)
     {
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _sender = new PduSender(_stream);
         _id = id;
-        _atAssociationLimit = atAssociationLimit;
+        _lease = lease;
+        _pace = new ReceivePace(options.MinimumBytesPerSecond, options.DimseTimeout);
         _options = options;
         _handler = handler;
         _logger = logger;
@@ -79,11 +83,12 @@ internal sealed class ServerAssociation
         catch (AssociationViolationException e)
         {
             DicomServerLog.ProtocolViolation(_logger, _id, _remote, e.Message);
-            await TryAbortAsync(e.Reason).ConfigureAwait(false);
+            await TryAbortAsync(e.Reason, e.AbortSource).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
-            DicomServerLog.TimedOut(_logger, _id, _remote, _phase == Phase.AwaitingRequest ? "waiting for the association request (ARTIM)" : "waiting for the next message");
+            DicomServerLog.TimedOut(_logger, _id, _remote, _phase == Phase.AwaitingRequest ? "waiting for the association request (ARTIM)"
+                : _receivingMessage ? $"receiving a message slower than {_options.MinimumBytesPerSecond} bytes/s" : "waiting for the next message");
             await TryAbortAsync(AbortReason.NotSpecified).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -113,14 +118,27 @@ internal sealed class ServerAssociation
     {
         // ARTIM runs once from the connection's start: a request trickled in byte by byte must not keep it alive.
         timeout.CancelAfter(_options.ArtimTimeout);
+        long unconsumed = 0;
         while (true)
         {
-            if (_phase == Phase.Established)
-                RestartIdleTimeout(timeout, stopping);
+            var paced = _phase == Phase.Established;
+            var readLimit = _pace.NextReadLimit;
+            if (paced)
+                RestartTimeout(timeout, stopping, readLimit);
+            var waitStarted = Stopwatch.GetTimestamp();
             var result = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
             var buffer = result.Buffer;
+            if (paced)
+            {
+                _pace.Received(Stopwatch.GetElapsedTime(waitStarted), buffer.Length - unconsumed);
+                // What we do with the bytes (fsync, commit) is not the peer's time: it gets the whole DIMSE timeout.
+                if (readLimit < _options.DimseTimeout)
+                    RestartTimeout(timeout, stopping, _options.DimseTimeout);
+            }
             try
             {
+                if (_phase == Phase.AwaitingRequest && PduReader.IsUnexpectedBeforeAssociation(buffer, out var early))
+                    throw new AssociationViolationException(AbortReason.NotSpecified, $"{early} PDU before the association was accepted", AbortSource.ServiceUser);
                 while (PduReader.TryReadPdu(ref buffer, _options.MaxPduLength, out var pdu))
                 {
                     if (!await HandlePduAsync(pdu, timeout.Token).ConfigureAwait(false))
@@ -139,15 +157,19 @@ internal sealed class ServerAssociation
             finally
             {
                 reader.AdvanceTo(buffer.Start, buffer.End);
+                unconsumed = buffer.Length;
             }
+            _receivingMessage = !buffer.IsEmpty || _store is not null || _discarding is not null || _commandBuffer.WrittenCount > 0;
+            if (!_receivingMessage)
+                _pace.AtMessageBoundary();
         }
     }
 
-    private void RestartIdleTimeout(CancellationTokenSource timeout, CancellationToken stopping)
+    private static void RestartTimeout(CancellationTokenSource timeout, CancellationToken stopping, TimeSpan limit)
     {
         if (!timeout.TryReset())
             throw new OperationCanceledException(stopping);
-        timeout.CancelAfter(_options.DimseTimeout);
+        timeout.CancelAfter(limit);
     }
 
     /// <summary>Returns false when the association is over.</summary>
@@ -163,7 +185,10 @@ internal sealed class ServerAssociation
     private async ValueTask<bool> NegotiateAsync(AssociateRequestPdu request, CancellationToken cancellationToken)
     {
         var remoteAddress = (_remote as IPEndPoint)?.Address ?? IPAddress.None;
-        var outcome = AssociationNegotiator.Negotiate(request, _options, remoteAddress, _atAssociationLimit);
+        // A slot is taken only by a request we would accept, and only now: connecting costs none.
+        var outcome = AssociationNegotiator.Negotiate(request, _options, remoteAddress, atAssociationLimit: false);
+        if (outcome.Reject is null && !_lease.TryTakeAssociationSlot())
+            outcome = AssociationNegotiator.Negotiate(request, _options, remoteAddress, atAssociationLimit: true);
         if (outcome.Reject is { } reject)
         {
             DicomServerLog.Rejected(_logger, _id, request.CallingAeTitle, _remote, outcome.RejectDescription!);
@@ -295,6 +320,9 @@ internal sealed class ServerAssociation
         if (value.PresentationContextId != store.Context.Id)
             throw new AssociationViolationException(AbortReason.UnexpectedPduParameter, "data set fragment on another presentation context than its command");
 
+        store.Received += value.Data.Length;
+        if (_options.MaxInstanceBytes > 0 && store.Received > _options.MaxInstanceBytes && !store.Failed)
+            await store.FailAsync(DimseStatus.OutOfResources, $"the data set is larger than the configured maximum of {_options.MaxInstanceBytes} bytes").ConfigureAwait(false);
         if (!store.Failed)
         {
             try
@@ -306,6 +334,10 @@ internal sealed class ServerAssociation
             catch (DicomFormatException e)
             {
                 await store.FailAsync(DimseStatus.CannotUnderstand, e.Message).ConfigureAwait(false);
+            }
+            catch (StoreRefusedException e)
+            {
+                await store.FailAsync(e.Status, e.Message).ConfigureAwait(false);
             }
             catch (IOException e)
             {
@@ -392,7 +424,7 @@ internal sealed class ServerAssociation
         return _sender.SendCommandAsync(contextId, response.Encode(), cancellationToken);
     }
 
-    private ValueTask TryAbortAsync(AbortReason reason) => TrySendAsync(new AbortPdu(AbortSource.ServiceProvider, reason));
+    private ValueTask TryAbortAsync(AbortReason reason, AbortSource source = AbortSource.ServiceProvider) => TrySendAsync(new AbortPdu(source, reason));
 
     /// <summary>Sends a last PDU (abort or reject) if the connection still takes it; the association is over either way.</summary>
     private async ValueTask TrySendAsync(Pdu last)

@@ -9,8 +9,17 @@ internal sealed class DicomOptions
     public int Port { get; set; } = 11112;
     public string BindAddress { get; set; } = "0.0.0.0";
     public int MaxAssociations { get; set; } = 32;
+
+    /// <summary>Connections open at once from one IP address, associated or not (a router or PACS sending many at once needs more).</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 8;
+
+    /// <summary>Slowest pace accepted while a message arrives (a peer may still pause up to <see cref="DimseTimeoutSeconds"/> in all).</summary>
+    public int MinimumBytesPerSecond { get; set; } = 1024;
     public int MaxPduLength { get; set; } = 256 * 1024;
     public bool AllowUnknownCallers { get; set; } = true;
+    /// <summary>Largest instance accepted, in MB; a larger one is refused with 0xA700 as it arrives. 0: no limit.</summary>
+    public int MaxInstanceMegabytes { get; set; }
+
     public int ArtimTimeoutSeconds { get; set; } = 30;
     public int DimseTimeoutSeconds { get; set; } = 120;
     public List<DeviceOptions> Devices { get; set; } = [];

@@ -25,6 +25,12 @@ internal static partial class OptionsValidator
             problems.Add($"Dicom:BindAddress: not an IP address (was '{dicom.BindAddress}')");
         if (dicom.MaxAssociations is < 1 or > 1024)
             problems.Add($"Dicom:MaxAssociations: must be between 1 and 1024 (was {dicom.MaxAssociations})");
+        if (dicom.MaxConnectionsPerAddress is < 1 or > 1024)
+            problems.Add($"Dicom:MaxConnectionsPerAddress: must be between 1 and 1024 (was {dicom.MaxConnectionsPerAddress})");
+        if (dicom.MinimumBytesPerSecond is < 1 or > 100 * 1024 * 1024)
+            problems.Add($"Dicom:MinimumBytesPerSecond: must be between 1 and 104857600 (was {dicom.MinimumBytesPerSecond})");
+        if (dicom.MaxInstanceMegabytes is < 0 or > 1024 * 1024)
+            problems.Add($"Dicom:MaxInstanceMegabytes: must be between 0 (no limit) and 1048576 (was {dicom.MaxInstanceMegabytes})");
         if (dicom.MaxPduLength is < 4096 or > 4 * 1024 * 1024)
             problems.Add($"Dicom:MaxPduLength: must be between 4096 and 4194304 bytes (was {dicom.MaxPduLength})");
         if (dicom.ArtimTimeoutSeconds is < 1 or > 3600)

@@ -14,6 +14,9 @@ internal static partial class IntakeLog
     [LoggerMessage(2002, LogLevel.Warning, "Instance of association {AssociationId} already received with this SOP Instance UID: kept as version {Version}")]
     public static partial void KeptAsNewVersion(ILogger logger, long associationId, int version);
 
+    [LoggerMessage(2006, LogLevel.Warning, "Refusing instance of association {AssociationId}, message {MessageId} after {Bytes} bytes: {FreeMegabytes} MB free, the reserve of {ReserveMegabytes} MB would be crossed")]
+    public static partial void ReserveReachedWhileReceiving(ILogger logger, long associationId, ushort messageId, long bytes, long freeMegabytes, long reserveMegabytes);
+
     [LoggerMessage(2005, LogLevel.Information, "Instance of association {AssociationId}, message {MessageId} was already received with identical bytes: acknowledged, not queued twice")]
     public static partial void IdenticalDuplicate(ILogger logger, long associationId, ushort messageId);
 

@@ -11,6 +11,9 @@ namespace Imaging.Edge.Gateway.Intake;
 /// One instance on its way to disk. The one rule's order: write the spool file (hashing it as it goes) → fsync it →
 /// rename it into the study folder → fsync that folder → insert its queue row and commit; only then does
 /// <see cref="CompleteAsync"/> return Success. A re-send with identical bytes is acknowledged without a second copy.
+/// While the data set arrives, free space is read again every <see cref="ReserveCheckBytes"/> written (more often
+/// near the reserve), and the instance is refused with 0xA700 before the reserve would be crossed: one data set
+/// that never ends cannot fill the disk. Instances smaller than that cost no extra system call.
 /// </summary>
 internal sealed class SpoolFile : IInstanceSink
 {
@@ -24,22 +27,30 @@ internal sealed class SpoolFile : IInstanceSink
     private readonly IncrementalHash _dataSetSha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private FileStream? _stream;
 
-    private SpoolFile(IntakeContext intake, StoreRequest request, int priority, string spoolPath, FileStream stream)
+    /// <summary>Data set bytes written between two readings of the free space, far from the reserve.</summary>
+    internal const long ReserveCheckBytes = 8 * 1024 * 1024;
+
+    private long _written;
+    private long _nextReserveCheck;
+
+    private SpoolFile(IntakeContext intake, StoreRequest request, int priority, string spoolPath, FileStream stream, long headroom)
     {
         _intake = intake;
         _request = request;
         _priority = priority;
         _spoolPath = spoolPath;
         _stream = stream;
+        _nextReserveCheck = NextCheckDistance(headroom, 0);
     }
 
     /// <summary>Creates the spool file and writes the Part 10 header into it.</summary>
-    public static SpoolFile Create(IntakeContext intake, byte[] part10Header, StoreRequest request, int priority)
+    /// <param name="headroom">Bytes that could be written before the reserve, as read when the C-STORE began.</param>
+    public static SpoolFile Create(IntakeContext intake, byte[] part10Header, StoreRequest request, int priority, long headroom)
     {
         var path = intake.Layout.NewSpoolPath();
         // Unbuffered: each PDV is already a large contiguous write, and a per-instance buffer would only be copied through.
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-        var file = new SpoolFile(intake, request, priority, path, stream);
+        var file = new SpoolFile(intake, request, priority, path, stream, headroom);
         try
         {
             file.Append(part10Header);
@@ -54,14 +65,36 @@ internal sealed class SpoolFile : IInstanceSink
 
     public ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken)
     {
+        if (_written + data.Length > _nextReserveCheck)
+            CheckReserve(data.Length);
         // Synchronous writes: a PDV is at most one PDU, and the page cache absorbs it in microseconds.
         foreach (var segment in data)
         {
             Append(segment.Span);
             _dataSetSha256.AppendData(segment.Span);
         }
+        _written += data.Length;
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Refuses the instance (0xA700) when <paramref name="incoming"/> more bytes would go below the reserve.</summary>
+    private void CheckReserve(long incoming)
+    {
+        var guard = _intake.DiskSpace;
+        if (!guard.HasRoomFor(incoming, out var headroom))
+        {
+            IntakeLog.ReserveReachedWhileReceiving(_intake.Logger, _request.Association.Id, _request.MessageId, _written,
+                Math.Max(0, headroom + guard.ReserveBytes) / (1024 * 1024), guard.ReserveBytes / (1024 * 1024));
+            throw new StoreRefusedException(DimseStatus.OutOfResources, "the disk reserve would be crossed");
+        }
+        _nextReserveCheck = _written + NextCheckDistance(headroom, incoming);
+    }
+
+    /// <summary>
+    /// Far from the reserve, every <see cref="ReserveCheckBytes"/>; nearer, after half the headroom, so that one
+    /// writer never crosses it (concurrent ones share what the reserve is there for).
+    /// </summary>
+    private static long NextCheckDistance(long headroom, long incoming) => Math.Max(incoming, Math.Min(ReserveCheckBytes, headroom / 2));
 
     private void Append(ReadOnlySpan<byte> bytes)
     {

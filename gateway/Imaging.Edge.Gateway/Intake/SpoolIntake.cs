@@ -23,7 +23,7 @@ internal sealed class SpoolIntake(
 
     public ValueTask<StoreStart> BeginStoreAsync(StoreRequest request, CancellationToken cancellationToken)
     {
-        if (!diskSpace.HasRoomForNewData())
+        if (!diskSpace.HasRoomFor(0, out var headroom))
         {
             IntakeLog.ReserveReached(logger, request.Association.Id, SafeFreeMegabytes(), diskSpace.ReserveBytes / (1024 * 1024));
             return ValueTask.FromResult(StoreStart.Refuse(DimseStatus.OutOfResources));
@@ -35,8 +35,8 @@ internal sealed class SpoolIntake(
             ImplementationInfo.ClassUid,
             ImplementationInfo.VersionName,
             request.Association.CallingAeTitle);
-        var context = new IntakeContext(layout, queue, pseudonymizer, _coordination, logger);
-        var sink = SpoolFile.Create(context, Part10Writer.BuildHeader(meta), request, PriorityOf(request));
+        var context = new IntakeContext(layout, diskSpace, queue, pseudonymizer, _coordination, logger);
+        var sink = SpoolFile.Create(context, Part10Writer.BuildHeader(meta), request, PriorityOf(request), headroom);
         return ValueTask.FromResult(StoreStart.Accept(sink));
     }
 
@@ -61,4 +61,4 @@ internal sealed class SpoolIntake(
 }
 
 /// <summary>What every spool file needs from the intake.</summary>
-internal sealed record IntakeContext(DataLayout Layout, InstanceQueue Queue, Pseudonymizer Pseudonymizer, IntakeCoordination Coordination, ILogger Logger);
+internal sealed record IntakeContext(DataLayout Layout, DiskSpaceGuard DiskSpace, InstanceQueue Queue, Pseudonymizer Pseudonymizer, IntakeCoordination Coordination, ILogger Logger);

@@ -409,6 +409,48 @@ public sealed class DataSetScannerTests
     }
 
     [Fact]
+    public void Deflated_data_set_is_not_inflated_past_its_attributes()
+    {
+        TransferSyntax ts = TransferSyntax.DeflatedExplicitVRLittleEndian;
+        const uint PixelBytes = 64 * 1024 * 1024;
+        byte[] data = DataSetBuilder.For(ts)
+            .Uid(0x0008, 0x0018, SopInstance).Uid(0x0020, 0x000D, Study).Uid(0x0020, 0x000E, Series)
+            .Header(0x7FE0, 0x0010, "OB", PixelBytes).Raw(new byte[PixelBytes])
+            .Encode(ts);
+        var scanner = new DataSetScanner(ts);
+
+        foreach (byte[] chunk in data.Chunk(16 * 1024)) scanner.Feed(chunk);
+
+        Assert.True(scanner.IsComplete);
+        Assert.True(scanner.InflatedBytes < 1024 * 1024, $"{scanner.InflatedBytes} bytes inflated: the attributes end after ~200, the rest need not be inflated");
+        DataSetAttributes a = scanner.Finish();
+        Assert.Equal(SopInstance, a.SopInstanceUid);
+        Assert.Equal(Series, a.SeriesInstanceUid);
+    }
+
+    [Theory]
+    [InlineData("ratio")]
+    [InlineData("size")]
+    public void Deflate_bomb_before_the_attributes_is_refused(string kind)
+    {
+        // Zeros inflate ~1000:1; random bytes do not compress, but 20 MiB of them before (0020,000E) is no header.
+        TransferSyntax ts = TransferSyntax.DeflatedExplicitVRLittleEndian;
+        byte[] filler = new byte[kind == "ratio" ? 64 * 1024 * 1024 : 20 * 1024 * 1024];
+        if (kind == "size") new Random(7).NextBytes(filler);
+        byte[] data = DataSetBuilder.For(ts)
+            .Uid(0x0008, 0x0018, SopInstance)
+            .Bytes(0x0009, 0x1001, "OB", filler)
+            .Uid(0x0020, 0x000D, Study).Uid(0x0020, 0x000E, Series)
+            .Encode(ts);
+        var scanner = new DataSetScanner(ts);
+
+        var e = Assert.Throws<DicomFormatException>(() => { foreach (byte[] chunk in data.Chunk(16 * 1024)) scanner.Feed(chunk); });
+
+        Assert.Contains("inflate", e.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.True(scanner.InflatedBytes <= DataSetScanner.MaxInflatedBytes + 64 * 1024, $"{scanner.InflatedBytes} bytes were inflated before giving up");
+    }
+
+    [Fact]
     public void Corrupt_deflate_stream_throws()
     {
         var scanner = new DataSetScanner(TransferSyntax.DeflatedExplicitVRLittleEndian);

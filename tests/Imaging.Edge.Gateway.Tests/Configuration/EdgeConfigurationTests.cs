@@ -30,6 +30,8 @@ public sealed class EdgeConfigurationTests : IDisposable
         Assert.Equal(11112, configuration.Dicom.Port);
         Assert.Equal("0.0.0.0", configuration.Dicom.BindAddress);
         Assert.Equal(32, configuration.Dicom.MaxAssociations);
+        Assert.Equal(8, configuration.Dicom.MaxConnectionsPerAddress);
+        Assert.Equal(1024, configuration.Dicom.MinimumBytesPerSecond);
         Assert.True(configuration.Dicom.AllowUnknownCallers);
         Assert.Equal("./var", configuration.Gateway.DataDir);
     }
@@ -67,6 +69,9 @@ public sealed class EdgeConfigurationTests : IDisposable
     [InlineData("Dicom:AeTitle", "THIS_TITLE_IS_TOO_LONG", "Dicom:AeTitle")]
     [InlineData("Dicom:BindAddress", "localhost", "Dicom:BindAddress: not an IP address")]
     [InlineData("Dicom:MaxPduLength", "100", "Dicom:MaxPduLength")]
+    [InlineData("Dicom:MaxConnectionsPerAddress", "0", "Dicom:MaxConnectionsPerAddress: must be between 1 and 1024 (was 0)")]
+    [InlineData("Dicom:MinimumBytesPerSecond", "0", "Dicom:MinimumBytesPerSecond: must be between 1 and 104857600 (was 0)")]
+    [InlineData("Dicom:MaxInstanceMegabytes", "-1", "Dicom:MaxInstanceMegabytes: must be between 0 (no limit) and 1048576 (was -1)")]
     [InlineData("Dicom:Devices:0:AeTitle", "", "Dicom:Devices:0:AeTitle")]
     [InlineData("Dicom:Devices:0:Priority", "Urgent", "Dicom:Devices:0:Priority: must be Low, Medium or High")]
     [InlineData("Dicom:PrivateSopClasses:0", "1.2.abc", "Dicom:PrivateSopClasses:0: not a UID")]

@@ -171,7 +171,7 @@ public sealed class BadInputTests
             if (!outcome.TimedOut) { closedAfter = clock.Elapsed; break; }
         }
 
-        var active = receiver.Server.ActiveAssociations;
+        var active = receiver.Server.OpenConnections;
         Assert.True(closedAfter != TimeSpan.Zero && closedAfter < Artim + TimeSpan.FromSeconds(2),
             $"a peer trickling its A-ASSOCIATE-RQ must be closed once ARTIM ({Artim.TotalSeconds} s) has run out since the connection; " +
             $"closed after {closedAfter.TotalSeconds:F1} s (0 = never), test ran {clock.Elapsed.TotalSeconds:F1} s, server still serving {active} connection(s). Product bug: ServerAssociation.ResetTimeout re-arms the ARTIM timer on every read.");
@@ -281,16 +281,16 @@ public sealed class BadInputTests
         using var inputs = new TemporaryDirectory();
         var source = Assert.Single(FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), inputs.Path, 1));
         await using var stalled = await RawDicomConnection.ConnectAsync(receiver.Port);
-        Assert.True(await Eventually(() => receiver.Server.ActiveAssociations == 1), "the stalled connection should be accepted");
+        Assert.True(await Eventually(() => receiver.Server.OpenConnections == 1), "the stalled connection should be accepted");
 
         var result = await Dcmtk.StoreAsync(receiver, [source], ["-xe"], timeout: TimeSpan.FromSeconds(15));
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Single(receiver.ReceivedFiles());
-        Assert.Equal(1, receiver.Server.ActiveAssociations); // the stalled one is still waiting for its ARTIM
+        Assert.Equal(1, receiver.Server.OpenConnections); // the stalled one is still waiting for its ARTIM
     }
 
-    private static CommandSet StoreCommand(string sopInstanceUid, ushort messageId = 1) => new()
+    internal static CommandSet StoreCommand(string sopInstanceUid, ushort messageId = 1) => new()
     {
         CommandField = CommandField.CStoreRequest,
         AffectedSopClassUid = RawDicomConnection.CtImageStorage,
@@ -300,7 +300,7 @@ public sealed class BadInputTests
     };
 
     /// <summary>echoscu still gets success, and no file was left in studies/ or spool/.</summary>
-    private static async Task AssertServingAndCleanAsync(ReceiverUnderTest receiver)
+    internal static async Task AssertServingAndCleanAsync(ReceiverUnderTest receiver)
     {
         var echo = await Dcmtk.EchoAsync(receiver);
         Assert.True(echo.ExitCode == 0, $"the receiver stopped serving after a hostile peer: {echo.Output}");

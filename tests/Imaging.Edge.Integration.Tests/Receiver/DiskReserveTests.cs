@@ -155,6 +155,56 @@ public sealed class DiskReserveTests
         Assert.True(echo.ExitCode == 0, echo.Output);
     }
 
+    [Fact]
+    public async Task Data_set_that_never_ends_is_refused_before_the_reserve_is_crossed_and_its_spool_file_removed()
+    {
+        // The reserve used to be checked only when a C-STORE began: one data set that never ends wrote until the disk
+        // was full. Sent 1 MiB at a time; after each step the spool file has taken it (or is gone), then free space is read.
+        const long Reserve = 16 * MiB;
+        using var disk = new TmpfsMount("48m");
+        await using var receiver = new ReceiverUnderTest(reserveBytes: Reserve, dataDir: disk.Combine("var"));
+        var uid = RawDataSet.NewUid();
+        var head = RawDataSet.Instance(RawDicomConnection.CtImageStorage, uid);
+        var pixelHeader = new byte[12];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(pixelHeader, 0x0010_7FE0);
+        pixelHeader[4] = (byte)'O';
+        pixelHeader[5] = (byte)'B';
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(pixelHeader.AsSpan(8), 0xFFFF_FFF0); // 4 GiB of pixel data announced
+        await using var raw = await RawDicomConnection.AssociateCtAsync(receiver.Port);
+        await raw.SendCommandAsync(1, BadInputTests.StoreCommand(uid));
+        await raw.SendDataSetAsync(1, (byte[])[.. head, .. pixelHeader], last: false);
+        Assert.True(await BadInputTests.Eventually(() => SpoolLength(receiver) is not null), "the data set should be in a spool file");
+
+        var step = new byte[MiB];
+        long sent = head.Length + pixelHeader.Length;
+        var lowestFreeWhileSpooling = long.MaxValue;
+        var refusedAfter = 0L;
+        for (var i = 0; i < 64 && refusedAfter == 0; i++) // 64 MiB: more than the whole disk
+        {
+            Assert.True(await raw.SendDataSetAsync(1, step, last: false, fragment: 64 * 1024), $"the server closed the connection after {sent} bytes");
+            sent += step.Length;
+            Assert.True(await BadInputTests.Eventually(() => SpoolLength(receiver) is not { } length || length >= sent, 20_000),
+                $"the spool file did not take {sent} bytes");
+            if (SpoolLength(receiver) is null) refusedAfter = sent;
+            else lowestFreeWhileSpooling = Math.Min(lowestFreeWhileSpooling, disk.FreeBytes());
+        }
+        await raw.SendDataSetAsync(1, new byte[2], last: true);
+        var response = await raw.ReadCommandAsync(TimeSpan.FromSeconds(30));
+        await raw.ReleaseAsync();
+
+        Assert.True(lowestFreeWhileSpooling >= Reserve,
+            $"free space fell to {lowestFreeWhileSpooling / 1024} KiB, below the {Reserve / MiB} MiB reserve, while the data set was written (refused after {refusedAfter / MiB} MiB)");
+        Assert.True(refusedAfter > 0, "the endless data set should have been refused");
+        Assert.True(response.Status == DimseStatus.OutOfResources, $"refused with 0x{response.Status:X4} after {refusedAfter} bytes, not 0xA700");
+        Assert.Empty(receiver.ReceivedFiles());
+        Assert.Empty(receiver.SpoolFiles());
+        var echo = await Dcmtk.EchoAsync(receiver);
+        Assert.True(echo.ExitCode == 0, echo.Output);
+    }
+
+    private static long? SpoolLength(ReceiverUnderTest receiver) =>
+        receiver.SpoolFiles() is [var only] && new FileInfo(only) is { Exists: true } info ? info.Length : null;
+
     /// <summary>storescu -v prints "Refused: OutOfResources"; -d would print "0xa700"; older versions "Out of Resources".</summary>
     private static bool ReportsOutOfResources(string output)
     {

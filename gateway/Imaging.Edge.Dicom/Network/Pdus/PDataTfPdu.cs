@@ -9,10 +9,40 @@ namespace Imaging.Edge.Dicom.Network.Pdus;
 /// </summary>
 public readonly record struct PresentationDataValue(byte PresentationContextId, bool IsCommand, bool IsLast, ReadOnlySequence<byte> Data);
 
-/// <summary>P-DATA-TF PDU (PS3.8 §9.3.5): one or more presentation-data-value items.</summary>
-public sealed record PDataTfPdu(IReadOnlyList<PresentationDataValue> Values) : Pdu
+/// <summary>
+/// P-DATA-TF PDU (PS3.8 §9.3.5): one or more presentation-data-value items, kept as they are on the wire.
+/// A PDU read by <see cref="PduReader"/> holds a slice of the reader's buffer (valid until the caller advances it);
+/// its items were checked once when it was read and are walked by <see cref="Values"/> without allocating, so a PDU
+/// of thousands of 6-byte PDVs costs one object, not one per PDV.
+/// </summary>
+public sealed record PDataTfPdu : Pdu
 {
+    /// <summary>Builds a P-DATA-TF from its values (copies them: for writing and tests).</summary>
+    public PDataTfPdu(IEnumerable<PresentationDataValue> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var body = new ArrayBufferWriter<byte>();
+        foreach (PresentationDataValue value in values)
+        {
+            WritePdvHeader(body, value.PresentationContextId, value.IsCommand, value.IsLast, value.Data.Length);
+            foreach (ReadOnlyMemory<byte> segment in value.Data)
+            {
+                body.Write(segment.Span);
+            }
+        }
+
+        Items = new ReadOnlySequence<byte>(body.WrittenMemory);
+    }
+
+    private PDataTfPdu(ReadOnlySequence<byte> items) => Items = items;
+
     public override PduType Type => PduType.PData;
+
+    /// <summary>The PDV items as on the wire (the PDU body).</summary>
+    public ReadOnlySequence<byte> Items { get; }
+
+    /// <summary>The PDV items, in order; enumerating them allocates nothing.</summary>
+    public PresentationDataValues Values => new(Items);
 
     // PS3.8 §9.3.5.1, Table 9-23: PDV item, offsets from its start:
     //   0-3 item-length (32-bit, counts the bytes after it) | 4 presentation-context-ID | 5 message control header | 6- fragment.
@@ -25,14 +55,18 @@ public sealed record PDataTfPdu(IReadOnlyList<PresentationDataValue> Values) : P
     private const byte CommandBit = 0x01;
     private const byte LastFragmentBit = 0x02;
 
-    /// <summary>Parses the PDV items of a P-DATA-TF body without copying their data.</summary>
+    /// <summary>Checks every PDV item of a P-DATA-TF body, without copying or allocating per item.</summary>
     internal static PDataTfPdu Read(ReadOnlySequence<byte> body)
     {
-        var values = new List<PresentationDataValue>(1);
         var reader = new SequenceReader<byte>(body);
+        if (reader.End)
+        {
+            throw ItemReader.Invalid("a P-DATA-TF has no PDV item");
+        }
+
         while (!reader.End)
         {
-            if (!reader.TryReadBigEndian(out int rawLength))
+            if (!reader.TryReadBigEndian(out int rawLength) || reader.Remaining < MinimumPdvItemLength)
             {
                 throw ItemReader.Invalid("truncated PDV item header in a P-DATA-TF");
             }
@@ -48,46 +82,89 @@ public sealed record PDataTfPdu(IReadOnlyList<PresentationDataValue> Values) : P
                 throw ItemReader.Invalid($"a PDV item claims {length} bytes but its P-DATA-TF has {reader.Remaining} left");
             }
 
-            reader.TryRead(out byte contextId);
-            reader.TryRead(out byte control);
-            long dataLength = length - MinimumPdvItemLength;
-            ReadOnlySequence<byte> data = body.Slice(reader.Position, dataLength);
-            reader.Advance(dataLength);
-            values.Add(new PresentationDataValue(contextId, (control & CommandBit) != 0, (control & LastFragmentBit) != 0, data));
+            reader.Advance(length);
         }
 
-        if (values.Count == 0)
+        return new PDataTfPdu(body);
+    }
+
+    /// <summary>Reads the PDV item at the front of checked <paramref name="items"/> and slices it off.</summary>
+    private static PresentationDataValue ReadItem(ref ReadOnlySequence<byte> items)
+    {
+        Span<byte> header = stackalloc byte[PdvHeaderLength];
+        items.Slice(0, PdvHeaderLength).CopyTo(header);
+        long dataLength = BinaryPrimitives.ReadUInt32BigEndian(header) - MinimumPdvItemLength;
+        byte control = header[MessageControlHeaderOffset];
+        ReadOnlySequence<byte> data = items.Slice(PdvHeaderLength, dataLength);
+        items = items.Slice(data.End);
+        return new PresentationDataValue(header[PresentationContextIdOffset], (control & CommandBit) != 0, (control & LastFragmentBit) != 0, data);
+    }
+
+    /// <summary>The PDV items of one P-DATA-TF: a struct enumerable over its checked bytes.</summary>
+    public readonly struct PresentationDataValues(ReadOnlySequence<byte> items) : IEnumerable<PresentationDataValue>
+    {
+        /// <summary>Counts the items (walks them).</summary>
+        public int Count
         {
-            throw ItemReader.Invalid("a P-DATA-TF has no PDV item");
+            get
+            {
+                int count = 0;
+                foreach (PresentationDataValue _ in this)
+                {
+                    count++;
+                }
+
+                return count;
+            }
         }
 
-        return new PDataTfPdu(values);
+        public Enumerator GetEnumerator() => new(items);
+
+        IEnumerator<PresentationDataValue> IEnumerable<PresentationDataValue>.GetEnumerator() => GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        /// <summary>Not a ref struct, so that an async loop may await inside <c>foreach</c>.</summary>
+        public struct Enumerator(ReadOnlySequence<byte> items) : IEnumerator<PresentationDataValue>
+        {
+            private ReadOnlySequence<byte> _rest = items;
+
+            public PresentationDataValue Current { get; private set; }
+
+            readonly object System.Collections.IEnumerator.Current => Current;
+
+            public bool MoveNext()
+            {
+                if (_rest.IsEmpty)
+                {
+                    return false;
+                }
+
+                Current = ReadItem(ref _rest);
+                return true;
+            }
+
+            public readonly void Reset() => throw new NotSupportedException();
+
+            public readonly void Dispose()
+            {
+            }
+        }
     }
 
     internal static void Write(IBufferWriter<byte> output, PDataTfPdu pdu)
     {
-        ArgumentNullException.ThrowIfNull(pdu.Values);
-        long bodyLength = 0;
-        foreach (PresentationDataValue value in pdu.Values)
-        {
-            bodyLength += PdvHeaderLength + value.Data.Length;
-        }
-
-        if (bodyLength > uint.MaxValue)
+        if (pdu.Items.Length > uint.MaxValue)
         {
             throw new ArgumentException("The P-DATA-TF is longer than a PDU-length can express.", nameof(pdu));
         }
 
         Span<byte> header = output.GetSpan(PduHeader.Length);
-        PduHeader.Write(header, PduType.PData, (uint)bodyLength);
+        PduHeader.Write(header, PduType.PData, (uint)pdu.Items.Length);
         output.Advance(PduHeader.Length);
-        foreach (PresentationDataValue value in pdu.Values)
+        foreach (ReadOnlyMemory<byte> segment in pdu.Items)
         {
-            WritePdvHeader(output, value.PresentationContextId, value.IsCommand, value.IsLast, value.Data.Length);
-            foreach (ReadOnlyMemory<byte> segment in value.Data)
-            {
-                output.Write(segment.Span);
-            }
+            output.Write(segment.Span);
         }
     }
 

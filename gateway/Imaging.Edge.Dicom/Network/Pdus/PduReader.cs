@@ -61,6 +61,26 @@ public static class PduReader
         return true;
     }
 
+    /// <summary>
+    /// PS3.8 §9.2.3, state Sta2 (transport open, no A-ASSOCIATE-RQ yet): true when the first byte of
+    /// <paramref name="buffer"/> is a known PDU type other than A-ASSOCIATE-RQ and A-ABORT. Such a PDU is answered by
+    /// action AA-1 (A-ABORT, source service user) as soon as its type byte arrives; its body is never buffered.
+    /// An unknown type byte is left to <see cref="TryReadPdu"/>, which refuses it as unrecognized.
+    /// </summary>
+    public static bool IsUnexpectedBeforeAssociation(in ReadOnlySequence<byte> buffer, out PduType type)
+    {
+        type = default;
+        if (buffer.IsEmpty)
+        {
+            return false;
+        }
+
+        Span<byte> first = stackalloc byte[1];
+        buffer.Slice(0, 1).CopyTo(first);
+        type = (PduType)first[0];
+        return type is PduType.AssociateAccept or PduType.AssociateReject or PduType.PData or PduType.ReleaseRequest or PduType.ReleaseResponse;
+    }
+
     private static void CheckLength(PduType type, uint length, uint maxPDataLength)
     {
         (uint min, uint max) = type switch

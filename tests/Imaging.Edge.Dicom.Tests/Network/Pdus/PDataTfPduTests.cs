@@ -17,19 +17,20 @@ public sealed class PDataTfPduTests
             "00000006 03 02 01020304".Replace(" ", ""));
 
         var pdu = (PDataTfPdu)PduSamples.DecodeAll(bytes);
+        PresentationDataValue[] values = [.. pdu.Values];
 
         Assert.Equal(3, pdu.Values.Count);
-        Assert.Equal((byte)1, pdu.Values[0].PresentationContextId);
-        Assert.True(pdu.Values[0].IsCommand);
-        Assert.True(pdu.Values[0].IsLast);
-        Assert.Equal(new byte[] { 0xAA, 0xBB, 0xCC }, pdu.Values[0].Data.ToArray());
-        Assert.Equal((byte)3, pdu.Values[1].PresentationContextId);
-        Assert.False(pdu.Values[1].IsCommand);
-        Assert.False(pdu.Values[1].IsLast);
-        Assert.Equal(new byte[] { 0xDD, 0xEE }, pdu.Values[1].Data.ToArray());
-        Assert.False(pdu.Values[2].IsCommand);
-        Assert.True(pdu.Values[2].IsLast);
-        Assert.Equal(new byte[] { 1, 2, 3, 4 }, pdu.Values[2].Data.ToArray());
+        Assert.Equal((byte)1, values[0].PresentationContextId);
+        Assert.True(values[0].IsCommand);
+        Assert.True(values[0].IsLast);
+        Assert.Equal(new byte[] { 0xAA, 0xBB, 0xCC }, values[0].Data.ToArray());
+        Assert.Equal((byte)3, values[1].PresentationContextId);
+        Assert.False(values[1].IsCommand);
+        Assert.False(values[1].IsLast);
+        Assert.Equal(new byte[] { 0xDD, 0xEE }, values[1].Data.ToArray());
+        Assert.False(values[2].IsCommand);
+        Assert.True(values[2].IsLast);
+        Assert.Equal(new byte[] { 1, 2, 3, 4 }, values[2].Data.ToArray());
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public sealed class PDataTfPduTests
 
         Assert.True(PduReader.TryReadPdu(ref buffer, PduSamples.MaxPData, out Pdu? pdu));
 
-        Assert.True(MemoryMarshal.TryGetArray(((PDataTfPdu)pdu).Values[1].Data.First, out ArraySegment<byte> segment));
+        Assert.True(MemoryMarshal.TryGetArray(((PDataTfPdu)pdu).Values.ElementAt(1).Data.First, out ArraySegment<byte> segment));
         Assert.Same(encoded, segment.Array);
     }
 
@@ -90,5 +91,53 @@ public sealed class PDataTfPduTests
         byte[] encoded = PduSamples.Encode(new PDataTfPdu([new PresentationDataValue(1, false, true, data)]));
 
         Assert.Equal(Convert.FromHexString("04000000000C" + "00000008" + "01" + "02" + "010203040506"), encoded);
+    }
+}
+
+public sealed class PDataTfPduAllocationTests
+{
+    /// <summary>A P-DATA-TF of the largest length we advertise, filled with empty 6-byte PDV items.</summary>
+    private static byte[] PduOfEmptyPdvs(uint maxLength, out int count)
+    {
+        count = (int)(maxLength / 6);
+        var bytes = new byte[6 + count * 6];
+        bytes[0] = (byte)PduType.PData;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(2), (uint)(count * 6));
+        for (var i = 0; i < count; i++)
+        {
+            var item = bytes.AsSpan(6 + i * 6, 6);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(item, 2); // item-length: context id + control header only
+            item[4] = 1;
+            item[5] = 0;
+        }
+        return bytes;
+    }
+
+    private static int ReadAndWalk(byte[] bytes, uint maxLength)
+    {
+        var buffer = new ReadOnlySequence<byte>(bytes);
+        Assert.True(PduReader.TryReadPdu(ref buffer, maxLength, out Pdu? pdu));
+        var walked = 0;
+        foreach (PresentationDataValue value in ((PDataTfPdu)pdu).Values)
+        {
+            walked += value.PresentationContextId;
+        }
+        return walked;
+    }
+
+    [Fact]
+    public void A_pdu_of_tiny_pdvs_is_read_and_walked_without_an_allocation_per_pdv()
+    {
+        // Each PDV used to become an entry of a list: 6 bytes on the wire cost ~40 bytes of heap, 8-16x the PDU.
+        const uint MaxLength = 256 * 1024;
+        byte[] bytes = PduOfEmptyPdvs(MaxLength, out int count);
+        Assert.Equal(count, ReadAndWalk(bytes, MaxLength)); // warm up (JIT, statics)
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int walked = ReadAndWalk(bytes, MaxLength);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(count, walked);
+        Assert.True(allocated < 1024, $"reading and walking a P-DATA-TF of {count} PDVs allocated {allocated} bytes; a few objects per PDU are the budget, none per PDV");
     }
 }
