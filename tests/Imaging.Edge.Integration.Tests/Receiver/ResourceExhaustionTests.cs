@@ -12,7 +12,7 @@ namespace Imaging.Edge.Integration.Tests.Receiver;
 /// Peers on raw sockets that try to use up what the receiver has (association slots, connections, disk, CPU,
 /// memory) rather than break its parsers. Each must be bounded, and a real storescu or echoscu still gets through.
 /// </summary>
-[Collection(RawSerialCollection.Name)]
+[Collection(RunAloneCollection.Name)]
 public sealed class ResourceExhaustionTests
 {
     private static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(8);
