@@ -28,6 +28,10 @@ internal static class AssociationNegotiator
             return Rejected(RejectResult.Permanent, RejectSource.ServiceUser, RejectReasons.ApplicationContextNameNotSupported, "application context not supported");
         if (!string.Equals(request.CalledAeTitle, options.AeTitle, StringComparison.Ordinal))
             return Rejected(RejectResult.Permanent, RejectSource.ServiceUser, RejectReasons.CalledAeTitleNotRecognized, "called AE title not recognised");
+        // The A-ASSOCIATE-AC echoes the calling AE title: one with control characters (or none) is refused here, not
+        // half-way through writing the answer.
+        if (!WireText.IsValidAeTitle(request.CallingAeTitle))
+            return Rejected(RejectResult.Permanent, RejectSource.ServiceUser, RejectReasons.CallingAeTitleNotRecognized, "calling AE title is not a valid AE title");
         if (!options.AllowUnknownCallers && !IsKnownCaller(request.CallingAeTitle, remoteAddress, options.KnownCallers))
             return Rejected(RejectResult.Permanent, RejectSource.ServiceUser, RejectReasons.CallingAeTitleNotRecognized, "calling AE title not recognised");
         if (atAssociationLimit)

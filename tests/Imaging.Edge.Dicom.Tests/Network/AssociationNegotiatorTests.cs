@@ -94,6 +94,19 @@ public sealed class AssociationNegotiatorTests
         Assert.Null(outcome.Accept);
     }
 
+    [Theory]
+    [InlineData("\u001b[31mEVIL")]
+    [InlineData("CT\n1")]
+    [InlineData("")]
+    [InlineData("BACK\\SLASH")]
+    public void A_calling_ae_title_the_answer_could_not_echo_is_rejected_even_when_anyone_may_call(string calling)
+    {
+        var outcome = AssociationNegotiator.Negotiate(Request(calling: calling), Options(allowUnknown: true), Caller, atAssociationLimit: false);
+
+        Assert.Equal(new AssociateRejectPdu(RejectResult.Permanent, RejectSource.ServiceUser, RejectReasons.CallingAeTitleNotRecognized), outcome.Reject);
+        Assert.Null(outcome.Accept);
+    }
+
     [Fact]
     public void Known_caller_from_another_host_is_rejected_and_from_its_host_accepted()
     {

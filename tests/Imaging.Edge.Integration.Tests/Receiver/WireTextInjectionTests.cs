@@ -33,11 +33,13 @@ public sealed class WireTextInjectionTests
         await using (var evil = await RawDicomConnection.ConnectAsync(port))
         {
             // An AE title with an escape sequence cannot be encoded by our own writer: patch the calling AE's bytes.
-            // The receiver refuses the title (PS3.5: no control characters); its log line must not replay it.
+            // The receiver rejects the title (PS3.5: no control characters; the A-ASSOCIATE-AC would have to echo it) with
+            // reason 3, calling AE title not recognised; its log line must not replay it.
             var request = RawDicomConnection.Encode(RawDicomConnection.Request(RawDicomConnection.CtAndVerification(), callingAe: "PLACEHOLDERAE"));
             Encoding.Latin1.GetBytes((Escape + "[31mEVIL" + Escape + "[0m").PadRight(16)).CopyTo(request, CallingAeOffset);
             Assert.True(await evil.SendAsync(request));
-            Assert.IsNotType<AssociateAcceptPdu>(await evil.ReadPduAsync(TimeSpan.FromSeconds(10)));
+            var reject = Assert.IsType<AssociateRejectPdu>(await evil.ReadPduAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal(RejectReasons.CallingAeTitleNotRecognized, reject.Reason);
         }
         await using (var raw = await RawDicomConnection.AssociateCtAsync(port))
         {

@@ -17,6 +17,15 @@ internal static class WireText
     /// <summary>Reads a short text such as the implementation version name (PS3.7 D.3.3.2.3).</summary>
     public static string ReadText(ReadOnlySpan<byte> field) => Encoding.Latin1.GetString(field).TrimEnd('\0', ' ');
 
+    /// <summary>
+    /// True for a title we can answer with: 1–16 characters of the default repertoire without control characters or
+    /// backslash (PS3.5 AE VR). A request naming another is refused before an A-ASSOCIATE-AC would echo it.
+    /// </summary>
+    public static bool IsValidAeTitle(string aeTitle) =>
+        !string.IsNullOrWhiteSpace(aeTitle) && aeTitle.Length <= AeTitleLength && aeTitle.All(IsAeCharacter);
+
+    private static bool IsAeCharacter(char c) => c is >= ' ' and <= '~' and not '\\';
+
     /// <summary>Writes 16 bytes, the title left-aligned and padded with spaces.</summary>
     /// <exception cref="ArgumentException">The title is empty, longer than 16 characters, or has characters outside printable ASCII or a backslash.</exception>
     public static void WriteAeTitle(Span<byte> field, string aeTitle, string parameterName)
@@ -32,12 +41,9 @@ internal static class WireText
             throw new ArgumentException($"An AE title has at most {AeTitleLength} characters; got {aeTitle.Length}.", parameterName);
         }
 
-        foreach (char c in aeTitle)
+        if (!aeTitle.All(IsAeCharacter))
         {
-            if (c < 0x20 || c > 0x7E || c == '\\')
-            {
-                throw new ArgumentException("An AE title has only printable ASCII characters other than backslash.", parameterName);
-            }
+            throw new ArgumentException("An AE title has only printable ASCII characters other than backslash.", parameterName);
         }
 
         field[..AeTitleLength].Fill((byte)' ');
