@@ -9,15 +9,15 @@ internal static partial class IntakeLog
     public static partial void ReserveReached(ILogger logger, long associationId, long freeMegabytes, long reserveMegabytes);
 
     [LoggerMessage(2001, LogLevel.Debug, "Stored instance of association {AssociationId}, message {MessageId}: {Bytes} bytes")]
-    public static partial void Stored(ILogger logger, long associationId, ushort messageId, long bytes);
+    public static partial void Stored(ILogger logger, long associationId, int messageId, long bytes);
 
     [LoggerMessage(2002, LogLevel.Warning, "Instance of association {AssociationId} already received with this SOP Instance UID: kept as version {Version}")]
     public static partial void KeptAsNewVersion(ILogger logger, long associationId, int version);
 
     [LoggerMessage(2006, LogLevel.Warning, "Refusing instance of association {AssociationId}, message {MessageId} after {Bytes} bytes: {FreeMegabytes} MB free, the reserve of {ReserveMegabytes} MB would be crossed")]
-    public static partial void ReserveReachedWhileReceiving(ILogger logger, long associationId, ushort messageId, long bytes, long freeMegabytes, long reserveMegabytes);
+    public static partial void ReserveReachedWhileReceiving(ILogger logger, long associationId, int messageId, long bytes, long freeMegabytes, long reserveMegabytes);
 
     [LoggerMessage(2005, LogLevel.Information, "Instance of association {AssociationId}, message {MessageId} was already received with identical bytes: acknowledged, not queued twice")]
-    public static partial void IdenticalDuplicate(ILogger logger, long associationId, ushort messageId);
+    public static partial void IdenticalDuplicate(ILogger logger, long associationId, int messageId);
 
 }

@@ -18,8 +18,7 @@ namespace Imaging.Edge.Gateway.Intake;
 internal sealed class SpoolFile : IInstanceSink
 {
     private readonly IntakeContext _intake;
-    private readonly StoreRequest _request;
-    private readonly int _priority;
+    private readonly InstanceArrival _arrival;
     private readonly string _spoolPath;
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -33,11 +32,10 @@ internal sealed class SpoolFile : IInstanceSink
     private long _written;
     private long _nextReserveCheck;
 
-    private SpoolFile(IntakeContext intake, StoreRequest request, int priority, string spoolPath, FileStream stream, long headroom)
+    private SpoolFile(IntakeContext intake, InstanceArrival arrival, string spoolPath, FileStream stream, long headroom)
     {
         _intake = intake;
-        _request = request;
-        _priority = priority;
+        _arrival = arrival;
         _spoolPath = spoolPath;
         _stream = stream;
         _nextReserveCheck = NextCheckDistance(headroom, 0);
@@ -45,12 +43,12 @@ internal sealed class SpoolFile : IInstanceSink
 
     /// <summary>Creates the spool file and writes the Part 10 header into it.</summary>
     /// <param name="headroom">Bytes that could be written before the reserve, as read when the C-STORE began.</param>
-    public static SpoolFile Create(IntakeContext intake, byte[] part10Header, StoreRequest request, int priority, long headroom)
+    public static SpoolFile Create(IntakeContext intake, byte[] part10Header, InstanceArrival arrival, long headroom)
     {
         var path = intake.Layout.NewSpoolPath();
         // Unbuffered: each PDV is already a large contiguous write, and a per-instance buffer would only be copied through.
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-        var file = new SpoolFile(intake, request, priority, path, stream, headroom);
+        var file = new SpoolFile(intake, arrival, path, stream, headroom);
         try
         {
             file.Append(part10Header);
@@ -83,7 +81,7 @@ internal sealed class SpoolFile : IInstanceSink
         var guard = _intake.DiskSpace;
         if (!guard.HasRoomFor(incoming, out var headroom))
         {
-            IntakeLog.ReserveReachedWhileReceiving(_intake.Logger, _request.Association.Id, _request.MessageId, _written,
+            IntakeLog.ReserveReachedWhileReceiving(_intake.Logger, _arrival.ConnectionId, _arrival.MessageId, _written,
                 Math.Max(0, headroom + guard.ReserveBytes) / (1024 * 1024), guard.ReserveBytes / (1024 * 1024));
             throw new StoreRefusedException(DimseStatus.OutOfResources, "the disk reserve would be crossed");
         }
@@ -111,16 +109,16 @@ internal sealed class SpoolFile : IInstanceSink
         var size = stream.Length;
         var studyUid = attributes.StudyInstanceUid is { Length: > 0 } uid ? uid : "";
         var pseudonym = _intake.Pseudonymizer.Study(studyUid);
-        var source = _request.Association.CallingAeTitle;
+        var source = _arrival.Source;
 
         // From the duplicate check to the commit, no other association completes this SOP Instance UID.
-        using var instanceLock = await _intake.Coordination.LockInstanceAsync(_request.SopInstanceUid, cancellationToken).ConfigureAwait(false);
-        var copies = _intake.Queue.CopiesOf(_request.SopInstanceUid);
+        using var instanceLock = await _intake.Coordination.LockInstanceAsync(_arrival.SopInstanceUid, cancellationToken).ConfigureAwait(false);
+        var copies = _intake.Queue.CopiesOf(_arrival.SopInstanceUid);
         if (copies.Any(IsIdenticalAndKept(dataSetSha256)))
         {
             await AbandonAsync().ConfigureAwait(false);
             _intake.Queue.RecordIdenticalDuplicate(pseudonym, source);
-            IntakeLog.IdenticalDuplicate(_intake.Logger, _request.Association.Id, _request.MessageId);
+            IntakeLog.IdenticalDuplicate(_intake.Logger, _arrival.ConnectionId, _arrival.MessageId);
             return DimseStatus.Success;
         }
 
@@ -132,15 +130,15 @@ internal sealed class SpoolFile : IInstanceSink
         var studyDir = layout.StudyDirectory(attributes.StudyInstanceUid);
         _intake.Coordination.EnsureDurableFolder(studyDir, layout.Studies);
         var firstFreeVersion = copies.Count == 0 ? 0 : copies.Max(c => c.Version) + 1;
-        var (finalPath, version) = MoveWithoutOverwriting(studyDir, _request.SopInstanceUid, firstFreeVersion);
+        var (finalPath, version) = MoveWithoutOverwriting(studyDir, _arrival.SopInstanceUid, firstFreeVersion);
         try
         {
             DurableFileSystem.SyncDirectory(studyDir);
             _intake.Queue.Enqueue(new NewInstance(
-                _request.SopInstanceUid, version, studyUid, pseudonym, _intake.Pseudonymizer.Patient(attributes.PatientId),
+                _arrival.SopInstanceUid, version, studyUid, pseudonym, _intake.Pseudonymizer.Patient(attributes.PatientId),
                 _intake.Pseudonymizer.Issuer(attributes.IssuerOfPatientId),
-                attributes.SeriesInstanceUid, _request.SopClassUid, _request.TransferSyntax.Uid, size, sha256, dataSetSha256,
-                layout.Relative(finalPath), source, _request.Association.RemoteEndPoint.Address.ToString(), _priority));
+                attributes.SeriesInstanceUid, _arrival.SopClassUid, _arrival.TransferSyntaxUid, size, sha256, dataSetSha256,
+                layout.Relative(finalPath), source, _arrival.SourceHost, _arrival.Priority));
         }
         catch
         {
@@ -148,8 +146,8 @@ internal sealed class SpoolFile : IInstanceSink
             File.Delete(finalPath);
             throw;
         }
-        if (version > 0) IntakeLog.KeptAsNewVersion(_intake.Logger, _request.Association.Id, version);
-        IntakeLog.Stored(_intake.Logger, _request.Association.Id, _request.MessageId, size);
+        if (version > 0) IntakeLog.KeptAsNewVersion(_intake.Logger, _arrival.ConnectionId, version);
+        IntakeLog.Stored(_intake.Logger, _arrival.ConnectionId, _arrival.MessageId, size);
         return DimseStatus.Success;
     }
 

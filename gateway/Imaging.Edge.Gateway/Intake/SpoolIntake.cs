@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace Imaging.Edge.Gateway.Intake;
 
 /// <summary>
-/// The intake of DICOM instances: each data set streams into a spool file behind a Part 10 header built from the
-/// association, and is acknowledged only once it is durable under <c>studies/</c> and queued (see <see cref="SpoolFile"/>).
+/// The intake: each arriving instance (<see cref="InstanceArrival"/>, from a DICOM association or a device) streams into
+/// a spool file behind a Part 10 header built from what is known of it, and is acknowledged only once it is durable
+/// under <c>studies/</c> and queued (see <see cref="SpoolFile"/>).
 /// </summary>
 internal sealed class SpoolIntake(
     DataLayout layout,
@@ -21,23 +22,33 @@ internal sealed class SpoolIntake(
 {
     private readonly IntakeCoordination _coordination = new();
 
-    public ValueTask<StoreStart> BeginStoreAsync(StoreRequest request, CancellationToken cancellationToken)
+    /// <summary>The DICOM receiver's door: a C-STORE becomes an <see cref="InstanceArrival"/>.</summary>
+    public ValueTask<StoreStart> BeginStoreAsync(StoreRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Begin(new InstanceArrival(request.SopClassUid, request.SopInstanceUid, request.TransferSyntax.Uid,
+            request.Association.CallingAeTitle, request.Association.RemoteEndPoint.Address.ToString(), PriorityOf(request),
+            request.Association.Id, request.MessageId)));
+
+    /// <summary>
+    /// The one entry point of every source: a sink for the instance's data set (written as received behind a Part 10
+    /// header built here), whose <see cref="IInstanceSink.CompleteAsync"/> answers Success only once the instance is
+    /// durable and queued; or a refusal (0xA700 below the disk reserve) when nothing may be written.
+    /// </summary>
+    public StoreStart Begin(InstanceArrival arrival)
     {
         if (!diskSpace.HasRoomFor(0, out var headroom))
         {
-            IntakeLog.ReserveReached(logger, request.Association.Id, SafeFreeMegabytes(), diskSpace.ReserveBytes / (1024 * 1024));
-            return ValueTask.FromResult(StoreStart.Refuse(DimseStatus.OutOfResources));
+            IntakeLog.ReserveReached(logger, arrival.ConnectionId, SafeFreeMegabytes(), diskSpace.ReserveBytes / (1024 * 1024));
+            return StoreStart.Refuse(DimseStatus.OutOfResources);
         }
         var meta = new FileMetaInformation(
-            request.SopClassUid,
-            request.SopInstanceUid,
-            request.TransferSyntax.Uid,
+            arrival.SopClassUid,
+            arrival.SopInstanceUid,
+            arrival.TransferSyntaxUid,
             ImplementationInfo.ClassUid,
             ImplementationInfo.VersionName,
-            request.Association.CallingAeTitle);
+            arrival.Source);
         var context = new IntakeContext(layout, diskSpace, queue, pseudonymizer, _coordination, logger);
-        var sink = SpoolFile.Create(context, Part10Writer.BuildHeader(meta), request, PriorityOf(request), headroom);
-        return ValueTask.FromResult(StoreStart.Accept(sink));
+        return StoreStart.Accept(SpoolFile.Create(context, Part10Writer.BuildHeader(meta), arrival, headroom));
     }
 
     /// <summary>DIMSE priority HIGH, or a device configured High, goes first; the higher of the two wins.</summary>

@@ -74,25 +74,30 @@ public sealed class UploadSlotTests : IDisposable
         var id = _scene.Receive();
         var gate = new TaskCompletionSource();
         var store = new FaultyStore(new FileSystemObjectStore(_cloud), failPuts: 0, () => new InvalidOperationException(), gate.Task);
-        using var run = Start(store, concurrency: 1);
+        using var run = Start(store, concurrency: 1, attemptTimeout: TimeSpan.FromDays(1));
         await run.UntilAsync(() => store.PutsStarted == 1);
+        // A row whose slot died: once it is pending again, the expired-lease sweep has run after the long wait.
+        var dead = _scene.Receive();
+        Assert.Equal(dead, _scene.Queue.Lease("a-slot-that-died", TimeSpan.FromMinutes(5))!.Id);
 
         run.Advance(TimeSpan.FromHours(3)); // three lease lengths: without renewal the sweep would take it back
-        await run.UntilAsync(() => run.Clock.GetUtcNow() > run.Started + TimeSpan.FromHours(3));
+        await run.UntilAsync(() => _scene.State(dead) == InstanceStates.Pending);
         Assert.Equal(InstanceStates.Uploading, _scene.State(id));
 
         gate.SetResult();
         await run.UntilAsync(() => _scene.State(id) == InstanceStates.Uploaded);
     }
 
-    private WorkerRun Start(IObjectStore store, int concurrency, UploadPause? pause = null)
+    private WorkerRun Start(IObjectStore store, int concurrency, UploadPause? pause = null, TimeSpan? attemptTimeout = null)
     {
         var configuration = EdgeConfiguration.FromRoot(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Upload:Concurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).Build());
         var clock = _scene.Clock;
-        var endpoint = new EndpointResilience(store, new ResilienceSettings { MaxRetryAttempts = 1 }, clock, NullLogger.Instance);
+        var settings = new ResilienceSettings { MaxRetryAttempts = 1 };
+        if (attemptTimeout is { } timeout) settings = settings with { AttemptTimeout = timeout };
+        var endpoint = new EndpointResilience(store, settings, clock, NullLogger.Instance);
         var slots = new UploadSlots(clock);
         var worker = new UploadWorker(_scene.Queue, new UploadEndpoints(endpoint, null, writeToBoth: false),
             new ObjectUploader(new UploadSettings(), NullLogger.Instance), ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default),
@@ -117,13 +122,11 @@ public sealed class UploadSlotTests : IDisposable
             _worker = worker;
             Slots = slots;
             Clock = clock;
-            Started = clock.GetUtcNow();
             worker.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
 
         public UploadSlots Slots { get; }
         public Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock { get; }
-        public DateTimeOffset Started { get; }
 
         public void Advance(TimeSpan by)
         {
