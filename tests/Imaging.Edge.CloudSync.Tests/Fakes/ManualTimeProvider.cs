@@ -2,7 +2,9 @@ namespace Imaging.Edge.CloudSync.Tests.Fakes;
 
 /// <summary>
 /// A clock that moves only when told (<see cref="Advance"/>). Local time is UTC. Timers created through it (and so
-/// <c>Task.Delay(wait, provider)</c>) fire, in due order, when the clock is advanced past their due time.
+/// <c>Task.Delay(wait, provider)</c>) fire, in due order, when the clock is advanced past their due time. Kept beside
+/// FakeTimeProvider (used elsewhere) because these tests need <see cref="PendingTimers"/>: whether Polly's attempt
+/// timeout or the limiter is waiting on a timer, which FakeTimeProvider cannot tell.
 /// </summary>
 internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
