@@ -19,7 +19,6 @@ internal sealed class ServerAssociation
 {
     private enum Phase { AwaitingRequest, Established, Closed }
 
-    private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly PduSender _sender;
     private readonly DicomServerOptions _options;
@@ -42,7 +41,6 @@ internal sealed class ServerAssociation
 
     public ServerAssociation(Socket socket, long id, ConnectionBudget.ConnectionLease lease, DicomServerOptions options, IStoreHandler handler, ILogger logger)
     {
-        _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _sender = new PduSender(_stream);
         _id = id;
