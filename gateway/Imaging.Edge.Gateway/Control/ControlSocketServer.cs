@@ -34,25 +34,33 @@ internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher d
         return base.StartAsync(cancellationToken);
     }
 
+    /// <summary>Accepts until the gateway stops; a failed accept (no file descriptors left, say) is logged and retried.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            try
             {
                 var connection = await _listener!.AcceptAsync(stoppingToken).ConfigureAwait(false);
                 _ = Task.Run(() => ServeAsync(connection, stoppingToken), stoppingToken);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                ControlLog.AcceptFailed(logger, e, e.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
+            }
         }
     }
 
+    /// <summary>Stops accepting first (the accept loop ends on the token), then closes the socket and removes its file.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        _listener?.Dispose();
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        _listener?.Dispose();
         File.Delete(SocketPath);
     }
 

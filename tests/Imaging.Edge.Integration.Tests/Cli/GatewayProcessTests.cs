@@ -89,6 +89,9 @@ public sealed class GatewayProcessTests
         Assert.True(echo.ExitCode == 0, echo.Output);
         Assert.True(store.ExitCode == 0, store.Output);
         Assert.Equal(0, exitCode);
+        // A clean stop is quiet: no part of the gateway fails or dies on the way out (the control socket's accept once did).
+        Assert.DoesNotContain(" crit: ", gateway.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" fail: ", gateway.Output, StringComparison.Ordinal);
         Assert.Single(Directory.EnumerateFiles(folder.Combine("data", "studies"), "*.dcm", SearchOption.AllDirectories));
     }
 
