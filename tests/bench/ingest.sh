@@ -15,6 +15,8 @@
 # Exit:  0 measured; 1 setup/gateway failure (missing executable, no C-ECHO, ...);
 #        3 a target missed with BENCH_STRICT=1.
 set -euo pipefail
+# run from a shell that systemd started, the gateway would take itself for the service and refuse the development store
+unset INVOCATION_ID NOTIFY_SOCKET
 
 self=$(readlink -f "${BASH_SOURCE[0]}")
 here=$(dirname "$self")

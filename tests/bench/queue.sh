@@ -15,6 +15,8 @@
 #        BENCH_KEEP=1 (keep the temp dir)  BENCH_STRICT=1 (exit 3 when a target is missed)  BENCH_VERBOSE=1
 # Exit:  0 measured; 1 build or run failure; 3 a target missed with BENCH_STRICT=1.
 set -euo pipefail
+# run from a shell that systemd started, the gateway would take itself for the service and refuse the development store
+unset INVOCATION_ID NOTIFY_SOCKET
 
 here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
 repo=$(cd "$here/../.." && pwd)
