@@ -3,7 +3,9 @@ namespace Imaging.Edge.Devices.Link.Astm;
 /// <summary>
 /// What an ASTM link state machine tells its driver. Called with the machine's lock held, in the order things
 /// happen: write the bytes without blocking on the machine (a serial port write is fine); calling back into the
-/// machine from here (for example <see cref="AstmReceiver.Acknowledge"/>) is allowed.
+/// machine from here (for example <see cref="AstmReceiver.Acknowledge"/>) is allowed. The machine's state is
+/// updated before each call, so an exception thrown here (a port write that failed) reaches the caller of
+/// <c>Receive</c> and leaves the machine consistent: the listener closes the port and the transfer times out.
 /// </summary>
 internal interface IAstmLinkHandler
 {

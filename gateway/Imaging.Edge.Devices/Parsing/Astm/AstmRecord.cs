@@ -17,7 +17,7 @@ internal sealed class AstmRecord
         Type = text.Length > 0 ? char.ToUpperInvariant(text[0]) : '\0';
         _fields = Type == 'H' && text.Length >= 5
             // The declaration itself contains the other delimiters: it is field 2 whole, not split (§7.1.2).
-            ? ["H", text[1..5][1..], .. text[5..].Split(delimiters.Field).Skip(1)]
+            ? ["H", text[2..5], .. text[5..].Split(delimiters.Field).Skip(1)]
             : text.Split(delimiters.Field);
     }
 

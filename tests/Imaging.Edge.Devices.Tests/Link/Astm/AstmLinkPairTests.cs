@@ -198,4 +198,38 @@ public sealed class AstmLinkPairTests : IDisposable
         Assert.False(_receiver.Acknowledge(message.Number, durable: true));
         Assert.False(_receiver.IsBusy);
     }
+
+    [Fact]
+    public void Eot_in_reply_to_a_frame_is_the_receivers_interrupt_request_and_counts_as_an_ack()
+    {
+        using var sender = new AstmSender(new AstmLinkOptions { MaxFrameSize = 20 }, _device, _time, AstmRole.Instrument);
+        var id = sender.Send(Text(26)); // two frames of 13 characters
+
+        sender.Receive([AstmControl.Ack]);
+        sender.Receive([AstmControl.Eot]);
+        sender.Receive([AstmControl.Ack]);
+
+        Assert.Equal(3, _device.Written.Count(b => b is AstmControl.Stx or AstmControl.Enq));
+        Assert.Equal(AstmControl.Eot, _device.Written[^1]);
+        Assert.Equal([id], _device.Sent);
+    }
+
+    [Fact]
+    public void Capture_fed_one_byte_at_a_time_reads_as_fed_whole()
+    {
+        var text = Text(3000);
+        _sender.Send(text);
+        _gateway.OnMessage = m => _receiver.Acknowledge(m.Number, durable: true);
+        _wire.AToB = bytes =>
+        {
+            foreach (var b in bytes)
+                _receiver.Receive([b]);
+            return null;
+        };
+
+        _wire.Pump();
+
+        Assert.Equal(text, Assert.Single(_gateway.Messages).Text);
+        Assert.Single(_device.Sent);
+    }
 }
