@@ -1,0 +1,15 @@
+namespace Imaging.Edge.Devices.Parsing;
+
+/// <summary>One measurement as a device reported it, with the context it came in (patient, specimen).</summary>
+/// <param name="TestCode">The device's own code for the test.</param>
+/// <param name="Concept">The coded concept the profile maps <paramref name="TestCode"/> to (e.g. LOINC), if any.</param>
+/// <param name="ResultTime">ISO 8601 local date-time (the device's clock, no zone), when the device sent one.</param>
+internal sealed record DeviceResult(
+    string? PatientId,
+    string? SpecimenId,
+    string TestCode,
+    CodedConcept? Concept,
+    string Value,
+    string? Units,
+    string? Flags,
+    string? ResultTime);

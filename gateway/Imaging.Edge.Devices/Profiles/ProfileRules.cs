@@ -1,0 +1,64 @@
+using System.Text.RegularExpressions;
+using Imaging.Edge.Devices.Link.Astm;
+using Imaging.Edge.Devices.Parsing;
+
+namespace Imaging.Edge.Devices.Profiles;
+
+/// <summary>The checks a JSON shape cannot make: ranges, regular expressions, field references, protocol pairing.</summary>
+internal static class ProfileRules
+{
+    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
+
+    public static void Check(HardwareProfile profile, List<ProfileError> errors)
+    {
+        void Require(bool ok, string path, string message)
+        {
+            if (!ok)
+                errors.Add(new ProfileError(path, message));
+        }
+
+        if (profile.Identity.HeaderPattern is { } pattern)
+        {
+            try
+            {
+                _ = new Regex(pattern, RegexOptions.None, PatternTimeout);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add(new ProfileError("$.identity.headerPattern", $"is not a regular expression: {e.Message}"));
+            }
+        }
+        var port = profile.Port;
+        Require(port.BaudRate is >= 50 and <= 4_000_000, "$.port.baudRate", "must be 50 to 4000000");
+        Require(port.DataBits is >= 5 and <= 8, "$.port.dataBits", "must be 5 to 8");
+        Require(port.DataBits == 8 || port.Encoding != TextEncoding.Utf8, "$.port.encoding", "utf8 needs 8 data bits");
+
+        var link = profile.Link;
+        Require(link.MaxFrameSize is null or (> AstmFrame.Overhead and <= AstmLinkOptions.CurrentMaxFrameSize), "$.link.maxFrameSize",
+            $"must be {AstmFrame.Overhead + 1} to {AstmLinkOptions.CurrentMaxFrameSize} (legacy E1381: {AstmLinkOptions.LegacyMaxFrameSize})");
+        Require(link.ReceiverTimeoutSeconds is null or (> 0 and <= 3600), "$.link.receiverTimeoutSeconds", "must be above 0 and at most 3600");
+        Require(link.SenderTimeoutSeconds is null or (> 0 and <= 3600), "$.link.senderTimeoutSeconds", "must be above 0 and at most 3600");
+        Require(link.MaxAttempts is null or (>= 1 and <= 100), "$.link.maxAttempts", "must be 1 to 100");
+        Require(link.Protocol != LinkProtocol.AstmE1381 || profile.Parser.Kind == ParserKind.AstmE1394, "$.parser.kind", "astm-e1381 carries astm-e1394 records");
+
+        var mapping = profile.Mapping;
+        foreach (var (name, reference, required) in new[]
+        {
+            ("patientId", mapping.PatientId, true), ("specimenId", mapping.SpecimenId, false), ("testCode", mapping.TestCode, true),
+            ("value", mapping.Value, true), ("units", mapping.Units, false), ("flags", mapping.Flags, false), ("resultTime", mapping.ResultTime, false),
+        })
+        {
+            if (reference is null && !required)
+                continue;
+            Require(FieldReference.TryParse(reference, out _), $"$.mapping.{name}", "must be a field reference such as R.4 or R.3.4 (record type, field, optional component)");
+        }
+        foreach (var (code, concept) in mapping.TestCodes ?? new Dictionary<string, CodedConcept>())
+        {
+            var path = $"$.mapping.testCodes['{code}']";
+            Require(code.Length > 0, path, "a test code must not be empty");
+            Require(!string.IsNullOrWhiteSpace(concept.Scheme), $"{path}.scheme", "must not be empty");
+            Require(!string.IsNullOrWhiteSpace(concept.Code), $"{path}.code", "must not be empty");
+            Require(!string.IsNullOrWhiteSpace(concept.Meaning), $"{path}.meaning", "must not be empty");
+        }
+    }
+}
