@@ -146,9 +146,9 @@ internal static class GatewayHost
         {
             var endpoints = sp.GetRequiredService<UploadEndpoints>();
             IReadOnlyList<CloudSync.Stores.IObjectStore> stores = endpoints.Backup is { } backup ? [endpoints.Primary.Store, backup.Store] : [endpoints.Primary.Store];
-            return new PatientEraser(sp.GetRequiredService<QueueDatabase>(), sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<Pseudonymizer>(),
-                stores, sp.GetRequiredService<ObjectKeyTemplate>(), configuration.Gateway, sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<PatientEraser>>());
+            var store = new ErasureStore(sp.GetRequiredService<QueueWriter>(), sp.GetRequiredService<OperatorActions>());
+            return new PatientEraser(store, sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<Pseudonymizer>(),
+                stores, sp.GetRequiredService<ObjectKeyTemplate>(), configuration.Gateway, sp.GetRequiredService<ILogger<PatientEraser>>());
         });
         builder.Services.AddSingleton<IGatewayCommand, ErasePatientCommand>();
     }

@@ -42,7 +42,7 @@ internal sealed class ErasureScene : IDisposable
     public ObjectKeyTemplate Keys { get; } = ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default);
     public GatewayOptions Gateway { get; } = new() { SiteId = "site", GatewayId = "gw" };
 
-    public PatientEraser Eraser() => new(Database, Layout, Pseudonymizer, [Bucket], Keys, Gateway, TimeProvider.System, NullLogger<PatientEraser>.Instance);
+    public PatientEraser Eraser() => new(new ErasureStore(Queue.Writer, Queue.Operator), Layout, Pseudonymizer, [Bucket], Keys, Gateway, NullLogger<PatientEraser>.Instance);
 
     /// <summary>Stores an instance file (its bytes carry the patient ID, as a DICOM file would) and queues it; in its study's
     /// folder, or in <paramref name="folder"/> (where an earlier version put it).</summary>
