@@ -28,7 +28,7 @@ internal sealed class CommandScene : IDisposable
         var pairs = new Dictionary<string, string?> { ["Gateway:SiteId"] = "site-k", ["Gateway:GatewayId"] = "gw-k" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) pairs[key] = value;
         var configuration = EdgeConfiguration.FromRoot(new ConfigurationBuilder().AddInMemoryCollection(pairs).Build());
-        return new CommandAuthorizer(configuration, new CommandReplayStore(Database), clock ?? TimeProvider.System);
+        return new CommandAuthorizer(configuration, new CommandReplayStore(Queue.Writer), clock ?? TimeProvider.System);
     }
 
     public List<string[]> Rows(string sql)
