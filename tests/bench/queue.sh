@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Queue benchmark (not a test): the durable SQLite queue (WAL, synchronous=FULL) against the targets.
-#   (a) InstanceQueue.Enqueue, one transaction per instance as the intake does it: inserts/s over windows of
+#   (a) IntakeStore.Enqueue, one transaction per instance as the intake does it: inserts/s over windows of
 #       BENCH_WINDOW (2000) inserts at ~10k rows and again at BENCH_ENQUEUE_ROWS (1,000,000) rows, and the ratio.
 #       Target: flat (ratio >= BENCH_FLAT_RATIO, 0.8). The bulk is filled with the intake's own statements in big
 #       transactions. Two queues (~10k and ~1M rows) get BENCH_REPEATS (5) windows each, alternating, so that a slow
 #       patch of the shared disk hits both sides; medians are kept, and a 0.5 s fsync probe before each window shows
 #       what the disk was giving at the time. Three windows on an empty queue are printed for reference.
 #   (b) Start-up with BENCH_STARTUP_ROWS (100,000) pending rows whose files exist: in-process (Migrate +
-#       InstanceQueue + QueueRecovery.Run + Stats, with a breakdown of recovery) and end-to-end (the Release
+#       QueueStores + QueueRecovery.Run + Stats, with a breakdown of recovery) and end-to-end (the Release
 #       imaging-edge run until its port accepts TCP, minus an empty data folder). Target: ready in under 2 s.
 #       BENCH_RUNS (3) runs each, median.
 # Usage: tests/bench/queue.sh

@@ -89,8 +89,9 @@ internal static class ErasePatientVerb
                 return ExitCodes.BadInput;
             }
 
-            var eraser = new PatientEraser(database, layout, pseudonymizer, stores, ObjectKeyTemplate.Parse(configuration.Upload.KeyTemplate),
-                configuration.Gateway, TimeProvider.System, loggers.CreateLogger<PatientEraser>());
+            using var queue = new QueueStores(database, TimeProvider.System);
+            var eraser = new PatientEraser(new ErasureStore(queue.Writer, queue.Operator), layout, pseudonymizer, stores,
+                ObjectKeyTemplate.Parse(configuration.Upload.KeyTemplate), configuration.Gateway, loggers.CreateLogger<PatientEraser>());
             if (dryRun)
                 return PrintPreview(eraser.Preview(request), arguments.Flag("json"));
 

@@ -11,7 +11,7 @@ namespace Imaging.Edge.Gateway.Cli;
 /// </summary>
 internal static class QueueAccess
 {
-    public static async Task<int> WithQueueAsync(string? configFile, Func<EdgeConfiguration, InstanceQueue, int> action)
+    public static async Task<int> WithQueueAsync(string? configFile, Func<EdgeConfiguration, QueueStores, int> action)
     {
         if (await CliConfiguration.TryLoadAsync(configFile) is not { } configuration)
             return ExitCodes.BadInput;
@@ -30,7 +30,7 @@ internal static class QueueAccess
                 await Console.Error.WriteLineAsync(problem);
                 return ExitCodes.Failure;
             }
-            using var queue = new InstanceQueue(database, TimeProvider.System);
+            using var queue = new QueueStores(database, TimeProvider.System);
             return action(configuration, queue);
         }
         catch (SqliteException e)

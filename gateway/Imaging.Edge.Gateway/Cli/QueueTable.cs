@@ -17,7 +17,7 @@ internal static class QueueTable
 
     private static readonly string[] Header = ["ID", "STATE", "ATTEMPTS", "SIZE", "RECEIVED (UTC)", "PRIORITY", "SOURCE", "LAST ERROR", "SOP INSTANCE UID"];
 
-    /// <summary>Instances grouped by study (in the order <see cref="InstanceQueue.List"/> returns them), then the summary.</summary>
+    /// <summary>Instances grouped by study (in the order <see cref="QueueQueries.List"/> returns them), then the summary.</summary>
     public static void WriteList(TextWriter output, IReadOnlyList<QueuedInstance> instances, QueueStats stats, DateTimeOffset now)
     {
         foreach (var study in instances.GroupBy(i => i.StudyPseudonym))

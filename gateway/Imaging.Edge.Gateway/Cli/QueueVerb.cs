@@ -29,7 +29,7 @@ internal static class QueueVerb
         var subcommand = arguments.Positional[0];
         var operands = arguments.Positional.Skip(1).ToList();
         // Check the whole command line before touching the configuration or the disk.
-        Func<InstanceQueue, int> action = subcommand switch
+        Func<QueueStores, int> action = subcommand switch
         {
             "list" => ParseList(arguments, operands),
             "show" => ParseShow(arguments, operands),
@@ -40,7 +40,7 @@ internal static class QueueVerb
         return await QueueAccess.WithQueueAsync(arguments.Option("config"), (_, queue) => action(queue));
     }
 
-    private static Func<InstanceQueue, int> ParseList(Arguments arguments, List<string> operands)
+    private static Func<QueueStores, int> ParseList(Arguments arguments, List<string> operands)
     {
         Reject(arguments, "list", "all-failed");
         if (operands.Count > 0)
@@ -49,8 +49,8 @@ internal static class QueueVerb
         var json = arguments.Flag("json");
         return queue =>
         {
-            var instances = queue.List(states);
-            var stats = queue.Stats();
+            var instances = queue.Queries.List(states);
+            var stats = queue.Queries.Stats();
             var now = DateTimeOffset.UtcNow;
             if (json) WriteJson(stream => QueueJson.WriteList(stream, instances, stats, now));
             else QueueTable.WriteList(Console.Out, instances, stats, now);
@@ -58,7 +58,7 @@ internal static class QueueVerb
         };
     }
 
-    private static Func<InstanceQueue, int> ParseShow(Arguments arguments, List<string> operands)
+    private static Func<QueueStores, int> ParseShow(Arguments arguments, List<string> operands)
     {
         Reject(arguments, "show", "state", "all-failed");
         if (operands.Count != 1)
@@ -69,8 +69,8 @@ internal static class QueueVerb
         return queue =>
         {
             IReadOnlyList<QueuedInstance> found = id is { } byId
-                ? queue.Find(byId) is { } row ? [row] : []
-                : queue.FindBySopInstanceUid(key);
+                ? queue.Queries.Find(byId) is { } row ? [row] : []
+                : queue.Queries.FindBySopInstanceUid(key);
             if (found.Count == 0)
             {
                 Console.Error.WriteLine(id is null ? $"no instance with SOP Instance UID {key} in the queue" : $"no instance with id {key} in the queue");
@@ -90,7 +90,7 @@ internal static class QueueVerb
         };
     }
 
-    private static Func<InstanceQueue, int> ParseRetry(Arguments arguments, List<string> operands)
+    private static Func<QueueStores, int> ParseRetry(Arguments arguments, List<string> operands)
     {
         Reject(arguments, "retry", "state");
         var all = arguments.Flag("all-failed");
@@ -101,9 +101,9 @@ internal static class QueueVerb
         return queue =>
         {
             var requestId = Guid.NewGuid().ToString();
-            var retried = queue.RetryFailed(id);
+            var retried = queue.Operator.RetryFailed(id);
             var result = retried.Count == 0 ? "nothing to retry" : $"ok: {QueueTable.Plural(retried.Count, "instance")}";
-            queue.Audit("local:" + Environment.UserName, RetryAction, requestId, result);
+            queue.Operator.Audit("local:" + Environment.UserName, RetryAction, requestId, result);
             if (json)
                 WriteJson(stream => QueueJson.WriteRetry(stream, requestId, retried, result));
             else if (retried.Count > 0)
@@ -114,10 +114,10 @@ internal static class QueueVerb
         };
     }
 
-    private static string WhyNothing(InstanceQueue queue, long? id) => id switch
+    private static string WhyNothing(QueueStores queue, long? id) => id switch
     {
         null => "nothing to retry: no failed instances",
-        { } one when queue.Find(one) is { } row => $"nothing to retry: instance {one} is {row.State}, not failed",
+        { } one when queue.Queries.Find(one) is { } row => $"nothing to retry: instance {one} is {row.State}, not failed",
         { } one => $"nothing to retry: no instance with id {one} in the queue",
     };
 

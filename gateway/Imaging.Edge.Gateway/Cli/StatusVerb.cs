@@ -28,8 +28,8 @@ internal static class StatusVerb
         return await QueueAccess.WithQueueAsync(arguments.Option("config"), (configuration, queue) =>
         {
             var now = DateTimeOffset.UtcNow;
-            var stats = queue.Stats();
-            var recent = queue.UploadsSince(now - Window);
+            var stats = queue.Queries.Stats();
+            var recent = queue.Queries.UploadsSince(now - Window);
             var layout = DataLayout.From(configuration.Gateway);
             var disk = DiskUsage.Of(layout.Root);
             var status = new

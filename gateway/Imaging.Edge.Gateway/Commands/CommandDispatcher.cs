@@ -13,14 +13,14 @@ namespace Imaging.Edge.Gateway.Commands;
 internal sealed class CommandDispatcher
 {
     private readonly Dictionary<string, IGatewayCommand> _commands;
-    private readonly InstanceQueue _queue;
+    private readonly OperatorActions _actions;
     private readonly CommandAuthorizer _authorizer;
     private readonly ILogger<CommandDispatcher> _logger;
 
-    public CommandDispatcher(IEnumerable<IGatewayCommand> commands, InstanceQueue queue, CommandAuthorizer authorizer, ILogger<CommandDispatcher> logger)
+    public CommandDispatcher(IEnumerable<IGatewayCommand> commands, OperatorActions actions, CommandAuthorizer authorizer, ILogger<CommandDispatcher> logger)
     {
         _commands = commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
-        _queue = queue;
+        _actions = actions;
         _authorizer = authorizer;
         _logger = logger;
     }
@@ -59,7 +59,7 @@ internal sealed class CommandDispatcher
             }
         }
         var action = command is null ? "unknown-command" : request.Name;
-        _queue.Audit(request.Actor, action, request.RequestId, outcome.AuditResult,
+        _actions.Audit(request.Actor, action, request.RequestId, outcome.AuditResult,
             (QueueEvents.CommandExecuted, QueueEvents.Payload(("command", action), ("requestId", request.RequestId), ("actor", request.Actor), ("ok", outcome.Ok))));
         CommandLog.Executed(_logger, action, request.RequestId, request.Actor, outcome.Ok);
         return outcome;

@@ -9,7 +9,7 @@ namespace Imaging.Edge.Gateway.Commands;
 /// <c>resend-study</c> with <c>study</c> = the study's pseudonym (as in events and status): uploads every instance the
 /// box still holds and the manifest again, e.g. after objects were lost or removed on the cloud side.
 /// </summary>
-internal sealed partial class ResendStudyCommand(InstanceQueue queue) : IGatewayCommand
+internal sealed partial class ResendStudyCommand(OperatorActions actions) : IGatewayCommand
 {
     public string Name => "resend-study";
 
@@ -20,7 +20,7 @@ internal sealed partial class ResendStudyCommand(InstanceQueue queue) : IGateway
         var study = request.RequiredString("study");
         if (!Pseudonym().IsMatch(study))
             throw CommandException.BadArguments("argument 'study' must be a study pseudonym (32 lower-case hex digits)");
-        if (queue.ResendStudy(study) is not { } instances)
+        if (actions.ResendStudy(study) is not { } instances)
             throw CommandException.BadArguments($"no study {study} on this gateway");
         return Task.FromResult(CommandOutcome.Success(new JsonObject { ["study"] = study, ["instances"] = instances },
             string.Create(CultureInfo.InvariantCulture, $"study {study}: {instances} instances requeued")));

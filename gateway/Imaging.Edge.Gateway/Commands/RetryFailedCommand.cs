@@ -5,7 +5,7 @@ using Imaging.Edge.Gateway.Queue;
 namespace Imaging.Edge.Gateway.Commands;
 
 /// <summary><c>retry-failed</c>: every failed instance goes back to pending (after the cause was fixed, e.g. a bucket policy).</summary>
-internal sealed class RetryFailedCommand(InstanceQueue queue) : IGatewayCommand
+internal sealed class RetryFailedCommand(OperatorActions actions) : IGatewayCommand
 {
     public string Name => "retry-failed";
 
@@ -13,7 +13,7 @@ internal sealed class RetryFailedCommand(InstanceQueue queue) : IGatewayCommand
 
     public Task<CommandOutcome> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        var retried = queue.RetryFailed(null).Count;
+        var retried = actions.RetryFailed(null).Count;
         return Task.FromResult(CommandOutcome.Success(new JsonObject { ["retried"] = retried },
             string.Create(CultureInfo.InvariantCulture, $"{retried} instances back to pending")));
     }

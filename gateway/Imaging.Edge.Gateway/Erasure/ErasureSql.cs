@@ -27,9 +27,9 @@ internal static class ErasureSql
     /// row records no issuer, so with one given it may be the other patient's).
     /// </summary>
     public const string Studies = """
-        SELECT s.id, s.study_uid, s.pseudonym, MAX(s.manifest_version, s.manifest_uploaded_version),
+        SELECT s.id, s.study_uid, s.pseudonym, MAX(s.manifest_version, s.manifest_uploaded_version) AS manifest_versions,
                (SELECT COUNT(*) FROM instances i WHERE i.study_id = s.id AND i.state <> 'erasing'
-                  AND i.id NOT IN (SELECT value FROM json_each($ids)))
+                  AND i.id NOT IN (SELECT value FROM json_each($ids))) AS survivors
         FROM studies s
         WHERE s.id IN (SELECT value FROM json_each($study_ids)) OR ($issuer IS NULL AND s.patient_key = $patient)
         ORDER BY s.id;
@@ -63,13 +63,6 @@ internal static class ErasureSql
         WHERE json_extract(payload, '$.study') IN (SELECT value FROM json_each($pseudonyms))
            OR json_extract(payload, '$.instance') IN (SELECT value FROM json_each($ids));
         """;
-
-    public const string InsertEvent = "INSERT INTO outbox (at, type, payload) VALUES ($now, $type, $payload);";
-
-    public const string InsertAudit = "INSERT INTO audit (at, actor, action, request_id, result) VALUES ($now, $actor, $action, $request, $result);";
-
-    /// <summary>Copies the WAL into the database and truncates it to zero bytes, so old page images do not linger there.</summary>
-    public const string CheckpointTruncate = "PRAGMA wal_checkpoint(TRUNCATE);";
 
     public const string SecureDelete = "PRAGMA secure_delete;";
 }

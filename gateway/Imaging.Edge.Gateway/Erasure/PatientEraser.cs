@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Imaging.Edge.CloudSync.Keys;
 using Imaging.Edge.CloudSync.Stores;
 using Imaging.Edge.Gateway.Configuration;
@@ -8,6 +7,8 @@ using Imaging.Edge.Gateway.Privacy;
 using Imaging.Edge.Gateway.Queue;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using StudyRow = Imaging.Edge.Gateway.Erasure.ErasureStore.StudyRow;
+using Target = Imaging.Edge.Gateway.Erasure.ErasureStore.Target;
 
 namespace Imaging.Edge.Gateway.Erasure;
 
@@ -28,20 +29,15 @@ namespace Imaging.Edge.Gateway.Erasure;
 /// still being written by an association in progress) is stored and uploaded normally.
 /// </summary>
 internal sealed class PatientEraser(
-    QueueDatabase database,
+    ErasureStore store,
     DataLayout layout,
     Pseudonymizer pseudonymizer,
     IReadOnlyList<IObjectStore> stores,
     ObjectKeyTemplate keys,
     GatewayOptions gateway,
-    TimeProvider clock,
     ILogger<PatientEraser> logger)
 {
     public const string Action = "erase-patient";
-
-    private sealed record Target(long Id, string State, string LocalPath, string? ObjectKey, string SopInstanceUid, int Version, string? SeriesUid, long StudyId, long Size, byte[] Sha256);
-
-    private sealed record StudyRow(long Id, string StudyUid, string Pseudonym, int ManifestVersions, int Survivors);
 
     /// <summary>
     /// Runs the erasure. <paramref name="writeAudit"/>: write the audit row in the final transaction (the command line;
@@ -59,13 +55,12 @@ internal sealed class PatientEraser(
         var patient = pseudonymizer.Patient(request.PatientId)!;
         var issuer = pseudonymizer.Issuer(request.Issuer);
 
-        using var connection = database.Open();
-        var secureDelete = Convert.ToInt64(Scalar(connection, null, ErasureSql.SecureDelete), CultureInfo.InvariantCulture) != 0;
-        var (targets, studies) = Claim(connection, patient, issuer, request.IssuerOptional);
+        var secureDelete = store.SecureDelete();
+        var (targets, studies) = store.Claim(patient, issuer, request.IssuerOptional);
         var cancelled = targets.Count(t => t.State is InstanceStates.Pending or InstanceStates.Uploading or InstanceStates.Failed);
         ErasureLog.Claimed(logger, request.RequestId, patient, targets.Count, cancelled, studies.Count);
 
-        var (files, folders) = DeleteLocalFiles(connection, targets, studies, sweepUnindexedFiles, request.RequestId);
+        var (files, folders) = DeleteLocalFiles(targets, studies, sweepUnindexedFiles, request.RequestId);
 
         var buckets = await DeleteObjectsAsync(StoresFor(request), targets, studies, request.RequestId, cancellationToken).ConfigureAwait(false);
         var failedBuckets = buckets.Where(b => b.Failed > 0 || b.Error is not null).ToList();
@@ -75,14 +70,14 @@ internal sealed class PatientEraser(
 
         var (studiesDeleted, events) = (0, 0);
         if (complete)
-            (studiesDeleted, events) = DeleteRows(connection, targets, studies, manifestsDeleted: buckets.Count > 0);
+            (studiesDeleted, events) = store.DeleteRows(targets, studies, manifestsDeleted: buckets.Count > 0);
         var placeholderForced = request.AllowPlaceholder && PlaceholderPatientIds.Kind(request.PatientId) is not null;
         var result = new ErasureResult(request.RequestId, patient, issuer is not null, issuer is not null && request.IssuerOptional, placeholderForced,
             request.Cloud, complete, targets.Count, studiesDeleted,
             cancelled, files, folders, events, buckets, WalTruncated: false, secureDelete, problem);
-        RecordCompletion(connection, request, result, writeAudit);
+        store.RecordCompletion(request, result, writeAudit);
 
-        var truncated = Checkpoint(connection);
+        var truncated = store.TruncateWal();
         if (!truncated) ErasureLog.WalNotTruncated(logger, request.RequestId);
         result = result with { WalTruncated = truncated };
         if (complete)
@@ -101,11 +96,7 @@ internal sealed class PatientEraser(
         if (string.IsNullOrEmpty(request.PatientId)) throw new ArgumentException("a patient ID is required", nameof(request));
         var patient = pseudonymizer.Patient(request.PatientId)!;
         var issuer = pseudonymizer.Issuer(request.Issuer);
-        using var connection = database.Open();
-        List<Target> targets;
-        List<StudyRow> studies;
-        using (var transaction = connection.BeginTransaction(deferred: true))
-            (targets, studies) = Select(connection, transaction, patient, issuer, request.IssuerOptional);
+        var (targets, studies) = store.Preview(patient, issuer, request.IssuerOptional);
         var byStudy = targets.ToLookup(t => t.StudyId);
         var studyPreviews = studies.Select(s => new StudyPreview(s.Pseudonym, byStudy[s.Id].Count(), byStudy[s.Id].Sum(t => t.Size),
             byStudy[s.Id].Count(t => IsUnder(layout.Absolute(t.LocalPath), layout.Studies) && File.Exists(layout.Absolute(t.LocalPath))), s.Survivors == 0)).ToList();
@@ -120,43 +111,8 @@ internal sealed class PatientEraser(
 
     private bool IsOnBox(IObjectStore store) => OnBoxStore.Holds(store, layout);
 
-    /// <summary>Step 1: selects and claims the rows in one immediate transaction, committed with synchronous=FULL.</summary>
-    private static (List<Target>, List<StudyRow>) Claim(SqliteConnection connection, string patient, string? issuer, bool issuerOptional)
-    {
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var selected = Select(connection, transaction, patient, issuer, issuerOptional);
-        using (var claim = SqlCommands.Create(connection, transaction, ErasureSql.Claim, ("$patient", patient), ("$issuer", issuer), ("$issuer_optional", issuerOptional)))
-            claim.ExecuteNonQuery();
-        transaction.Commit();
-        return selected;
-    }
-
-    /// <summary>The patient's instances and their studies (with the instances each keeps), inside the caller's transaction.</summary>
-    private static (List<Target>, List<StudyRow>) Select(SqliteConnection connection, SqliteTransaction transaction, string patient, string? issuer, bool issuerOptional)
-    {
-        var targets = new List<Target>();
-        using (var select = SqlCommands.Create(connection, transaction, ErasureSql.Targets, ("$patient", patient), ("$issuer", issuer), ("$issuer_optional", issuerOptional)))
-        using (var reader = select.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                targets.Add(new Target(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.GetString(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7), reader.GetInt64(8), (byte[])reader[9]));
-            }
-        }
-        var studies = new List<StudyRow>();
-        using (var select = SqlCommands.Create(connection, transaction, ErasureSql.Studies,
-            ("$study_ids", Json(targets.Select(t => t.StudyId).Distinct())), ("$ids", Json(targets.Select(t => t.Id))), ("$patient", patient), ("$issuer", issuer)))
-        using (var reader = select.ExecuteReader())
-        {
-            while (reader.Read())
-                studies.Add(new StudyRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4)));
-        }
-        return (targets, studies);
-    }
-
     /// <summary>Step 2: the instance files, then the folders of studies left empty. Returns files and folders deleted.</summary>
-    private (int Files, int Folders) DeleteLocalFiles(SqliteConnection connection, List<Target> targets, List<StudyRow> studies, bool sweepUnindexedFiles, string requestId)
+    private (int Files, int Folders) DeleteLocalFiles(List<Target> targets, List<StudyRow> studies, bool sweepUnindexedFiles, string requestId)
     {
         var files = 0;
         foreach (var target in targets)
@@ -170,7 +126,7 @@ internal sealed class PatientEraser(
         {
             var folder = layout.StudyDirectory(study.StudyUid);
             if (!Directory.Exists(folder)) continue;
-            var sweep = sweepUnindexedFiles && !OthersInFolder(connection, folder);
+            var sweep = sweepUnindexedFiles && !OthersInFolder(folder);
             if (sweep)
             {
                 foreach (var leftover in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToList())
@@ -207,11 +163,7 @@ internal sealed class PatientEraser(
     }
 
     /// <summary>True when rows not being erased name files in the folder: such a folder is never swept.</summary>
-    private bool OthersInFolder(SqliteConnection connection, string folder)
-    {
-        var prefix = layout.Relative(folder) + Path.DirectorySeparatorChar;
-        return Convert.ToInt64(Scalar(connection, null, ErasureSql.OthersInFolder, ("$prefix", prefix)), CultureInfo.InvariantCulture) > 0;
-    }
+    private bool OthersInFolder(string folder) => store.OthersInFolder(layout.Relative(folder) + Path.DirectorySeparatorChar);
 
     /// <summary>The objects of every erased instance (the key it was uploaded under, and the key the template gives now)
     /// and every manifest version of its studies.</summary>
@@ -285,67 +237,6 @@ internal sealed class PatientEraser(
     private ObjectKeyValues Values(StudyRow study, string? series, string instance, int version, byte[] sha256) =>
         new(gateway.SiteId, gateway.GatewayId, study.StudyUid, study.Pseudonym, series ?? "", instance, version, sha256);
 
-    /// <summary>Step 4: instance rows, studies left empty and the unpublished events that name them. Returns studies and events deleted.</summary>
-    private static (int Studies, int Events) DeleteRows(SqliteConnection connection, List<Target> targets, List<StudyRow> studies, bool manifestsDeleted)
-    {
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var ids = Json(targets.Select(t => t.Id));
-        var studyIds = Json(studies.Select(s => s.Id));
-        using (var delete = SqlCommands.Create(connection, transaction, ErasureSql.DeleteInstances, ("$ids", ids)))
-            delete.ExecuteNonQuery();
-        var pseudonyms = new List<string>();
-        using (var delete = SqlCommands.Create(connection, transaction, ErasureSql.DeleteEmptyStudies, ("$study_ids", studyIds)))
-        using (var reader = delete.ExecuteReader())
-        {
-            while (reader.Read()) pseudonyms.Add(reader.GetString(0));
-        }
-        using (var recount = SqlCommands.Create(connection, transaction, ErasureSql.RecountStudies, ("$study_ids", studyIds), ("$manifests_deleted", manifestsDeleted)))
-            recount.ExecuteNonQuery();
-        int events;
-        using (var delete = SqlCommands.Create(connection, transaction, ErasureSql.DeleteEvents, ("$pseudonyms", Json(pseudonyms)), ("$ids", ids)))
-            events = delete.ExecuteNonQuery();
-        transaction.Commit();
-        return (pseudonyms.Count, events);
-    }
-
-    /// <summary>The erase.completed event (only when complete) and, for the command line, the audit row: one transaction.</summary>
-    private void RecordCompletion(SqliteConnection connection, ErasureRequest request, ErasureResult result, bool writeAudit)
-    {
-        if (!result.Complete && !writeAudit) return;
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        using var transaction = connection.BeginTransaction(deferred: false);
-        if (result.Complete)
-        {
-            using var insert = SqlCommands.Create(connection, transaction, ErasureSql.InsertEvent, ("$now", now), ("$type", QueueEvents.EraseCompleted),
-                ("$payload", QueueEvents.Payload(("requestId", request.RequestId), ("patient", result.Patient), ("studies", result.Studies),
-                    ("instances", result.Instances), ("files", result.LocalFiles), ("objects", result.ObjectsDeleted))));
-            insert.ExecuteNonQuery();
-        }
-        if (writeAudit)
-        {
-            using var audit = SqlCommands.Create(connection, transaction, ErasureSql.InsertAudit, ("$now", now), ("$actor", request.Actor), ("$action", Action),
-                ("$request", request.RequestId), ("$result", result.AuditText()));
-            audit.ExecuteNonQuery();
-        }
-        transaction.Commit();
-    }
-
-    /// <summary>Step 5: true when the WAL was copied back and truncated to zero bytes.</summary>
-    private static bool Checkpoint(SqliteConnection connection)
-    {
-        using var command = SqlCommands.Create(connection, null, ErasureSql.CheckpointTruncate);
-        using var reader = command.ExecuteReader();
-        return reader.Read() && reader.GetInt64(0) == 0;
-    }
-
     private static bool IsUnder(string path, string folder) =>
         Path.GetFullPath(path).StartsWith(Path.GetFullPath(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-
-    private static string Json<T>(IEnumerable<T> values) => JsonSerializer.Serialize(values.ToList());
-
-    private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = SqlCommands.Create(connection, transaction, sql, parameters);
-        return command.ExecuteScalar();
-    }
 }

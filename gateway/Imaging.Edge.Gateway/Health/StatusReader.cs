@@ -18,7 +18,8 @@ namespace Imaging.Edge.Gateway.Health;
 /// </summary>
 internal sealed class StatusReader(
     EdgeConfiguration configuration,
-    InstanceQueue queue,
+    QueueQueries queue,
+    ReceivedToday received,
     UploadMetrics metrics,
     UploadEndpoints endpoints,
     UploadPause pause,
@@ -58,7 +59,7 @@ internal sealed class StatusReader(
             (long)(now - _started).TotalSeconds,
             queueStatus,
             upload,
-            new ReceiveStatus(receiver.ActiveAssociations, queue.Received.Read(now)),
+            new ReceiveStatus(receiver.ActiveAssociations, received.Read(now)),
             diskStatus,
             [],
             drops.Snapshot());

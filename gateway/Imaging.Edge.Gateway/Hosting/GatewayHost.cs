@@ -78,7 +78,21 @@ internal static class GatewayHost
                 throw new ConfigurationException($"Gateway:SiteSecretFile: {e.Message}");
             }
         });
-        builder.Services.AddSingleton(sp => new InstanceQueue(sp.GetRequiredService<QueueDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        AddQueueStores(builder);
+    }
+
+    /// <summary>The one writer of queue.db and the stores over it (see docs/architecture.md, "Who writes queue.db").</summary>
+    private static void AddQueueStores(HostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(sp => new QueueStores(sp.GetRequiredService<QueueDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Writer);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Queries);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Received);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Intake);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Leases);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Studies);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Outbox);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Operator);
     }
 
     /// <summary>Spool files removed, leases released, the study folders and the queue in agreement: before anything else.</summary>
@@ -93,7 +107,7 @@ internal static class GatewayHost
     {
         builder.Services.AddSingleton(sp => new DiskSpaceGuard(sp.GetRequiredService<DataLayout>().Root, configuration.Retention.ReserveMegabytes * 1024 * 1024));
         builder.Services.AddSingleton(sp => new SpoolIntake(sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<DiskSpaceGuard>(),
-            sp.GetRequiredService<InstanceQueue>(), sp.GetRequiredService<Pseudonymizer>(), DevicePriorities(configuration.Dicom),
+            sp.GetRequiredService<IntakeStore>(), sp.GetRequiredService<Pseudonymizer>(), DevicePriorities(configuration.Dicom),
             sp.GetRequiredService<ILogger<SpoolIntake>>()));
         builder.Services.AddSingleton(ServerOptions(configuration.Dicom));
         builder.Services.AddSingleton(sp => new DicomServer(
@@ -105,13 +119,13 @@ internal static class GatewayHost
 
     /// <summary>Studies quiet for <c>Queue:StableStudySeconds</c> become stable (a new manifest version is due).</summary>
     private static void AddQueue(HostApplicationBuilder builder, EdgeConfiguration configuration) =>
-        builder.Services.AddHostedService(sp => new StudyTracker(sp.GetRequiredService<InstanceQueue>(),
+        builder.Services.AddHostedService(sp => new StudyTracker(sp.GetRequiredService<StudyStore>(),
             TimeSpan.FromSeconds(configuration.Queue.StableStudySeconds), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StudyTracker>>()));
 
     /// <summary>The disk monitor and the retention sweeper: verified copies deleted by age or above the high-water mark.</summary>
     private static void AddRetention(HostApplicationBuilder builder, EdgeConfiguration configuration)
     {
-        builder.Services.AddSingleton(sp => new RetentionStore(sp.GetRequiredService<QueueDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new RetentionStore(sp.GetRequiredService<QueueWriter>()));
         builder.Services.AddSingleton(sp => new DiskMonitor(sp.GetRequiredService<DiskSpaceGuard>(), sp.GetRequiredService<RetentionStore>(), Probe(sp),
             configuration.Retention.HighWaterPercent, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiskMonitor>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DiskMonitor>());
@@ -132,9 +146,9 @@ internal static class GatewayHost
         {
             var endpoints = sp.GetRequiredService<UploadEndpoints>();
             IReadOnlyList<CloudSync.Stores.IObjectStore> stores = endpoints.Backup is { } backup ? [endpoints.Primary.Store, backup.Store] : [endpoints.Primary.Store];
-            return new PatientEraser(sp.GetRequiredService<QueueDatabase>(), sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<Pseudonymizer>(),
-                stores, sp.GetRequiredService<ObjectKeyTemplate>(), configuration.Gateway, sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<PatientEraser>>());
+            var store = new ErasureStore(sp.GetRequiredService<QueueWriter>(), sp.GetRequiredService<OperatorActions>());
+            return new PatientEraser(store, sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<Pseudonymizer>(),
+                stores, sp.GetRequiredService<ObjectKeyTemplate>(), configuration.Gateway, sp.GetRequiredService<ILogger<PatientEraser>>());
         });
         builder.Services.AddSingleton<IGatewayCommand, ErasePatientCommand>();
     }

@@ -9,7 +9,7 @@ namespace Imaging.Edge.Gateway.Hosting;
 /// before anything listens or uploads. It runs in <see cref="StartingAsync"/>, which the host calls for every service
 /// before it calls any <c>StartAsync</c>: the order is the host's rule, not the order of registration.
 /// </summary>
-internal sealed class StartupRecovery(QueueRecovery recovery, InstanceQueue queue, ILogger<StartupRecovery> logger) : IHostedLifecycleService
+internal sealed class StartupRecovery(QueueRecovery recovery, QueueQueries queue, ILogger<StartupRecovery> logger) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken)
     {

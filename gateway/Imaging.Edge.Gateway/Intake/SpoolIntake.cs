@@ -15,7 +15,7 @@ namespace Imaging.Edge.Gateway.Intake;
 internal sealed class SpoolIntake(
     DataLayout layout,
     DiskSpaceGuard diskSpace,
-    InstanceQueue queue,
+    IntakeStore queue,
     Pseudonymizer pseudonymizer,
     IReadOnlyDictionary<string, int> devicePriorities,
     ILogger<SpoolIntake> logger) : IStoreHandler
@@ -72,4 +72,4 @@ internal sealed class SpoolIntake(
 }
 
 /// <summary>What every spool file needs from the intake.</summary>
-internal sealed record IntakeContext(DataLayout Layout, DiskSpaceGuard DiskSpace, InstanceQueue Queue, Pseudonymizer Pseudonymizer, IntakeCoordination Coordination, ILogger Logger);
+internal sealed record IntakeContext(DataLayout Layout, DiskSpaceGuard DiskSpace, IntakeStore Queue, Pseudonymizer Pseudonymizer, IntakeCoordination Coordination, ILogger Logger);

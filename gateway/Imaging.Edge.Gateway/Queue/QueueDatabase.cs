@@ -10,6 +10,13 @@ internal sealed class QueueDatabase
 {
     public const string FileName = "queue.db";
 
+    private const string ConnectionPragmas = """
+        PRAGMA synchronous = FULL;
+        PRAGMA secure_delete = ON;
+        PRAGMA foreign_keys = ON;
+        PRAGMA busy_timeout = 10000;
+        """;
+
     private readonly string _connectionString;
 
     /// <param name="dataDir">The data folder.</param>
@@ -35,7 +42,7 @@ internal sealed class QueueDatabase
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = QueueSql.ConnectionPragmas;
+        pragmas.CommandText = ConnectionPragmas;
         pragmas.ExecuteNonQuery();
         return connection;
     }

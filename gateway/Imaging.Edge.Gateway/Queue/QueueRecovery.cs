@@ -14,7 +14,7 @@ namespace Imaging.Edge.Gateway.Queue;
 /// folders without a row (a crash between rename and commit) is indexed again; a row whose file is gone is
 /// marked failed with a clear reason and reported.
 /// </summary>
-internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseudonymizer pseudonymizer, ILogger<QueueRecovery> logger)
+internal sealed class QueueRecovery(DataLayout layout, UploadLeases uploadLeases, QueueQueries queries, IntakeStore intake, Pseudonymizer pseudonymizer, ILogger<QueueRecovery> logger)
 {
     /// <summary>What recovery found and did.</summary>
     /// <param name="EvictionsFinished">Files of rows already evicted by retention that were still there (a crash between the
@@ -24,11 +24,11 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
     public Report Run()
     {
         var spool = RemoveSpoolFiles();
-        var leases = queue.ReleaseAllLeases();
+        var leases = uploadLeases.ReleaseAllLeases();
         // One walk of the study folders and one pass over the rows answer both questions (no row for a file, no file
         // for a row): with 100,000 instances waiting, a stat per row would be most of the start-up time.
         var onDisk = FilesOnDisk();
-        var rows = queue.PathsAndStates();
+        var rows = queries.PathsAndStates();
         var missing = MarkRowsWithoutFile(rows, onDisk);
         var evictions = FinishEvictions(rows, onDisk);
         var known = rows.Select(r => r.LocalPath).ToHashSet(StringComparer.Ordinal);
@@ -74,7 +74,7 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
             // Uploaded rows may have had their local copy removed; evicted rows have none by design (retention deleted it
             // after the cloud copy was verified); erasing rows are the erasure's; rows already reported stay reported.
             if (row.State is InstanceStates.Uploaded or InstanceStates.Evicted or InstanceStates.Erasing || row.LastError == InstanceStates.FileMissing || onDisk.Contains(row.LocalPath)) continue;
-            queue.MarkFailed(row.Id, InstanceStates.FileMissing);
+            uploadLeases.MarkFailed(row.Id, InstanceStates.FileMissing);
             QueueLog.FileMissing(logger, row.Id);
             missing++;
         }
@@ -142,10 +142,10 @@ internal sealed class QueueRecovery(DataLayout layout, InstanceQueue queue, Pseu
         if (attributes.SopInstanceUid != meta.MediaStorageSopInstanceUid)
             throw new DicomFormatException("the data set's SOP Instance UID is not the meta group's");
 
-        var copies = queue.CopiesOf(meta.MediaStorageSopInstanceUid);
+        var copies = intake.CopiesOf(meta.MediaStorageSopInstanceUid);
         var version = copies.Count == 0 ? 0 : copies.Max(c => c.Version) + 1;
         var studyUid = attributes.StudyInstanceUid ?? "";
-        queue.Enqueue(new NewInstance(
+        intake.Enqueue(new NewInstance(
             meta.MediaStorageSopInstanceUid, version, studyUid, pseudonymizer.Study(studyUid), pseudonymizer.Patient(attributes.PatientId),
             pseudonymizer.Issuer(attributes.IssuerOfPatientId), attributes.SeriesInstanceUid, meta.MediaStorageSopClassUid, meta.TransferSyntaxUid, position, sha256.GetHashAndReset(), dataSetSha256.GetHashAndReset(),
             layout.Relative(path), meta.SourceApplicationEntityTitle ?? "recovered", null, Priorities.Medium));

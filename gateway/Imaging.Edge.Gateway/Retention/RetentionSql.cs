@@ -20,8 +20,6 @@ internal static class RetentionSql
     /// <summary>Only a row that is still <c>uploaded</c> is evicted: nothing else ever loses its local copy here.</summary>
     public const string MarkEvicted = "UPDATE instances SET state = 'evicted' WHERE id = $id AND state = 'uploaded' RETURNING id;";
 
-    public const string InsertEvent = "INSERT INTO outbox (at, type, payload) VALUES ($now, $type, $payload);";
-
     public const string PruneAudit = "DELETE FROM audit WHERE at < $cutoff;";
 
     /// <summary>Events still in the outbox this late were never published (no broker configured, or none reachable).</summary>

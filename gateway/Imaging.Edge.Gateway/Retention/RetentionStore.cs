@@ -1,17 +1,14 @@
 using Imaging.Edge.Gateway.Queue;
-using Microsoft.Data.Sqlite;
 
 namespace Imaging.Edge.Gateway.Retention;
 
 /// <summary>
-/// Retention's reads and writes of <c>queue.db</c>, on connections of its own (WAL lets them run beside the queue's
-/// writer; the busy timeout serialises the writes). Every write commits with <c>synchronous=FULL</c> before it returns,
-/// which also makes durable the queue's earlier <c>synchronous=NORMAL</c> commits (such as "uploaded") in the same WAL.
+/// Retention's reads and writes of <c>queue.db</c>. Reads use connections of their own (WAL lets them run beside the
+/// writer); writes go through the queue's one <see cref="QueueWriter"/>, each committed with <c>synchronous=FULL</c>
+/// before it returns, which also makes durable the earlier NORMAL commits (such as "uploaded") in the same WAL.
 /// </summary>
-internal sealed class RetentionStore(QueueDatabase database, TimeProvider clock)
+internal sealed class RetentionStore(QueueWriter writer)
 {
-    private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
-
     /// <summary>Verified uploads done at or before <paramref name="cutoff"/>, oldest first.</summary>
     public IReadOnlyList<LocalCopy> UploadedBefore(DateTimeOffset cutoff, int limit) =>
         Read(RetentionSql.UploadedBefore, ("$cutoff", cutoff.ToUnixTimeMilliseconds()), ("$limit", limit));
@@ -27,62 +24,35 @@ internal sealed class RetentionStore(QueueDatabase database, TimeProvider clock)
     public IReadOnlyList<LocalCopy> MarkEvicted(IReadOnlyList<LocalCopy> copies, string reason)
     {
         if (copies.Count == 0) return [];
-        using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
-        var marked = new List<LocalCopy>(copies.Count);
-        using (var update = SqlCommands.Create(connection, transaction, RetentionSql.MarkEvicted, ("$id", 0L)))
+        return writer.Write(Durability.Full, transaction =>
         {
+            var marked = new List<LocalCopy>(copies.Count);
             foreach (var copy in copies)
-            {
-                update.Parameters["$id"].Value = copy.Id;
-                if (update.ExecuteScalar() is long) marked.Add(copy);
-            }
-        }
-        if (marked.Count > 0)
-            Insert(connection, transaction, QueueEvents.RetentionEvicted,
-                QueueEvents.Payload(("instances", marked.Count), ("bytes", marked.Sum(c => c.Size)), ("reason", reason)));
-        transaction.Commit();
-        return marked;
+                if (writer.Statement(transaction, RetentionSql.MarkEvicted, ("$id", copy.Id)).ExecuteScalar() is long) marked.Add(copy);
+            if (marked.Count > 0)
+                writer.AddEvent(transaction, QueueEvents.RetentionEvicted,
+                    QueueEvents.Payload(("instances", marked.Count), ("bytes", marked.Sum(c => c.Size)), ("reason", reason)));
+            return marked;
+        });
     }
 
     /// <summary>Deletes audit rows and outbox events recorded before <paramref name="cutoff"/>, in one transaction.</summary>
     public (int AuditRows, int OutboxEvents) PruneBefore(DateTimeOffset cutoff)
     {
-        using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
         var at = cutoff.ToUnixTimeMilliseconds();
-        int audit, outbox;
-        using (var command = SqlCommands.Create(connection, transaction, RetentionSql.PruneAudit, ("$cutoff", at)))
-            audit = command.ExecuteNonQuery();
-        using (var command = SqlCommands.Create(connection, transaction, RetentionSql.PruneOutbox, ("$cutoff", at)))
-            outbox = command.ExecuteNonQuery();
-        transaction.Commit();
-        return (audit, outbox);
+        return writer.Write(Durability.Full, transaction =>
+            (writer.Statement(transaction, RetentionSql.PruneAudit, ("$cutoff", at)).ExecuteNonQuery(),
+             writer.Statement(transaction, RetentionSql.PruneOutbox, ("$cutoff", at)).ExecuteNonQuery()));
     }
 
     /// <summary>Writes one event to the outbox, durable when it returns.</summary>
-    public void AddEvent(string type, string payload)
-    {
-        using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
-        Insert(connection, transaction, type, payload);
-        transaction.Commit();
-    }
-
-    private void Insert(SqliteConnection connection, SqliteTransaction transaction, string type, string payload)
-    {
-        using var command = SqlCommands.Create(connection, transaction, RetentionSql.InsertEvent, ("$now", Now), ("$type", type), ("$payload", payload));
-        command.ExecuteNonQuery();
-    }
+    public void AddEvent(string type, string payload) =>
+        writer.Write(Durability.Full, transaction => writer.AddEvent(transaction, type, payload));
 
     private List<LocalCopy> Read(string sql, params (string Name, object? Value)[] parameters)
     {
-        using var connection = database.Open();
+        using var connection = writer.Database.Open();
         using var command = SqlCommands.Create(connection, null, sql, parameters);
-        using var reader = command.ExecuteReader();
-        var copies = new List<LocalCopy>();
-        while (reader.Read())
-            copies.Add(new LocalCopy(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
-        return copies;
+        return RowReader.All(command, r => new LocalCopy(r.Int64("id"), r.String("local_path"), r.Int64("size"), r.Time("uploaded_at")));
     }
 }

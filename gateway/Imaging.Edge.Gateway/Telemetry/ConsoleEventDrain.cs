@@ -9,7 +9,7 @@ namespace Imaging.Edge.Gateway.Telemetry;
 /// Without a broker (<c>Mqtt:Host</c> empty, the embedded default) events are written to the console log and removed
 /// from the outbox, so that it does not grow for ever on a box that has no telemetry.
 /// </summary>
-internal sealed class ConsoleEventDrain(InstanceQueue queue, EdgeConfiguration configuration, TimeProvider clock, ILogger<ConsoleEventDrain> logger) : BackgroundService
+internal sealed class ConsoleEventDrain(OutboxStore outbox, EdgeConfiguration configuration, TimeProvider clock, ILogger<ConsoleEventDrain> logger) : BackgroundService
 {
     private static readonly TimeSpan Pass = TimeSpan.FromSeconds(1);
 
@@ -18,11 +18,11 @@ internal sealed class ConsoleEventDrain(InstanceQueue queue, EdgeConfiguration c
         using var timer = new PeriodicTimer(Pass, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            queue.TrimOutbox(configuration.Mqtt.OutboxMaxEvents);
-            foreach (var outboxEvent in queue.OutboxBatch())
+            outbox.Trim(configuration.Mqtt.OutboxMaxEvents);
+            foreach (var outboxEvent in outbox.Batch())
             {
                 TelemetryLog.EventToConsole(logger, outboxEvent.Type, outboxEvent.Id, outboxEvent.Payload);
-                queue.DeleteOutbox(outboxEvent.Id);
+                outbox.Delete(outboxEvent.Id);
             }
         }
     }

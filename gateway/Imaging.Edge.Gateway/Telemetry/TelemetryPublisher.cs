@@ -18,7 +18,7 @@ namespace Imaging.Edge.Gateway.Telemetry;
 /// </summary>
 internal sealed class TelemetryPublisher(
     EdgeConfiguration configuration,
-    InstanceQueue queue,
+    OutboxStore outbox,
     StatusReader statusReader,
     CommandDispatcher dispatcher,
     LogForwarder logs,
@@ -189,7 +189,7 @@ internal sealed class TelemetryPublisher(
         if (clock.GetUtcNow() < _drainAfter) return;
         while (_client.IsConnected)
         {
-            var batch = queue.OutboxBatch();
+            var batch = outbox.Batch();
             if (batch.Count == 0) return;
             foreach (var outboxEvent in batch)
             {
@@ -201,7 +201,7 @@ internal sealed class TelemetryPublisher(
                     _drainAfter = clock.GetUtcNow() + RefusedEventPause;
                     return;
                 }
-                queue.DeleteOutbox(outboxEvent.Id);
+                outbox.Delete(outboxEvent.Id);
             }
         }
     }
@@ -228,7 +228,7 @@ internal sealed class TelemetryPublisher(
         var now = clock.GetUtcNow();
         if (now - _lastTrim < TrimEvery) return;
         _lastTrim = now;
-        var dropped = queue.TrimOutbox(_options.OutboxMaxEvents);
+        var dropped = outbox.Trim(_options.OutboxMaxEvents);
         if (dropped > 0)
         {
             logs.Drops.EventsDropped(dropped);

@@ -5,7 +5,7 @@ namespace Imaging.Edge.Gateway.Upload;
 
 /// <summary>
 /// Keeps an upload's lease alive while its slot works on it: every quarter of the lease the lease is extended. A slot
-/// that hangs or is lost stops renewing, and <see cref="InstanceQueue.ReleaseExpiredLeases"/> gives the instance to
+/// that hangs or is lost stops renewing, and <see cref="UploadLeases.ReleaseExpiredLeases"/> gives the instance to
 /// another slot; a long upload (a large study over a slow link) is never taken from a slot that is still working.
 /// The timer callback never throws (an exception there would end the process).
 /// </summary>
@@ -13,14 +13,14 @@ internal sealed class LeaseRenewal : IDisposable
 {
     private readonly ITimer _timer;
 
-    public LeaseRenewal(InstanceQueue queue, long instanceId, string owner, TimeSpan lease, TimeProvider clock, ILogger logger)
+    public LeaseRenewal(UploadLeases leases, long instanceId, string owner, TimeSpan lease, TimeProvider clock, ILogger logger)
     {
         var every = lease / 4;
         _timer = clock.CreateTimer(_ =>
         {
             try
             {
-                queue.RenewLease(instanceId, owner, lease);
+                leases.RenewLease(instanceId, owner, lease);
             }
             catch (Exception e)
             {

@@ -21,7 +21,7 @@ namespace Imaging.Edge.Gateway.Upload;
 /// goes under a content-suffixed key (<see cref="ObjectUploader"/>).
 /// </summary>
 internal sealed class ManifestUploader(
-    InstanceQueue queue,
+    StudyStore queue,
     UploadEndpoints endpoints,
     ObjectUploader uploader,
     ObjectKeyTemplate keys,

@@ -15,7 +15,7 @@ namespace Imaging.Edge.Gateway.Upload;
 /// of. A key template whose prefix does not name the gateway leaves nothing that is surely ours: the sweep is off, and
 /// the bucket's lifecycle rule (AbortIncompleteMultipartUpload) must do it.
 /// </summary>
-internal sealed class MultipartSweeper(InstanceQueue queue, UploadEndpoints endpoints, ObjectKeyTemplate keys, EdgeConfiguration configuration,
+internal sealed class MultipartSweeper(UploadLeases queue, UploadEndpoints endpoints, ObjectKeyTemplate keys, EdgeConfiguration configuration,
     TimeProvider clock, ILogger<MultipartSweeper> logger)
     : BackgroundService
 {

@@ -38,7 +38,7 @@ internal sealed class UploadMetrics(TimeProvider clock)
     }
 
     /// <summary>Queue depth and the oldest pending instance's age, from the queue.</summary>
-    public static (long Depth, TimeSpan? OldestPendingAge) Backlog(InstanceQueue queue, TimeProvider clock)
+    public static (long Depth, TimeSpan? OldestPendingAge) Backlog(QueueQueries queue, TimeProvider clock)
     {
         var stats = queue.Stats();
         return (stats.Pending + stats.Uploading, stats.OldestPending is { } oldest ? clock.GetUtcNow() - oldest : null);

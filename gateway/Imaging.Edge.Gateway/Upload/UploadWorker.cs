@@ -19,7 +19,7 @@ namespace Imaging.Edge.Gateway.Upload;
 /// denied, no such bucket) moves it to failed with the reason, for a person to fix and retry.
 /// </summary>
 internal sealed class UploadWorker(
-    InstanceQueue queue,
+    UploadLeases queue,
     UploadEndpoints endpoints,
     ObjectUploader uploader,
     ObjectKeyTemplate keys,
@@ -248,7 +248,7 @@ internal sealed class UploadWorker(
     };
 
     /// <summary>Multipart progress goes into the instance's queue row, under its lease.</summary>
-    private sealed class QueueCheckpoints(InstanceQueue queue, long id, string owner, Action progressed) : IUploadCheckpoints
+    private sealed class QueueCheckpoints(UploadLeases queue, long id, string owner, Action progressed) : IUploadCheckpoints
     {
         public Task SaveAsync(string? checkpoint, CancellationToken cancellationToken)
         {

@@ -84,7 +84,7 @@ public sealed class CommandAuthorizerTests
     public void The_replay_store_forgets_an_id_only_after_its_window()
     {
         using var scene = new CommandScene();
-        var store = new CommandReplayStore(scene.Database);
+        var store = new CommandReplayStore(scene.Queue.Writer);
 
         Assert.Equal(CommandReplayStore.Result.Fresh, store.TryRemember("a", expiresAt: 100, now: 0));
         Assert.Equal(CommandReplayStore.Result.Seen, store.TryRemember("a", expiresAt: 150, now: 100));

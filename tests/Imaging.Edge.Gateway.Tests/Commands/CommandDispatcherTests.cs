@@ -25,7 +25,7 @@ public sealed class CommandDispatcherTests
     }
 
     private static CommandDispatcher Dispatcher(CommandScene scene) =>
-        new([new Echo(), new Broken()], scene.Queue, scene.Authorizer(), NullLogger<CommandDispatcher>.Instance);
+        new([new Echo(), new Broken()], scene.Queue.Operator, scene.Authorizer(), NullLogger<CommandDispatcher>.Instance);
 
     private static readonly CommandCaller Tester = new CommandCaller.Local("tester", Privileged: true);
 

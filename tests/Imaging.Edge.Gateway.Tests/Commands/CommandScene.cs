@@ -15,12 +15,12 @@ internal sealed class CommandScene : IDisposable
         Directory.CreateDirectory(Root);
         Database = new QueueDatabase(Root);
         Database.Migrate();
-        Queue = new InstanceQueue(Database, TimeProvider.System);
+        Queue = new QueueStores(Database, TimeProvider.System);
     }
 
     public string Root { get; }
     public QueueDatabase Database { get; }
-    public InstanceQueue Queue { get; }
+    public QueueStores Queue { get; }
 
     /// <summary>The authorizer of gateway site-k/gw-k with these configuration keys (e.g. <c>Mqtt:Commands:AllowDestructive</c>).</summary>
     public CommandAuthorizer Authorizer(IReadOnlyDictionary<string, string>? settings = null, TimeProvider? clock = null)
@@ -28,7 +28,7 @@ internal sealed class CommandScene : IDisposable
         var pairs = new Dictionary<string, string?> { ["Gateway:SiteId"] = "site-k", ["Gateway:GatewayId"] = "gw-k" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) pairs[key] = value;
         var configuration = EdgeConfiguration.FromRoot(new ConfigurationBuilder().AddInMemoryCollection(pairs).Build());
-        return new CommandAuthorizer(configuration, new CommandReplayStore(Database), clock ?? TimeProvider.System);
+        return new CommandAuthorizer(configuration, new CommandReplayStore(Queue.Writer), clock ?? TimeProvider.System);
     }
 
     public List<string[]> Rows(string sql)

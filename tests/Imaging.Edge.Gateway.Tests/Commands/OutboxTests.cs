@@ -5,10 +5,10 @@ namespace Imaging.Edge.Gateway.Tests.Commands;
 /// <summary>The outbox as telemetry uses it: bounded, ids never reused, delete after acknowledgement.</summary>
 public sealed class OutboxTests
 {
-    private static void AddEvents(InstanceQueue queue, int count)
+    private static void AddEvents(QueueStores queue, int count)
     {
         for (var i = 0; i < count; i++)
-            queue.Audit("local:test", "ping", $"r{i}", "pong", (QueueEvents.CommandExecuted, QueueEvents.Payload(("count", i))));
+            queue.Operator.Audit("local:test", "ping", $"r{i}", "pong", (QueueEvents.CommandExecuted, QueueEvents.Payload(("count", i))));
     }
 
     [Fact]
@@ -17,12 +17,12 @@ public sealed class OutboxTests
         using var scene = new CommandScene();
         AddEvents(scene.Queue, 150);
 
-        var dropped = scene.Queue.TrimOutbox(100);
-        var again = scene.Queue.TrimOutbox(100);
+        var dropped = scene.Queue.Outbox.Trim(100);
+        var again = scene.Queue.Outbox.Trim(100);
 
         Assert.Equal(51, dropped); // 150 - 100, plus room for the report itself
         Assert.Equal(0, again);
-        var events = scene.Queue.OutboxBatch(1000);
+        var events = scene.Queue.Outbox.Batch(1000);
         Assert.Equal(100, events.Count);
         Assert.Equal(QueueEvents.EventsDropped, events[^1].Type);
         Assert.Contains("\"count\":51", events[^1].Payload, StringComparison.Ordinal);
@@ -35,13 +35,13 @@ public sealed class OutboxTests
     {
         using var scene = new CommandScene();
         AddEvents(scene.Queue, 3);
-        var first = scene.Queue.OutboxBatch();
-        foreach (var e in first) Assert.True(scene.Queue.DeleteOutbox(e.Id));
-        Assert.False(scene.Queue.DeleteOutbox(first[0].Id));
+        var first = scene.Queue.Outbox.Batch();
+        foreach (var e in first) Assert.True(scene.Queue.Outbox.Delete(e.Id));
+        Assert.False(scene.Queue.Outbox.Delete(first[0].Id));
 
         AddEvents(scene.Queue, 1);
 
-        Assert.True(scene.Queue.OutboxBatch().Single().Id > first.Max(e => e.Id));
+        Assert.True(scene.Queue.Outbox.Batch().Single().Id > first.Max(e => e.Id));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ internal sealed class ErasureScene : IDisposable
         Layout.EnsureCreated();
         Database = new QueueDatabase(Layout.Root);
         Database.Migrate();
-        Queue = new InstanceQueue(Database, TimeProvider.System);
+        Queue = new QueueStores(Database, TimeProvider.System);
         Pseudonymizer = new Pseudonymizer(RandomNumberGenerator.GetBytes(32));
         Bucket = bucketInDataDir
             ? new FileSystemObjectStore(Path.Combine(Layout.Root, "cloud")) // named "file", as the gateway names it
@@ -36,13 +36,13 @@ internal sealed class ErasureScene : IDisposable
     public string Root { get; }
     public DataLayout Layout { get; }
     public QueueDatabase Database { get; }
-    public InstanceQueue Queue { get; }
+    public QueueStores Queue { get; }
     public Pseudonymizer Pseudonymizer { get; }
     public FileSystemObjectStore Bucket { get; }
     public ObjectKeyTemplate Keys { get; } = ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default);
     public GatewayOptions Gateway { get; } = new() { SiteId = "site", GatewayId = "gw" };
 
-    public PatientEraser Eraser() => new(Database, Layout, Pseudonymizer, [Bucket], Keys, Gateway, TimeProvider.System, NullLogger<PatientEraser>.Instance);
+    public PatientEraser Eraser() => new(new ErasureStore(Queue.Writer, Queue.Operator), Layout, Pseudonymizer, [Bucket], Keys, Gateway, NullLogger<PatientEraser>.Instance);
 
     /// <summary>Stores an instance file (its bytes carry the patient ID, as a DICOM file would) and queues it; in its study's
     /// folder, or in <paramref name="folder"/> (where an earlier version put it).</summary>
@@ -53,7 +53,7 @@ internal sealed class ErasureScene : IDisposable
         var path = Path.Combine(folder, DataLayout.InstanceFileName(sopUid, version));
         var bytes = Encoding.ASCII.GetBytes($"DICM {patientId} {studyUid} {sopUid}");
         File.WriteAllBytes(path, bytes);
-        return Queue.Enqueue(new NewInstance(sopUid, version, studyUid, Pseudonymizer.Study(studyUid), Pseudonymizer.Patient(patientId),
+        return Queue.Intake.Enqueue(new NewInstance(sopUid, version, studyUid, Pseudonymizer.Study(studyUid), Pseudonymizer.Patient(patientId),
             Pseudonymizer.Issuer(issuer), "1.2.3.4", "1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.1.2.1", bytes.Length,
             SHA256.HashData(bytes), SHA256.HashData(bytes), Layout.Relative(path), "TESTSCU", "127.0.0.1", Priorities.Medium));
     }
@@ -61,13 +61,13 @@ internal sealed class ErasureScene : IDisposable
     /// <summary>Uploads the instance to the folder bucket the way the worker does, and marks it uploaded.</summary>
     public async Task UploadAsync(long id)
     {
-        var row = Queue.Find(id)!;
-        var leased = Queue.Lease("test", TimeSpan.FromMinutes(5));
+        var row = Queue.Queries.Find(id)!;
+        var leased = Queue.Leases.Lease("test", TimeSpan.FromMinutes(5));
         Assert.Equal(id, leased!.Id);
         var key = Keys.KeyFor(new ObjectKeyValues("site", "gw", row.StudyUid, row.StudyPseudonym, row.SeriesUid ?? "", row.SopInstanceUid, row.Version, row.Sha256));
         var path = Layout.Absolute(row.LocalPath);
         await Bucket.PutAsync(key, new ObjectContent(path, 0, row.Size, MD5.HashData(File.ReadAllBytes(path))), new Dictionary<string, string>(), default);
-        Assert.True(Queue.MarkUploaded(id, "test", key, Bucket.Name, null));
+        Assert.True(Queue.Leases.MarkUploaded(id, "test", key, Bucket.Name, null));
     }
 
     public long Scalar(string sql)

@@ -40,8 +40,8 @@ public sealed class PatientEraserTests
         Assert.True(result.SecureDelete);
         Assert.True(result.WalTruncated);
         Assert.Equal(scene.Pseudonymizer.Patient(CanaryId), result.Patient);
-        Assert.Null(scene.Queue.Find(a1v1));
-        Assert.NotNull(scene.Queue.Find(b1));
+        Assert.Null(scene.Queue.Queries.Find(a1v1));
+        Assert.NotNull(scene.Queue.Queries.Find(b1));
         Assert.Equal(1, scene.Scalar("SELECT COUNT(*) FROM studies;"));
         Assert.Equal(0, scene.Scalar($"SELECT COUNT(*) FROM outbox WHERE payload LIKE '%{scene.Pseudonymizer.Study(CanaryStudy)}%';"));
         Assert.Equal(1, scene.Scalar("SELECT COUNT(*) FROM outbox WHERE type = 'erase.completed';"));
@@ -80,15 +80,15 @@ public sealed class PatientEraserTests
     {
         using var scene = new ErasureScene();
         var a1 = scene.Receive(CanaryId, null, CanaryStudy, CanaryStudy + ".1");
-        var leased = scene.Queue.Lease("worker", TimeSpan.FromMinutes(5));
+        var leased = scene.Queue.Leases.Lease("worker", TimeSpan.FromMinutes(5));
         Assert.Equal(a1, leased!.Id);
 
         var result = await scene.Eraser().EraseAsync(Request(CanaryId, cloud: true), writeAudit: false, sweepUnindexedFiles: false, default);
 
         Assert.Equal(1, result.CancelledUploads);
-        Assert.False(scene.Queue.MarkUploaded(a1, "worker", "key", "primary", null));
-        Assert.True(scene.Queue.IsErasingOrGone(a1));
-        Assert.Null(scene.Queue.Lease("worker", TimeSpan.FromMinutes(5)));
+        Assert.False(scene.Queue.Leases.MarkUploaded(a1, "worker", "key", "primary", null));
+        Assert.True(scene.Queue.Leases.IsErasingOrGone(a1));
+        Assert.Null(scene.Queue.Leases.Lease("worker", TimeSpan.FromMinutes(5)));
         Assert.Empty(scene.AuditRows()); // the dispatcher audits commands, not the eraser
     }
 
@@ -101,15 +101,15 @@ public sealed class PatientEraserTests
         var hospitalA = scene.Receive(CanaryId, "HOSPITAL-A", CanaryStudy, CanaryStudy + ".1");
         var hospitalB = scene.Receive(CanaryId, "HOSPITAL-B", OtherStudy, OtherStudy + ".1");
         var unknown = scene.Receive(CanaryId, null, CanaryStudy, CanaryStudy + ".2");
-        var unknownPath = scene.Layout.Absolute(scene.Queue.Find(unknown)!.LocalPath);
+        var unknownPath = scene.Layout.Absolute(scene.Queue.Queries.Find(unknown)!.LocalPath);
 
         var request = Request(CanaryId, cloud: false, issuer: "HOSPITAL-A") with { IssuerOptional = issuerOptional };
         var result = await scene.Eraser().EraseAsync(request, writeAudit: true, sweepUnindexedFiles: true, default);
 
         Assert.Equal(issuerOptional ? 2 : 1, result.Instances);
-        Assert.Null(scene.Queue.Find(hospitalA));
-        Assert.NotNull(scene.Queue.Find(hospitalB));
-        Assert.Equal(!issuerOptional, scene.Queue.Find(unknown) is not null);
+        Assert.Null(scene.Queue.Queries.Find(hospitalA));
+        Assert.NotNull(scene.Queue.Queries.Find(hospitalB));
+        Assert.Equal(!issuerOptional, scene.Queue.Queries.Find(unknown) is not null);
         Assert.Equal(!issuerOptional, File.Exists(unknownPath)); // without --issuer-optional its study folder keeps it
     }
 
@@ -131,7 +131,7 @@ public sealed class PatientEraserTests
         await scene.Eraser().EraseAsync(Request(CanaryId, cloud: true, issuer: "HOSPITAL-A"), writeAudit: true, sweepUnindexedFiles: true, default);
 
         Assert.NotNull(await scene.Bucket.HeadAsync(manifestKey, default));
-        Assert.NotNull(scene.Queue.Find(hospitalB));
+        Assert.NotNull(scene.Queue.Queries.Find(hospitalB));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class PatientEraserTests
         var result = await scene.Eraser().EraseAsync(Request(OtherId, cloud: false), writeAudit: true, sweepUnindexedFiles: true, default);
 
         Assert.Equal(1, result.Instances);
-        Assert.True(File.Exists(scene.Layout.Absolute(scene.Queue.Find(aliased)!.LocalPath)), "the other study's file in the shared folder was swept");
+        Assert.True(File.Exists(scene.Layout.Absolute(scene.Queue.Queries.Find(aliased)!.LocalPath)), "the other study's file in the shared folder was swept");
         Assert.True(File.Exists(leftover), "whose leftover it is cannot be told in a shared folder: it stays");
     }
 
@@ -175,7 +175,7 @@ public sealed class PatientEraserTests
 
         var again = scene.Receive(CanaryId, null, CanaryStudy, CanaryStudy + ".1");
 
-        var row = scene.Queue.Find(again)!;
+        var row = scene.Queue.Queries.Find(again)!;
         Assert.Equal(InstanceStates.Pending, row.State);
         Assert.Equal(0, row.Version);
         Assert.True(File.Exists(scene.Layout.Absolute(row.LocalPath)));
@@ -257,8 +257,8 @@ public sealed class PatientEraserTests
         Assert.NotNull(refused.Refusal);
         Assert.DoesNotContain("UNKNOWN", refused.Refusal, StringComparison.Ordinal);
         await Assert.ThrowsAsync<ArgumentException>(() => scene.Eraser().EraseAsync(refused, writeAudit: true, sweepUnindexedFiles: true, default));
-        Assert.NotNull(scene.Queue.Find(unknownA));
-        Assert.NotNull(scene.Queue.Find(unknownB));
+        Assert.NotNull(scene.Queue.Queries.Find(unknownA));
+        Assert.NotNull(scene.Queue.Queries.Find(unknownB));
         Assert.Empty(scene.AuditRows());
 
         var forced = refused with { AllowPlaceholder = true };
@@ -278,19 +278,19 @@ public sealed class PatientEraserTests
             CommandRequest.Create("erase-patient", "r1", JsonDocument.Parse("""{ "patientId": "ANONYMOUS" }""").RootElement, "mqtt:test"), default));
         Assert.Equal("bad-arguments", refused.Code);
         Assert.DoesNotContain("ANONYMOUS", refused.Message, StringComparison.Ordinal);
-        Assert.NotNull(scene.Queue.Find(unknown));
+        Assert.NotNull(scene.Queue.Queries.Find(unknown));
 
         var dryRun = await command.ExecuteAsync(
             CommandRequest.Create("erase-patient", "r2", JsonDocument.Parse("""{ "patientId": "ANONYMOUS", "dryRun": true }""").RootElement, "mqtt:test"), default);
         Assert.True(dryRun.Ok);
         Assert.Equal(1, dryRun.Result!["local"]!["instances"]!.GetValue<int>());
         Assert.NotNull(dryRun.Result!["refusal"]);
-        Assert.NotNull(scene.Queue.Find(unknown));
+        Assert.NotNull(scene.Queue.Queries.Find(unknown));
 
         var outcome = await command.ExecuteAsync(
             CommandRequest.Create("erase-patient", "r3", JsonDocument.Parse("""{ "patientId": "ANONYMOUS", "forcePlaceholder": true }""").RootElement, "mqtt:test"), default);
         Assert.True(outcome.Ok);
-        Assert.Null(scene.Queue.Find(unknown));
+        Assert.Null(scene.Queue.Queries.Find(unknown));
     }
 
     [Fact]
@@ -372,7 +372,7 @@ public sealed class PatientEraserTests
     {
         using var scene = new ErasureScene();
         var a1 = scene.Receive(CanaryId, null, CanaryStudy, CanaryStudy + ".1");
-        var row = scene.Queue.Find(a1)!;
+        var row = scene.Queue.Queries.Find(a1)!;
         var key = scene.Keys.KeyFor(new Imaging.Edge.CloudSync.Keys.ObjectKeyValues("site", "gw", row.StudyUid, row.StudyPseudonym, row.SeriesUid ?? "",
             row.SopInstanceUid, row.Version, row.Sha256));
         var suffixed = Imaging.Edge.CloudSync.Keys.ObjectKeyTemplate.WithContentSuffix(key, row.Sha256);

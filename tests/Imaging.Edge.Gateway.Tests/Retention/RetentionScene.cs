@@ -30,15 +30,15 @@ internal sealed class RetentionScene : IDisposable
         Database = new QueueDatabase(Layout.Root);
         Database.Migrate();
         Pseudonymizer = new Pseudonymizer(SiteSecret.Load(null, Layout.Root));
-        Queue = new InstanceQueue(Database, Clock);
-        Store = new RetentionStore(Database, Clock);
+        Queue = new QueueStores(Database, Clock);
+        Store = new RetentionStore(Queue.Writer);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
     public DataLayout Layout { get; }
     public QueueDatabase Database { get; }
     public Pseudonymizer Pseudonymizer { get; }
-    public InstanceQueue Queue { get; }
+    public QueueStores Queue { get; }
     public RetentionStore Store { get; }
 
     public RetentionSweeper Sweeper(RetentionOptions options, Func<DiskUsage>? probe = null, DiskMonitor? monitor = null) =>
@@ -56,7 +56,7 @@ internal sealed class RetentionScene : IDisposable
         var path = Path.Combine(folder, DataLayout.InstanceFileName(sop, 0));
         var bytes = RandomNumberGenerator.GetBytes(size);
         File.WriteAllBytes(path, bytes);
-        return Queue.Enqueue(new NewInstance(sop, 0, studyUid, Pseudonymizer.Study(studyUid), null, null, "1.2.3.4",
+        return Queue.Intake.Enqueue(new NewInstance(sop, 0, studyUid, Pseudonymizer.Study(studyUid), null, null, "1.2.3.4",
             "1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.1.2.1", size, SHA256.HashData(bytes), SHA256.HashData(bytes),
             Layout.Relative(path), "TESTSCU", "127.0.0.1", Priorities.Medium));
     }
@@ -66,7 +66,7 @@ internal sealed class RetentionScene : IDisposable
     public void Upload(long id)
     {
         var leased = LeaseUntil(id);
-        Assert.True(Queue.MarkUploaded(leased.Id, "worker", "key/" + id.ToString(CultureInfo.InvariantCulture), "file", null));
+        Assert.True(Queue.Leases.MarkUploaded(leased.Id, "worker", "key/" + id.ToString(CultureInfo.InvariantCulture), "file", null));
     }
 
     /// <summary>Leases this instance and leaves it uploading (a worker busy with it).</summary>
@@ -75,7 +75,7 @@ internal sealed class RetentionScene : IDisposable
     public void Fail(long id)
     {
         LeaseUntil(id);
-        Queue.MarkFailed(id, "permanent: 403 Forbidden");
+        Queue.Leases.MarkFailed(id, "permanent: 403 Forbidden");
     }
 
     /// <summary>Leases until this row is the one leased; rows leased on the way go back to pending.</summary>
@@ -86,7 +86,7 @@ internal sealed class RetentionScene : IDisposable
         {
             while (true)
             {
-                var leased = Queue.Lease("worker", TimeSpan.FromDays(3650)) ?? throw new InvalidOperationException($"instance {id} is not pending");
+                var leased = Queue.Leases.Lease("worker", TimeSpan.FromDays(3650)) ?? throw new InvalidOperationException($"instance {id} is not pending");
                 if (leased.Id == id) return leased;
                 others.Add(leased);
             }
@@ -94,18 +94,18 @@ internal sealed class RetentionScene : IDisposable
         finally
         {
             foreach (var other in others)
-                Queue.Postpone(other.Id, "worker", null, Clock.GetUtcNow(), countAttempt: false);
+                Queue.Leases.Postpone(other.Id, "worker", null, Clock.GetUtcNow(), countAttempt: false);
         }
     }
 
-    public string State(long id) => Queue.Find(id)!.State;
+    public string State(long id) => Queue.Queries.Find(id)!.State;
 
-    public string FileOf(long id) => Layout.Absolute(Queue.Find(id)!.LocalPath);
+    public string FileOf(long id) => Layout.Absolute(Queue.Queries.Find(id)!.LocalPath);
 
     public bool HasFile(long id) => File.Exists(FileOf(id));
 
     /// <summary>The file's bytes hash to what the queue recorded at intake.</summary>
-    public bool FileIsIntact(long id) => HasFile(id) && SHA256.HashData(File.ReadAllBytes(FileOf(id))).AsSpan().SequenceEqual(Queue.Find(id)!.Sha256);
+    public bool FileIsIntact(long id) => HasFile(id) && SHA256.HashData(File.ReadAllBytes(FileOf(id))).AsSpan().SequenceEqual(Queue.Queries.Find(id)!.Sha256);
 
     public IReadOnlyList<(long Id, DateTimeOffset At, string Type, string Payload)> Outbox()
     {

@@ -84,16 +84,16 @@ public sealed class RetentionSweeperTests : IDisposable
         Assert.Equal(1, result.EvictedByAge);
         Assert.Equal(InstanceStates.Evicted, _scene.State(id));
         Assert.False(_scene.HasFile(id));
-        var stats = _scene.Queue.Stats();
+        var stats = _scene.Queue.Queries.Stats();
         Assert.Equal((0L, 1L, 0L), (stats.Uploaded, stats.Evicted, stats.Pending));
     }
 
     [Fact]
     public void Audit_and_outbox_rows_older_than_LogRetentionDays_are_pruned_younger_kept()
     {
-        _scene.Queue.Audit("local:test", "old-action", "r1", "ok", (QueueEvents.CommandExecuted, """{"n":1}"""));
+        _scene.Queue.Operator.Audit("local:test", "old-action", "r1", "ok", (QueueEvents.CommandExecuted, """{"n":1}"""));
         _scene.Clock.Advance(TimeSpan.FromDays(100));
-        _scene.Queue.Audit("local:test", "young-action", "r2", "ok", (QueueEvents.CommandExecuted, """{"n":2}"""));
+        _scene.Queue.Operator.Audit("local:test", "young-action", "r2", "ok", (QueueEvents.CommandExecuted, """{"n":2}"""));
         _scene.Clock.Advance(TimeSpan.FromDays(80)); // old: exactly 180 days; young: 80 days
         var sweeper = _scene.Sweeper(Options(logDays: 180));
 

@@ -49,7 +49,7 @@ public sealed class UploadSlotTests : IDisposable
         await run.UntilAsync(() => run.Slots.Problems(TimeSpan.FromHours(1)).Count > 0);
         var problem = Assert.Single(run.Slots.Problems(TimeSpan.FromHours(1)));
         Assert.Contains("upload slot 0 failing: InvalidCastException", problem, StringComparison.Ordinal);
-        Assert.Contains("unexpected InvalidCastException", _scene.Queue.Find(id)!.LastError, StringComparison.Ordinal);
+        Assert.Contains("unexpected InvalidCastException", _scene.Queue.Queries.Find(id)!.LastError, StringComparison.Ordinal);
 
         await run.UntilAsync(() => _scene.State(id) == InstanceStates.Uploaded);
         Assert.Empty(run.Slots.Problems(TimeSpan.FromHours(1)));
@@ -61,7 +61,7 @@ public sealed class UploadSlotTests : IDisposable
         var id = _scene.Receive();
         var pause = new UploadPause();
         pause.Set(true); // no slot leases anything: the only way the row moves is the expired-lease sweep
-        var leased = _scene.Queue.Lease("a-slot-that-died", TimeSpan.FromMinutes(5));
+        var leased = _scene.Queue.Leases.Lease("a-slot-that-died", TimeSpan.FromMinutes(5));
         Assert.Equal(id, leased!.Id);
         using var run = Start(new FileSystemObjectStore(_cloud), concurrency: 1, pause);
 
@@ -78,7 +78,7 @@ public sealed class UploadSlotTests : IDisposable
         await run.UntilAsync(() => store.PutsStarted == 1);
         // A row whose slot died: once it is pending again, the expired-lease sweep has run after the long wait.
         var dead = _scene.Receive();
-        Assert.Equal(dead, _scene.Queue.Lease("a-slot-that-died", TimeSpan.FromMinutes(5))!.Id);
+        Assert.Equal(dead, _scene.Queue.Leases.Lease("a-slot-that-died", TimeSpan.FromMinutes(5))!.Id);
 
         run.Advance(TimeSpan.FromHours(3)); // three lease lengths: without renewal the sweep would take it back
         await run.UntilAsync(() => _scene.State(dead) == InstanceStates.Pending);
@@ -99,7 +99,7 @@ public sealed class UploadSlotTests : IDisposable
         if (attemptTimeout is { } timeout) settings = settings with { AttemptTimeout = timeout };
         var endpoint = new EndpointResilience(store, settings, clock, NullLogger.Instance);
         var slots = new UploadSlots(clock);
-        var worker = new UploadWorker(_scene.Queue, new UploadEndpoints(endpoint, null, writeToBoth: false),
+        var worker = new UploadWorker(_scene.Queue.Leases, new UploadEndpoints(endpoint, null, writeToBoth: false),
             new ObjectUploader(new UploadSettings(), NullLogger.Instance), ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default),
             new BandwidthLimiter(BandwidthSchedule.Unlimited, clock), new UploadMetrics(clock), pause ?? new UploadPause(), slots,
             _scene.Layout, configuration, clock, NullLogger<UploadWorker>.Instance);

@@ -55,7 +55,7 @@ public sealed class ErasePatientCommandLineTests(ITestOutputHelper output)
     }
 
     private static long Rows(ReceiverUnderTest receiver) =>
-        receiver.Queue.List([InstanceStates.Pending, InstanceStates.Uploading, InstanceStates.Failed, InstanceStates.Uploaded, InstanceStates.Erasing]).Count;
+        receiver.Queue.Queries.List([InstanceStates.Pending, InstanceStates.Uploading, InstanceStates.Failed, InstanceStates.Uploaded, InstanceStates.Erasing]).Count;
 
     [Fact]
     public async Task A_study_uid_spelled_no_study_gets_its_own_folder_and_erasing_its_patient_leaves_instances_without_a_study_uid()
@@ -91,7 +91,7 @@ public sealed class ErasePatientCommandLineTests(ITestOutputHelper output)
         var unknown2 = Instance(folder.Combine("send"), "UNKNOWN", null, RawDataSet.NewUid());
         var real = Instance(folder.Combine("send"), "PID-REAL-0001", null, RawDataSet.NewUid());
         await SendAsync(receiver, unknown1, unknown2, real);
-        var pseudonyms = receiver.Queue.List([InstanceStates.Pending]).Where(r => r.SopInstanceUid != SopOf(real)).Select(r => r.StudyPseudonym).ToList();
+        var pseudonyms = receiver.Queue.Queries.List([InstanceStates.Pending]).Where(r => r.SopInstanceUid != SopOf(real)).Select(r => r.StudyPseudonym).ToList();
         var bytes = new FileInfo(receiver.ReceivedFile(SopOf(unknown1))).Length + new FileInfo(receiver.ReceivedFile(SopOf(unknown2))).Length;
 
         var refused = await EraseAsync(receiver.Layout.Root, "--patient-id", "UNKNOWN");
@@ -112,7 +112,7 @@ public sealed class ErasePatientCommandLineTests(ITestOutputHelper output)
 
         var forced = await EraseAsync(receiver.Layout.Root, "--patient-id", "UNKNOWN", "--force-placeholder");
         Assert.True(forced.ExitCode == 0, forced.Output);
-        Assert.Equal(SopOf(real), Assert.Single(receiver.Queue.List([InstanceStates.Pending])).SopInstanceUid);
+        Assert.Equal(SopOf(real), Assert.Single(receiver.Queue.Queries.List([InstanceStates.Pending])).SopInstanceUid);
         Assert.Single(QueueCli.AuditRows(receiver.Layout.Root));
     }
 
@@ -130,11 +130,11 @@ public sealed class ErasePatientCommandLineTests(ITestOutputHelper output)
         var exact = await EraseAsync(receiver.Layout.Root, "--patient-id", "PID-ISSUER-77", "--issuer", "HOSPITAL-A");
         Assert.True(exact.ExitCode == 0, exact.Output);
         Assert.Equal(new[] { SopOf(fromB), SopOf(none) }.Order(StringComparer.Ordinal),
-            receiver.Queue.List([InstanceStates.Pending]).Select(r => r.SopInstanceUid).Order(StringComparer.Ordinal));
+            receiver.Queue.Queries.List([InstanceStates.Pending]).Select(r => r.SopInstanceUid).Order(StringComparer.Ordinal));
 
         var optional = await EraseAsync(receiver.Layout.Root, "--patient-id", "PID-ISSUER-77", "--issuer", "HOSPITAL-A", "--issuer-optional");
         Assert.True(optional.ExitCode == 0, optional.Output);
-        Assert.Equal(SopOf(fromB), Assert.Single(receiver.Queue.List([InstanceStates.Pending])).SopInstanceUid);
+        Assert.Equal(SopOf(fromB), Assert.Single(receiver.Queue.Queries.List([InstanceStates.Pending])).SopInstanceUid);
     }
 
     [Fact]
@@ -149,12 +149,12 @@ public sealed class ErasePatientCommandLineTests(ITestOutputHelper output)
         var cloud = Path.Combine(receiver.Layout.Root, "cloud");
         var store = new FileSystemObjectStore(cloud);
         var keys = ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default);
-        while (receiver.Queue.Lease("test", TimeSpan.FromMinutes(5)) is { } row)
+        while (receiver.Queue.Leases.Lease("test", TimeSpan.FromMinutes(5)) is { } row)
         {
             var key = keys.KeyFor(new ObjectKeyValues("site", "gateway", row.StudyUid, row.StudyPseudonym, row.SeriesUid ?? "", row.SopInstanceUid, row.Version, row.Sha256));
             var path = receiver.Layout.Absolute(row.LocalPath);
             await store.PutAsync(key, new ObjectContent(path, 0, row.Size, MD5.HashData(await File.ReadAllBytesAsync(path))), new Dictionary<string, string>(), default);
-            Assert.True(receiver.Queue.MarkUploaded(row.Id, "test", key, store.Name, null));
+            Assert.True(receiver.Queue.Leases.MarkUploaded(row.Id, "test", key, store.Name, null));
         }
         Assert.Contains(Directory.EnumerateFiles(cloud, "*", SearchOption.AllDirectories), f => File.ReadAllText(f).Contains("PID-ONBOX-4242", StringComparison.Ordinal));
 

@@ -31,13 +31,13 @@ public sealed class QueueCommandTests
         var files = FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), folder.Combine("send"), count);
         var store = await Dcmtk.StoreAsync(receiver, files);
         Assert.True(store.ExitCode == 0, store.Output);
-        var failed = receiver.Queue.Lease("test-worker", TimeSpan.FromMinutes(5)) ?? throw new InvalidOperationException("nothing to lease");
-        receiver.Queue.MarkFailed(failed.Id, UploadError);
-        var uploaded = receiver.Queue.Lease("test-worker", TimeSpan.FromMinutes(5)) ?? throw new InvalidOperationException("nothing to lease");
-        Assert.True(receiver.Queue.MarkUploaded(uploaded.Id, "test-worker", "site/study/instance.dcm", "file", null));
-        var instances = receiver.Queue.List([InstanceStates.Pending, InstanceStates.Uploading, InstanceStates.Failed, InstanceStates.Uploaded]);
+        var failed = receiver.Queue.Leases.Lease("test-worker", TimeSpan.FromMinutes(5)) ?? throw new InvalidOperationException("nothing to lease");
+        receiver.Queue.Leases.MarkFailed(failed.Id, UploadError);
+        var uploaded = receiver.Queue.Leases.Lease("test-worker", TimeSpan.FromMinutes(5)) ?? throw new InvalidOperationException("nothing to lease");
+        Assert.True(receiver.Queue.Leases.MarkUploaded(uploaded.Id, "test-worker", "site/study/instance.dcm", "file", null));
+        var instances = receiver.Queue.Queries.List([InstanceStates.Pending, InstanceStates.Uploading, InstanceStates.Failed, InstanceStates.Uploaded]);
         Assert.Equal(count, instances.Count);
-        return new Scenario(receiver, instances, receiver.Queue.Find(failed.Id)!, receiver.Queue.Find(uploaded.Id)!);
+        return new Scenario(receiver, instances, receiver.Queue.Queries.Find(failed.Id)!, receiver.Queue.Queries.Find(uploaded.Id)!);
     }
 
     private static void AssertNoPatientData(ProcessResult result)
@@ -175,7 +175,7 @@ public sealed class QueueCommandTests
 
         Assert.True(retry.ExitCode == 0, retry.Output);
         Assert.Contains($"back to pending: 1 instance (id {Text(scenario.Failed.Id)})", retry.StandardOutput);
-        var after = receiver.Queue.Find(scenario.Failed.Id)!;
+        var after = receiver.Queue.Queries.Find(scenario.Failed.Id)!;
         Assert.Equal(InstanceStates.Pending, after.State);
         Assert.Null(after.LastError);
 
@@ -195,8 +195,8 @@ public sealed class QueueCommandTests
         await using var receiver = new ReceiverUnderTest();
         using var folder = new TemporaryDirectory();
         var scenario = await ReceiveAsync(receiver, folder, count: 3);
-        var second = receiver.Queue.Lease("test-worker", TimeSpan.FromMinutes(5))!;
-        receiver.Queue.MarkFailed(second.Id, UploadError);
+        var second = receiver.Queue.Leases.Lease("test-worker", TimeSpan.FromMinutes(5))!;
+        receiver.Queue.Leases.MarkFailed(second.Id, UploadError);
 
         var retry = await QueueCli.RunAsync(scenario.DataDir, "retry", "--all-failed", "--json");
         var again = await QueueCli.RunAsync(scenario.DataDir, "retry", "--all-failed");
@@ -206,8 +206,8 @@ public sealed class QueueCommandTests
         var retried = document.RootElement.GetProperty("retried").EnumerateArray().Select(e => e.GetInt64()).Order().ToList();
         Assert.Equal(new[] { scenario.Failed.Id, second.Id }.Order().ToList(), retried);
         Assert.Equal("ok: 2 instances", document.RootElement.GetProperty("result").GetString());
-        Assert.All(retried, id => Assert.Equal(InstanceStates.Pending, receiver.Queue.Find(id)!.State));
-        Assert.Equal(0, receiver.Queue.Stats().Failed);
+        Assert.All(retried, id => Assert.Equal(InstanceStates.Pending, receiver.Queue.Queries.Find(id)!.State));
+        Assert.Equal(0, receiver.Queue.Queries.Stats().Failed);
 
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("nothing to retry: no failed instances", again.StandardError);

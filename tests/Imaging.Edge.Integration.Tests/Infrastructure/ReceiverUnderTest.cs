@@ -28,13 +28,13 @@ internal sealed class ReceiverUnderTest : IAsyncDisposable
         Layout.EnsureCreated();
         Database = new QueueDatabase(Layout.Root);
         Database.Migrate();
-        Queue = new InstanceQueue(Database, TimeProvider.System);
+        Queue = new QueueStores(Database, TimeProvider.System);
         Pseudonymizer = new Pseudonymizer(SiteSecret.Load(null, Layout.Root));
-        new QueueRecovery(Layout, Queue, Pseudonymizer, loggerFactory.CreateLogger<QueueRecovery>()).Run();
+        new QueueRecovery(Layout, Queue.Leases, Queue.Queries, Queue.Intake, Pseudonymizer, loggerFactory.CreateLogger<QueueRecovery>()).Run();
         var options = new DicomServerOptions { AeTitle = AeTitle, BindAddress = IPAddress.Loopback, Port = 0 };
         Options = configure is null ? options : configure(options);
         DiskGuard = new DiskSpaceGuard(Layout.Root, reserveBytes);
-        var intake = new SpoolIntake(Layout, DiskGuard, Queue, Pseudonymizer,
+        var intake = new SpoolIntake(Layout, DiskGuard, Queue.Intake, Pseudonymizer,
             devicePriorities ?? new Dictionary<string, int>(), loggerFactory.CreateLogger<SpoolIntake>());
         _server = new DicomServer(Options, intake, loggerFactory.CreateLogger<DicomServer>());
         _server.Start();
@@ -43,7 +43,7 @@ internal sealed class ReceiverUnderTest : IAsyncDisposable
     public DicomServerOptions Options { get; }
     public DataLayout Layout { get; }
     public QueueDatabase Database { get; }
-    public InstanceQueue Queue { get; }
+    public QueueStores Queue { get; }
     public Pseudonymizer Pseudonymizer { get; }
     public DiskSpaceGuard DiskGuard { get; }
     public int Port => _server.LocalEndPoint.Port;

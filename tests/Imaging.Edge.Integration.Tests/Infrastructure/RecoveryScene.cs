@@ -22,14 +22,14 @@ internal sealed class RecoveryScene : IDisposable
         Database = new QueueDatabase(Layout.Root);
         Database.Migrate();
         Pseudonymizer = new Pseudonymizer(SiteSecret.Load(null, Layout.Root));
-        Queue = new InstanceQueue(Database, Clock);
+        Queue = new QueueStores(Database, Clock);
     }
 
     public TimeProvider Clock { get; }
     public DataLayout Layout { get; }
     public QueueDatabase Database { get; }
     public Pseudonymizer Pseudonymizer { get; }
-    public InstanceQueue Queue { get; private set; }
+    public QueueStores Queue { get; private set; }
     public string DataDir => Layout.Root;
 
     /// <summary>Closes the queue and opens it again over the same folder, as a restarted process does.</summary>
@@ -38,18 +38,18 @@ internal sealed class RecoveryScene : IDisposable
         Queue.Dispose();
         SqliteConnection.ClearAllPools();
         Database.Migrate();
-        Queue = new InstanceQueue(Database, Clock);
+        Queue = new QueueStores(Database, Clock);
     }
 
     /// <summary>Runs start-up recovery over the folder and returns its report.</summary>
     public QueueRecovery.Report Recover() =>
-        new QueueRecovery(Layout, Queue, Pseudonymizer, NullLogger<QueueRecovery>.Instance).Run();
+        new QueueRecovery(Layout, Queue.Leases, Queue.Queries, Queue.Intake, Pseudonymizer, NullLogger<QueueRecovery>.Instance).Run();
 
     /// <summary>A queue row for an instance whose (made-up) file lives at studies/{study}/{sop}.dcm; the file is not written.</summary>
     public long Enqueue(string sopInstanceUid, string studyUid = "1.2.826.0.1.3680043.99.1", int priority = Priorities.Medium, int version = 0)
     {
         var path = Layout.Relative(Path.Combine(Layout.StudyDirectory(studyUid), DataLayout.InstanceFileName(sopInstanceUid, version)));
-        return Queue.Enqueue(new NewInstance(sopInstanceUid, version, studyUid, Pseudonymizer.Study(studyUid), null, null, "1.2.3.4",
+        return Queue.Intake.Enqueue(new NewInstance(sopInstanceUid, version, studyUid, Pseudonymizer.Study(studyUid), null, null, "1.2.3.4",
             "1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.1.2.1", 1234, new byte[32], new byte[32], path, "TESTSCU", "127.0.0.1", priority));
     }
 

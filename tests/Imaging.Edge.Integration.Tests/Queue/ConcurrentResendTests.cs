@@ -21,7 +21,7 @@ public sealed class ConcurrentResendTests
         foreach (var file in files)
         {
             var sop = CorpusFiles.Read(file).Meta.MediaStorageSopInstanceUid;
-            var rows = receiver.Queue.FindBySopInstanceUid(sop);
+            var rows = receiver.Queue.Queries.FindBySopInstanceUid(sop);
             Assert.NotEmpty(rows);
             if (rows.GroupBy(r => Convert.ToHexString(r.Sha256)).Any(g => g.Count() > 1))
                 twice.Add($"{sop}: {string.Join(", ", rows.Select(r => r.LocalPath))}");

@@ -16,7 +16,7 @@ public sealed class InstanceQueueTests : IDisposable
 
     public void Dispose() => _scene.Dispose();
 
-    private InstanceQueue Queue => _scene.Queue;
+    private QueueStores Queue => _scene.Queue;
 
     private static string Sop(int n) => "1.2.826.0.1.3680043.99.2." + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -37,52 +37,52 @@ public sealed class InstanceQueueTests : IDisposable
         var order = new List<long>();
         for (var i = 0; i < 10; i++)
         {
-            if (Queue.Lease("worker", TimeSpan.FromMinutes(5)) is not { } leased) break;
+            if (Queue.Leases.Lease("worker", TimeSpan.FromMinutes(5)) is not { } leased) break;
             Assert.Equal(InstanceStates.Uploading, leased.State);
             order.Add(leased.Id);
         }
 
         Assert.Equal([highOld, highNew, mediumOld, mediumNew, low], order);
-        Assert.Null(Queue.Lease("worker", TimeSpan.FromMinutes(5)));
+        Assert.Null(Queue.Leases.Lease("worker", TimeSpan.FromMinutes(5)));
     }
 
     [Fact]
     public void Expired_lease_returns_the_instance_to_pending_and_it_can_be_leased_again()
     {
         var id = _scene.Enqueue(Sop(1));
-        var first = Queue.Lease("worker-1", TimeSpan.FromMinutes(1));
+        var first = Queue.Leases.Lease("worker-1", TimeSpan.FromMinutes(1));
         Assert.Equal(id, first?.Id);
-        Assert.Null(Queue.Lease("worker-2", TimeSpan.FromMinutes(1)));
-        Assert.Equal(0, Queue.ReleaseExpiredLeases());
+        Assert.Null(Queue.Leases.Lease("worker-2", TimeSpan.FromMinutes(1)));
+        Assert.Equal(0, Queue.Leases.ReleaseExpiredLeases());
 
         _clock.Advance(TimeSpan.FromMinutes(2));
-        Assert.Equal(1, Queue.ReleaseExpiredLeases());
-        Assert.Equal(InstanceStates.Pending, Queue.Find(id)!.State);
+        Assert.Equal(1, Queue.Leases.ReleaseExpiredLeases());
+        Assert.Equal(InstanceStates.Pending, Queue.Queries.Find(id)!.State);
 
-        var second = Queue.Lease("worker-2", TimeSpan.FromMinutes(1));
+        var second = Queue.Leases.Lease("worker-2", TimeSpan.FromMinutes(1));
         Assert.Equal(id, second?.Id);
         Assert.Equal(2, second!.Attempts);
-        Assert.False(Queue.MarkUploaded(id, "worker-1", "k", "file:", null), "the expired lease's owner cannot mark it uploaded");
-        Assert.True(Queue.MarkUploaded(id, "worker-2", "k", "file:", null));
+        Assert.False(Queue.Leases.MarkUploaded(id, "worker-1", "k", "file:", null), "the expired lease's owner cannot mark it uploaded");
+        Assert.True(Queue.Leases.MarkUploaded(id, "worker-2", "k", "file:", null));
     }
 
     [Fact]
     public void Postponed_instance_is_not_leasable_before_its_retry_time_and_is_after()
     {
         var id = _scene.Enqueue(Sop(1));
-        Assert.Equal(id, Queue.Lease("worker", TimeSpan.FromMinutes(1))?.Id);
+        Assert.Equal(id, Queue.Leases.Lease("worker", TimeSpan.FromMinutes(1))?.Id);
 
-        Assert.False(Queue.Postpone(id, "someone-else", "timeout", _clock.GetUtcNow().AddMinutes(5)));
-        Assert.True(Queue.Postpone(id, "worker", "timeout", _clock.GetUtcNow().AddMinutes(5)));
-        var postponed = Queue.Find(id)!;
+        Assert.False(Queue.Leases.Postpone(id, "someone-else", "timeout", _clock.GetUtcNow().AddMinutes(5)));
+        Assert.True(Queue.Leases.Postpone(id, "worker", "timeout", _clock.GetUtcNow().AddMinutes(5)));
+        var postponed = Queue.Queries.Find(id)!;
         Assert.Equal(InstanceStates.Pending, postponed.State);
         Assert.Equal("timeout", postponed.LastError);
 
-        Assert.Null(Queue.Lease("worker", TimeSpan.FromMinutes(1)));
+        Assert.Null(Queue.Leases.Lease("worker", TimeSpan.FromMinutes(1)));
         _clock.Advance(TimeSpan.FromMinutes(4));
-        Assert.Null(Queue.Lease("worker", TimeSpan.FromMinutes(1)));
+        Assert.Null(Queue.Leases.Lease("worker", TimeSpan.FromMinutes(1)));
         _clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(id, Queue.Lease("worker", TimeSpan.FromMinutes(1))?.Id);
+        Assert.Equal(id, Queue.Leases.Lease("worker", TimeSpan.FromMinutes(1))?.Id);
     }
 
     [Fact]
@@ -90,50 +90,50 @@ public sealed class InstanceQueueTests : IDisposable
     {
         var id = _scene.Enqueue(Sop(1));
         var other = _scene.Enqueue(Sop(2));
-        Assert.Equal(id, Queue.Lease("worker", TimeSpan.FromMinutes(1))?.Id);
-        Queue.MarkFailed(id, "object store refused: 403");
-        Queue.MarkFailed(other, "object store refused: 403");
+        Assert.Equal(id, Queue.Leases.Lease("worker", TimeSpan.FromMinutes(1))?.Id);
+        Queue.Leases.MarkFailed(id, "object store refused: 403");
+        Queue.Leases.MarkFailed(other, "object store refused: 403");
 
-        var failed = Queue.Find(id)!;
+        var failed = Queue.Queries.Find(id)!;
         Assert.Equal(InstanceStates.Failed, failed.State);
         Assert.Equal("object store refused: 403", failed.LastError);
-        Assert.Null(Queue.Lease("worker", TimeSpan.FromMinutes(1)));
+        Assert.Null(Queue.Leases.Lease("worker", TimeSpan.FromMinutes(1)));
         Assert.Equal(2, _scene.Outbox().Count(e => e.Type == QueueEvents.UploadFailed));
 
-        Assert.Equal([id], Queue.RetryFailed(id));
-        var retried = Queue.Find(id)!;
+        Assert.Equal([id], Queue.Operator.RetryFailed(id));
+        var retried = Queue.Queries.Find(id)!;
         Assert.Equal(InstanceStates.Pending, retried.State);
         Assert.Null(retried.LastError);
-        Assert.Equal(InstanceStates.Failed, Queue.Find(other)!.State);
-        Assert.Equal(id, Queue.Lease("worker", TimeSpan.FromMinutes(1))?.Id);
+        Assert.Equal(InstanceStates.Failed, Queue.Queries.Find(other)!.State);
+        Assert.Equal(id, Queue.Leases.Lease("worker", TimeSpan.FromMinutes(1))?.Id);
 
-        Assert.Equal([other], Queue.RetryFailed(null));
-        Assert.Equal(other, Queue.Lease("worker", TimeSpan.FromMinutes(1))?.Id);
+        Assert.Equal([other], Queue.Operator.RetryFailed(null));
+        Assert.Equal(other, Queue.Leases.Lease("worker", TimeSpan.FromMinutes(1))?.Id);
     }
 
     [Fact]
     public void Only_the_lease_owner_marks_an_instance_uploaded()
     {
         var id = _scene.Enqueue(Sop(1));
-        Assert.False(Queue.MarkUploaded(id, "worker", "key", "s3://bucket", "etag"), "not leased yet");
-        Assert.Equal(id, Queue.Lease("worker", TimeSpan.FromMinutes(1))?.Id);
+        Assert.False(Queue.Leases.MarkUploaded(id, "worker", "key", "s3://bucket", "etag"), "not leased yet");
+        Assert.Equal(id, Queue.Leases.Lease("worker", TimeSpan.FromMinutes(1))?.Id);
 
-        Assert.False(Queue.MarkUploaded(id, "intruder", "key", "s3://bucket", "etag"));
-        Assert.Equal(InstanceStates.Uploading, Queue.Find(id)!.State);
-        Assert.True(Queue.MarkUploaded(id, "worker", "key", "s3://bucket", "etag"));
-        var uploaded = Queue.Find(id)!;
+        Assert.False(Queue.Leases.MarkUploaded(id, "intruder", "key", "s3://bucket", "etag"));
+        Assert.Equal(InstanceStates.Uploading, Queue.Queries.Find(id)!.State);
+        Assert.True(Queue.Leases.MarkUploaded(id, "worker", "key", "s3://bucket", "etag"));
+        var uploaded = Queue.Queries.Find(id)!;
         Assert.Equal(InstanceStates.Uploaded, uploaded.State);
         Assert.Equal("key", uploaded.ObjectKey);
         Assert.Equal("etag", uploaded.ETag);
-        Assert.False(Queue.MarkUploaded(id, "worker", "key", "s3://bucket", "etag"), "a second mark is refused: the lease is gone");
-        Assert.Null(Queue.Lease("worker", TimeSpan.FromMinutes(1)));
+        Assert.False(Queue.Leases.MarkUploaded(id, "worker", "key", "s3://bucket", "etag"), "a second mark is refused: the lease is gone");
+        Assert.Null(Queue.Leases.Lease("worker", TimeSpan.FromMinutes(1)));
     }
 
     [Fact]
     public void Study_becomes_stable_after_the_quiet_period_and_a_late_instance_reopens_it_for_a_new_manifest()
     {
         const string study = "1.2.826.0.1.3680043.99.7";
-        var tracker = new StudyTracker(Queue, TimeSpan.FromSeconds(60), _clock, NullLogger<StudyTracker>.Instance);
+        var tracker = new StudyTracker(Queue.Studies, TimeSpan.FromSeconds(60), _clock, NullLogger<StudyTracker>.Instance);
         _scene.Enqueue(Sop(1), study);
         _clock.Advance(TimeSpan.FromSeconds(30));
         _scene.Enqueue(Sop(2), study);

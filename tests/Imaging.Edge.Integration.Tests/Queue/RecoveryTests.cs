@@ -26,7 +26,7 @@ public sealed class RecoveryTests
         {
             var send = await Dcmtk.StoreAsync(first, [file]);
             Assert.True(send.ExitCode == 0, send.Output);
-            var row = Assert.Single(first.Queue.FindBySopInstanceUid(sop));
+            var row = Assert.Single(first.Queue.Queries.FindBySopInstanceUid(sop));
             storedPath = first.Layout.Absolute(row.LocalPath);
             storedSha256 = row.Sha256;
             studyDirName = Path.GetFileName(Path.GetDirectoryName(storedPath)!);
@@ -43,14 +43,14 @@ public sealed class RecoveryTests
 
         Assert.Equal(1, report.FilesIndexed);
         Assert.Equal(0, report.FilesQuarantined);
-        var indexed = Assert.Single(scene.Queue.FindBySopInstanceUid(sop));
+        var indexed = Assert.Single(scene.Queue.Queries.FindBySopInstanceUid(sop));
         Assert.Equal(InstanceStates.Pending, indexed.State);
         Assert.Equal(0, indexed.Version);
         Assert.Equal(scene.Layout.Relative(orphan), indexed.LocalPath);
         Assert.Equal(new FileInfo(orphan).Length, indexed.Size);
         Assert.Equal(Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(orphan))), Convert.ToHexString(indexed.Sha256));
         Assert.Equal(Convert.ToHexString(storedSha256), Convert.ToHexString(indexed.Sha256));
-        Assert.Equal(1, scene.Queue.Stats().Pending);
+        Assert.Equal(1, scene.Queue.Queries.Stats().Pending);
 
         // The device never got its success, so it sends the instance again: acknowledged once, not queued twice.
         scene.Queue.Dispose();
@@ -58,7 +58,7 @@ public sealed class RecoveryTests
         {
             var resend = await Dcmtk.StoreAsync(receiver, [file]);
             Assert.True(resend.ExitCode == 0, resend.Output);
-            Assert.Single(receiver.Queue.FindBySopInstanceUid(sop));
+            Assert.Single(receiver.Queue.Queries.FindBySopInstanceUid(sop));
             Assert.Single(receiver.ReceivedFiles());
             Assert.Empty(receiver.SpoolFiles());
         }
@@ -80,11 +80,11 @@ public sealed class RecoveryTests
         var report = scene.Recover();
 
         Assert.Equal(1, report.RowsWithoutFile);
-        var row = scene.Queue.Find(missing)!;
+        var row = scene.Queue.Queries.Find(missing)!;
         Assert.Equal(InstanceStates.Failed, row.State);
         Assert.Equal("file missing", row.LastError);
-        Assert.Equal(InstanceStates.Pending, scene.Queue.Find(present)!.State);
-        Assert.Equal(InstanceStates.Uploaded, scene.Queue.Find(uploaded)!.State);
+        Assert.Equal(InstanceStates.Pending, scene.Queue.Queries.Find(present)!.State);
+        Assert.Equal(InstanceStates.Uploaded, scene.Queue.Queries.Find(uploaded)!.State);
         Assert.Equal(1L, scene.Scalar("SELECT COUNT(*) FROM outbox WHERE type = 'instance.file_missing';"));
 
         scene.Restart();
@@ -112,15 +112,15 @@ public sealed class RecoveryTests
         using var scene = new RecoveryScene();
         var id = scene.Enqueue("1.2.826.0.1.3680043.99.3.4", Study);
         WriteFileOf(scene, id);
-        Assert.Equal(id, scene.Queue.Lease("previous-run", TimeSpan.FromHours(1))?.Id);
+        Assert.Equal(id, scene.Queue.Leases.Lease("previous-run", TimeSpan.FromHours(1))?.Id);
         scene.Restart();
 
         var report = scene.Recover();
 
         Assert.Equal(1, report.LeasesReleased);
-        Assert.Equal(InstanceStates.Pending, scene.Queue.Find(id)!.State);
+        Assert.Equal(InstanceStates.Pending, scene.Queue.Queries.Find(id)!.State);
         Assert.Null(scene.Scalar("SELECT lease_owner FROM instances WHERE id = $id;", ("$id", id)));
-        Assert.Equal(id, scene.Queue.Lease("this-run", TimeSpan.FromMinutes(1))?.Id);
+        Assert.Equal(id, scene.Queue.Leases.Lease("this-run", TimeSpan.FromMinutes(1))?.Id);
     }
 
     public static TheoryData<string> Garbage => ["random", "empty", "text", "preamble-only", "truncated-meta"];
@@ -204,15 +204,15 @@ public sealed class RecoveryTests
 
     private static void WriteFileOf(RecoveryScene scene, long id)
     {
-        var path = scene.Layout.Absolute(scene.Queue.Find(id)!.LocalPath);
+        var path = scene.Layout.Absolute(scene.Queue.Queries.Find(id)!.LocalPath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, new byte[1234]);
     }
 
     private static void MarkUploaded(RecoveryScene scene, long id)
     {
-        Assert.Equal(id, scene.Queue.Lease("uploader", TimeSpan.FromMinutes(1))?.Id);
-        Assert.True(scene.Queue.MarkUploaded(id, "uploader", "key", "file:", null));
+        Assert.Equal(id, scene.Queue.Leases.Lease("uploader", TimeSpan.FromMinutes(1))?.Id);
+        Assert.True(scene.Queue.Leases.MarkUploaded(id, "uploader", "key", "file:", null));
     }
 
     private static byte[] GarbageBytes(string kind)

@@ -25,7 +25,7 @@ public sealed class DiskReserveTests
         using var inputs = new TemporaryDirectory();
         var source = Assert.Single(FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), inputs.Path, 1));
         await using var receiver = new ReceiverUnderTest(reserveBytes: 8 * MiB, dataDir: disk.Combine("var"));
-        var monitor = new DiskMonitor(receiver.DiskGuard, new RetentionStore(receiver.Database, TimeProvider.System), () => DiskUsage.Of(receiver.Layout.Root),
+        var monitor = new DiskMonitor(receiver.DiskGuard, new RetentionStore(receiver.Queue.Writer), () => DiskUsage.Of(receiver.Layout.Root),
             highWaterPercent: 99, TimeProvider.System, NullLogger<DiskMonitor>.Instance);
         await monitor.StartAsync(CancellationToken.None);
         try

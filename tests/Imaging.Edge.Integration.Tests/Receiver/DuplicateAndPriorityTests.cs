@@ -31,7 +31,7 @@ public sealed class DuplicateAndPriorityTests
         Assert.True(first.ExitCode == 0, first.Output);
         Assert.Contains("Received Store Response (Success)", second.Output);
         var file = Assert.Single(receiver.ReceivedFiles());
-        var rows = receiver.Queue.FindBySopInstanceUid(Path.GetFileNameWithoutExtension(file));
+        var rows = receiver.Queue.Queries.FindBySopInstanceUid(Path.GetFileNameWithoutExtension(file));
         var row = Assert.Single(rows);
         Assert.Equal(InstanceStates.Pending, row.State);
         Assert.Equal(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)), row.Sha256);
@@ -56,7 +56,7 @@ public sealed class DuplicateAndPriorityTests
         var files = receiver.ReceivedFiles();
         Assert.Equal(2, files.Count);
         var uid = Path.GetFileName(files.Single(f => !f.EndsWith(".v1.dcm", StringComparison.Ordinal)))[..^4];
-        var rows = receiver.Queue.FindBySopInstanceUid(uid);
+        var rows = receiver.Queue.Queries.FindBySopInstanceUid(uid);
         Assert.Equal([0, 1], rows.Select(r => r.Version));
         Assert.All(rows, r => Assert.Equal(InstanceStates.Pending, r.State));
         Assert.NotEqual(rows[0].Sha256, rows[1].Sha256);
@@ -75,7 +75,7 @@ public sealed class DuplicateAndPriorityTests
         Assert.Equal(0, (await Dcmtk.StoreAsync(receiver, urgent, ["-xe"], callingAe: "URGENT_CT")).ExitCode);
 
         var order = new List<string>();
-        while (receiver.Queue.Lease("test", TimeSpan.FromMinutes(1)) is { } leased)
+        while (receiver.Queue.Leases.Lease("test", TimeSpan.FromMinutes(1)) is { } leased)
             order.Add(leased.Source);
         Assert.Equal(["URGENT_CT", "URGENT_CT", "ROUTINE", "ROUTINE", "ROUTINE"], order);
     }

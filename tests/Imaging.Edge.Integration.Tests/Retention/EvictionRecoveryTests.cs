@@ -23,22 +23,22 @@ public sealed class EvictionRecoveryTests
         var bytes = new Dictionary<long, byte[]>();
         foreach (var id in new[] { interrupted, completed, pending })
         {
-            var path = scene.Layout.Absolute(scene.Queue.Find(id)!.LocalPath);
+            var path = scene.Layout.Absolute(scene.Queue.Queries.Find(id)!.LocalPath);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             bytes[id] = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1234);
             File.WriteAllBytes(path, bytes[id]);
         }
         foreach (var id in new[] { interrupted, completed })
         {
-            var leased = scene.Queue.Lease("worker", TimeSpan.FromMinutes(5));
+            var leased = scene.Queue.Leases.Lease("worker", TimeSpan.FromMinutes(5));
             Assert.Equal(id, leased?.Id);
-            Assert.True(scene.Queue.MarkUploaded(id, "worker", "key", "file", null));
+            Assert.True(scene.Queue.Leases.MarkUploaded(id, "worker", "key", "file", null));
         }
         // The crash: both rows committed as evicted; only one file was deleted before the power went.
-        var store = new RetentionStore(scene.Database, scene.Clock);
+        var store = new RetentionStore(scene.Queue.Writer);
         var copies = store.OldestUploaded(10);
         Assert.Equal(2, store.MarkEvicted(copies, EvictionReasons.Age).Count);
-        File.Delete(scene.Layout.Absolute(scene.Queue.Find(completed)!.LocalPath));
+        File.Delete(scene.Layout.Absolute(scene.Queue.Queries.Find(completed)!.LocalPath));
         scene.Restart();
 
         var report = scene.Recover();
@@ -46,14 +46,14 @@ public sealed class EvictionRecoveryTests
         Assert.Equal(1, report.EvictionsFinished);
         Assert.Equal(0, report.RowsWithoutFile);
         Assert.Equal(0, report.FilesIndexed);
-        Assert.False(File.Exists(scene.Layout.Absolute(scene.Queue.Find(interrupted)!.LocalPath)));
-        Assert.Equal(InstanceStates.Evicted, scene.Queue.Find(interrupted)!.State);
-        Assert.Equal(InstanceStates.Evicted, scene.Queue.Find(completed)!.State);
-        Assert.Null(scene.Queue.Find(completed)!.LastError);
-        Assert.Equal(InstanceStates.Pending, scene.Queue.Find(pending)!.State);
-        Assert.Equal(bytes[pending], File.ReadAllBytes(scene.Layout.Absolute(scene.Queue.Find(pending)!.LocalPath)));
+        Assert.False(File.Exists(scene.Layout.Absolute(scene.Queue.Queries.Find(interrupted)!.LocalPath)));
+        Assert.Equal(InstanceStates.Evicted, scene.Queue.Queries.Find(interrupted)!.State);
+        Assert.Equal(InstanceStates.Evicted, scene.Queue.Queries.Find(completed)!.State);
+        Assert.Null(scene.Queue.Queries.Find(completed)!.LastError);
+        Assert.Equal(InstanceStates.Pending, scene.Queue.Queries.Find(pending)!.State);
+        Assert.Equal(bytes[pending], File.ReadAllBytes(scene.Layout.Absolute(scene.Queue.Queries.Find(pending)!.LocalPath)));
         Assert.DoesNotContain(scene.Outbox(), e => e.Type == QueueEvents.InstanceFileMissing);
-        Assert.Equal(2, scene.Queue.Stats().Evicted);
+        Assert.Equal(2, scene.Queue.Queries.Stats().Evicted);
 
         // A second start finds nothing left to do.
         scene.Restart();

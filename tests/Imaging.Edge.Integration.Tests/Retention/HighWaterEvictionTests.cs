@@ -31,7 +31,7 @@ public sealed class HighWaterEvictionTests
         var database = new QueueDatabase(layout.Root);
         database.Migrate();
         var pseudonymizer = new Pseudonymizer(SiteSecret.Load(null, layout.Root));
-        var queue = new InstanceQueue(database, clock);
+        var queue = new QueueStores(database, clock);
         try
         {
             // 12 instances of 2 MiB uploaded, 8 pending: 40 MiB of 64 on the disk.
@@ -44,7 +44,7 @@ public sealed class HighWaterEvictionTests
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 var bytes = RandomNumberGenerator.GetBytes(2 * MiB);
                 File.WriteAllBytes(path, bytes);
-                var id = queue.Enqueue(new NewInstance(sop, 0, Study, pseudonymizer.Study(Study), null, null, "1.2.3", "1.2.840.10008.5.1.4.1.1.2",
+                var id = queue.Intake.Enqueue(new NewInstance(sop, 0, Study, pseudonymizer.Study(Study), null, null, "1.2.3", "1.2.840.10008.5.1.4.1.1.2",
                     "1.2.840.10008.1.2.1", bytes.Length, SHA256.HashData(bytes), SHA256.HashData(bytes), layout.Relative(path), "TESTSCU", null, Priorities.Medium));
                 hashes[id] = SHA256.HashData(bytes);
                 ids.Add(id);
@@ -54,8 +54,8 @@ public sealed class HighWaterEvictionTests
             var uploadOrder = new List<long>();
             for (var n = 0; n < 12; n++)
             {
-                var leased = queue.Lease("worker", TimeSpan.FromHours(1))!;
-                Assert.True(queue.MarkUploaded(leased.Id, "worker", "key", "file", null));
+                var leased = queue.Leases.Lease("worker", TimeSpan.FromHours(1))!;
+                Assert.True(queue.Leases.MarkUploaded(leased.Id, "worker", "key", "file", null));
                 uploadOrder.Add(leased.Id);
                 clock.Advance(TimeSpan.FromMinutes(1));
             }
@@ -69,27 +69,27 @@ public sealed class HighWaterEvictionTests
             Assert.InRange(usedBefore, 55, 75);
             var mark = (int)Math.Floor(usedBefore) - 15; // about five instances must go, not all twelve
             var options = new RetentionOptions { KeepUploadedDays = 3650, HighWaterPercent = mark };
-            var sweeper = new RetentionSweeper(new RetentionStore(database, clock), layout, options, () => DiskUsage.Of(layout.Root), clock,
+            var sweeper = new RetentionSweeper(new RetentionStore(queue.Writer), layout, options, () => DiskUsage.Of(layout.Root), clock,
                 NullLogger<RetentionSweeper>.Instance);
 
             var result = sweeper.Sweep();
 
             var usedAfter = DiskUsage.Of(layout.Root).UsedPercent;
             Assert.True(usedAfter < mark, $"used {usedAfter:F1}% should be below the mark of {mark}% (was {usedBefore:F1}%)");
-            var evicted = uploadOrder.Where(id => queue.Find(id)!.State == InstanceStates.Evicted).ToList();
+            var evicted = uploadOrder.Where(id => queue.Queries.Find(id)!.State == InstanceStates.Evicted).ToList();
             Assert.Equal(result.EvictedByHighWater, evicted.Count);
             Assert.InRange(evicted.Count, 1, 11);
             Assert.Equal(uploadOrder.Take(evicted.Count), evicted); // a prefix of the upload order: oldest first
             foreach (var id in evicted)
-                Assert.False(File.Exists(layout.Absolute(queue.Find(id)!.LocalPath)));
+                Assert.False(File.Exists(layout.Absolute(queue.Queries.Find(id)!.LocalPath)));
             foreach (var id in uploadOrder.Skip(evicted.Count))
-                Assert.Equal(InstanceStates.Uploaded, queue.Find(id)!.State);
+                Assert.Equal(InstanceStates.Uploaded, queue.Queries.Find(id)!.State);
             // One fewer would not have been enough: every eviction was needed.
             Assert.True(usedAfter + 100.0 * 2 * MiB / DiskUsage.Of(layout.Root).TotalBytes >= mark,
                 $"evicted {evicted.Count}, used now {usedAfter:F1}%: more than needed for the mark of {mark}%");
             foreach (var id in pending)
             {
-                var row = queue.Find(id)!;
+                var row = queue.Queries.Find(id)!;
                 Assert.Equal(InstanceStates.Pending, row.State);
                 Assert.Equal(hashes[id], SHA256.HashData(File.ReadAllBytes(layout.Absolute(row.LocalPath))));
             }

@@ -5,7 +5,7 @@ namespace Imaging.Edge.Bench.Queue;
 
 /// <summary>
 /// (a) Enqueue cost from an empty queue to a large one. Windows of <c>window</c> inserts go through
-/// <see cref="InstanceQueue.Enqueue"/> exactly as the intake calls it (one transaction and one fsync'd commit per
+/// <see cref="IntakeStore.Enqueue"/> exactly as the intake calls it (one transaction and one fsync'd commit per
 /// instance); between windows the queue is filled through <see cref="FastFill"/>.
 /// </summary>
 internal static class EnqueueBench
@@ -68,24 +68,24 @@ internal static class EnqueueBench
         return 0;
     }
 
-    private sealed record Bench(string DataDir, QueueDatabase Database, InstanceQueue Queue, RowFactory Rows);
+    private sealed record Bench(string DataDir, QueueDatabase Database, QueueStores Queue, RowFactory Rows);
 
     private static Bench Open(string dataDir, int seed)
     {
         Directory.CreateDirectory(dataDir);
         var database = new QueueDatabase(dataDir);
         database.Migrate();
-        return new Bench(dataDir, database, new InstanceQueue(database, TimeProvider.System), new RowFactory(seed, RowFactory.NewPseudonymizer()));
+        return new Bench(dataDir, database, new QueueStores(database, TimeProvider.System), new RowFactory(seed, RowFactory.NewPseudonymizer()));
     }
 
     /// <summary>Outside any window: JIT and the statement cache of the writer connection (50 rows of their own).</summary>
-    private static void WarmUp(InstanceQueue queue)
+    private static void WarmUp(QueueStores queue)
     {
         var warm = new RowFactory(seed: 99, RowFactory.NewPseudonymizer());
         for (var i = 0; i < 50; i++)
         {
             var instance = warm.Create();
-            queue.Enqueue(instance with { SopInstanceUid = "9." + instance.SopInstanceUid, LocalPath = "warm/" + instance.LocalPath });
+            queue.Intake.Enqueue(instance with { SopInstanceUid = "9." + instance.SopInstanceUid, LocalPath = "warm/" + instance.LocalPath });
         }
     }
 
@@ -130,7 +130,7 @@ internal static class EnqueueBench
         }
     }
 
-    private static Window Measure(string name, InstanceQueue queue, RowFactory rows, int window, long rowsBefore)
+    private static Window Measure(string name, QueueStores queue, RowFactory rows, int window, long rowsBefore)
     {
         var instances = new NewInstance[window];
         for (var i = 0; i < window; i++) instances[i] = rows.Create();
@@ -142,7 +142,7 @@ internal static class EnqueueBench
         for (var i = 0; i < window; i++)
         {
             var t = Stopwatch.GetTimestamp();
-            queue.Enqueue(instances[i]);
+            queue.Intake.Enqueue(instances[i]);
             latencies[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
         }
         var seconds = total.Elapsed.TotalSeconds;

@@ -67,7 +67,7 @@ internal sealed class RowFactory(int seed, Pseudonymizer pseudonymizer)
 }
 
 /// <summary>
-/// The fast path for filling a queue: the intake's own statements (<see cref="QueueSql"/>: study upsert, instance insert,
+/// The fast path for filling a queue: the intake's own statements (<see cref="IntakeStore"/>: study upsert, instance insert,
 /// study.received event) on one connection opened with the queue's pragmas, committed in batches instead of one
 /// transaction per instance. Same tables, same indexes, same rows; only the commit count differs.
 /// </summary>
@@ -87,10 +87,10 @@ internal static class FastFill
         {
             var n = (int)Math.Min(batch, remaining);
             using var transaction = connection.BeginTransaction();
-            using var upsert = Prepare(connection, transaction, QueueSql.UpsertStudy, "$study", "$pseudonym", "$patient", "$now");
-            using var insert = Prepare(connection, transaction, QueueSql.InsertInstance,
+            using var upsert = Prepare(connection, transaction, IntakeStore.UpsertStudy, "$study", "$pseudonym", "$patient", "$now");
+            using var insert = Prepare(connection, transaction, IntakeStore.InsertInstance,
                 "$sop", "$version", "$study_id", "$series", "$sop_class", "$syntax", "$size", "$sha256", "$dataset_sha256", "$path", "$source", "$host", "$now", "$priority", "$patient", "$issuer");
-            using var evt = Prepare(connection, transaction, QueueSql.InsertEvent, "$now", "$type", "$payload");
+            using var evt = Prepare(connection, transaction, QueueWriter.InsertEvent, "$now", "$type", "$payload");
             for (var i = 0; i < n; i++)
             {
                 var instance = rows.Create();

@@ -13,7 +13,7 @@ namespace Imaging.Edge.Bench.Queue;
 /// <summary>
 /// (b) Start-up with a large pending queue: a data folder whose rows all have their file (and no file lacks its row),
 /// then (1) in-process, the steps <c>imaging-edge run</c> takes before it opens its port (EnsureCreated, Migrate, site
-/// secret, InstanceQueue, QueueRecovery.Run, Stats), with a breakdown of recovery; (2) end-to-end, the Release
+/// secret, QueueStores, QueueRecovery.Run, Stats), with a breakdown of recovery; (2) end-to-end, the Release
 /// executable started on that folder until its port accepts a TCP connection, against an empty folder as baseline.
 /// </summary>
 internal static class StartupBench
@@ -99,7 +99,7 @@ internal static class StartupBench
         public double Total => Prepare + Migrate + Queue + Recovery + Stats;
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"total {Total:F3} s = folders+secret {Prepare:F3} + Migrate {Migrate:F3} + InstanceQueue {Queue:F3} + QueueRecovery.Run {Recovery:F3} + Stats {Stats:F3}  ({Pending:N0} pending)");
+            $"total {Total:F3} s = folders+secret {Prepare:F3} + Migrate {Migrate:F3} + QueueStores {Queue:F3} + QueueRecovery.Run {Recovery:F3} + Stats {Stats:F3}  ({Pending:N0} pending)");
     }
 
     private static Steps InProcess(string dataDir)
@@ -112,11 +112,11 @@ internal static class StartupBench
         var database = new QueueDatabase(layout.Root);
         database.Migrate();
         var migrate = Lap(t);
-        using var queue = new InstanceQueue(database, TimeProvider.System);
+        using var queue = new QueueStores(database, TimeProvider.System);
         var open = Lap(t);
-        var report = new QueueRecovery(layout, queue, pseudonymizer, NullLogger<QueueRecovery>.Instance).Run();
+        var report = new QueueRecovery(layout, queue.Leases, queue.Queries, queue.Intake, pseudonymizer, NullLogger<QueueRecovery>.Instance).Run();
         var recovery = Lap(t);
-        var stats = queue.Stats();
+        var stats = queue.Queries.Stats();
         var statsTime = Lap(t);
         return new Steps(prepare, migrate, open, recovery, statsTime, stats.Pending, stats.Failed, report);
     }
@@ -127,16 +127,16 @@ internal static class StartupBench
         var layout = new DataLayout(dataDir);
         var database = new QueueDatabase(layout.Root);
         database.Migrate();
-        using var queue = new InstanceQueue(database, TimeProvider.System);
+        using var queue = new QueueStores(database, TimeProvider.System);
         var t = Stopwatch.StartNew();
         var spool = Directory.EnumerateFiles(layout.Spool, "*" + DataLayout.SpoolExtension).Count();
         var tSpool = Lap(t);
-        var leases = queue.ReleaseAllLeases();
+        var leases = queue.Leases.ReleaseAllLeases();
         var tLeases = Lap(t);
         var prefix = layout.Root.Length + 1;
         var onDisk = Directory.EnumerateFiles(layout.Studies, "*.dcm", SearchOption.AllDirectories).Select(p => p[prefix..]).ToHashSet(StringComparer.Ordinal);
         var tWalk = Lap(t);
-        var rows = queue.PathsAndStates();
+        var rows = queue.Queries.PathsAndStates();
         var tQuery = Lap(t);
         var missing = rows.Count(r => r.State != "uploaded" && !onDisk.Contains(r.LocalPath));
         var known = rows.Select(r => r.LocalPath).ToHashSet(StringComparer.Ordinal);

@@ -1,0 +1,138 @@
+using Microsoft.Data.Sqlite;
+
+namespace Imaging.Edge.Gateway.Queue;
+
+/// <summary>
+/// The one writer of queue.db: every store that changes the database does it here, on one connection under one lock
+/// (SQLite has one writer anyway), each change in one transaction with the durability it needs and, when the change
+/// is reported, its outbox event in the same transaction. Reads open their own pooled connections, which WAL lets run
+/// beside the writer.
+/// </summary>
+internal sealed class QueueWriter : IDisposable
+{
+    private const string SynchronousFull = "PRAGMA synchronous = FULL;";
+    private const string SynchronousNormal = "PRAGMA synchronous = NORMAL;";
+    internal const string InsertEvent = "INSERT INTO outbox (at, type, payload) VALUES ($now, $type, $payload);";
+
+    /// <summary>Copies the WAL into the database and truncates it to zero bytes, so old page images do not linger there.</summary>
+    private const string CheckpointTruncate = "PRAGMA wal_checkpoint(TRUNCATE);";
+
+    private readonly TimeProvider _clock;
+    private readonly Lock _lock = new();
+    private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private Durability? _durability;
+    private bool _disposed;
+
+    public QueueWriter(QueueDatabase database, TimeProvider clock)
+    {
+        Database = database;
+        _clock = clock;
+        _connection = database.Open();
+    }
+
+    /// <summary>The database, for stores that read on their own connections.</summary>
+    public QueueDatabase Database { get; }
+
+    /// <summary>Now, in the unit the tables store (Unix milliseconds).</summary>
+    public long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one immediate transaction under the write lock and commits it with
+    /// <paramref name="durability"/>: what it changed is committed when this returns. An exception rolls everything
+    /// back, the outbox events included, and is rethrown.
+    /// </summary>
+    public T Write<T>(Durability durability, Func<SqliteTransaction, T> work)
+    {
+        lock (_lock)
+        {
+            Apply(durability);
+            using var transaction = _connection.BeginTransaction();
+            var result = work(transaction);
+            transaction.Commit();
+            return result;
+        }
+    }
+
+    /// <summary>As <see cref="Write{T}"/>, for a change that returns nothing.</summary>
+    public void Write(Durability durability, Action<SqliteTransaction> work) =>
+        Write(durability, transaction =>
+        {
+            work(transaction);
+            return true;
+        });
+
+    /// <summary>
+    /// A statement on the writer connection inside <paramref name="transaction"/>, prepared once and kept: the intake
+    /// runs the same few statements for every instance. Callers must not dispose it; a null value binds SQL NULL.
+    /// </summary>
+    public SqliteCommand Statement(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        if (!ReferenceEquals(transaction.Connection, _connection))
+            throw new InvalidOperationException("a queue statement runs only inside a transaction of the queue writer");
+        if (!_statements.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _statements[sql] = command;
+        }
+        command.Transaction = transaction;
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    /// <summary>Writes an event to the outbox in <paramref name="transaction"/>: it is published only if the change it reports commits.</summary>
+    public void AddEvent(SqliteTransaction transaction, string type, string payload) =>
+        Statement(transaction, InsertEvent, ("$now", Now), ("$type", type), ("$payload", payload)).ExecuteNonQuery();
+
+    /// <summary>Copies the WAL into the database and truncates it (after an erasure). True when it was truncated to zero bytes.</summary>
+    public bool TruncateWal()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = CheckpointTruncate;
+            using var reader = command.ExecuteReader();
+            return reader.Read() && reader.GetInt64(0) == 0;
+        }
+    }
+
+    /// <summary>The <c>synchronous</c> level the writer connection has now (a test looks at what an operation chose).</summary>
+    internal Durability CurrentDurability()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous;";
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) switch
+            {
+                1 => Durability.Normal,
+                2 => Durability.Full,
+                var other => throw new InvalidOperationException($"unexpected synchronous level {other}"),
+            };
+        }
+    }
+
+    /// <summary>Sets the level of the next commit, only when it changes (a pragma per write would cost a statement each).</summary>
+    private void Apply(Durability durability)
+    {
+        if (_durability == durability) return;
+        using var command = _connection.CreateCommand();
+        command.CommandText = durability == Durability.Full ? SynchronousFull : SynchronousNormal;
+        command.ExecuteNonQuery();
+        _durability = durability;
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            foreach (var command in _statements.Values) command.Dispose();
+            _connection.Dispose();
+        }
+    }
+}
