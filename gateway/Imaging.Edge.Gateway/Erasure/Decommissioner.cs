@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Imaging.Edge.CloudSync.Stores;
 using Imaging.Edge.Gateway.Configuration;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Privacy;
@@ -80,7 +81,7 @@ internal static class Decommissioner
         {
             if (!string.IsNullOrEmpty(secret)) wipe.File(Path.GetFullPath(secret), overwrite: true);
         }
-        DurableFileSystem.SyncDirectory(layout.Root);
+        DirectorySync.Sync(layout.Root);
 
         var left = Directory.EnumerateFileSystemEntries(layout.Root).Select(Path.GetFileName).OfType<string>()
             .Where(n => n != lockFileName && n != SummaryFileName).Order(StringComparer.Ordinal).ToList();

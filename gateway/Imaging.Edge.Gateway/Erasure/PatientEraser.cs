@@ -143,7 +143,7 @@ internal sealed class PatientEraser(
                 // files that other rows name (a folder shared before folder names were made collision-free)
             }
         }
-        if (files > 0 || folders > 0) DurableFileSystem.SyncDirectory(layout.Studies);
+        if (files > 0 || folders > 0) DirectorySync.Sync(layout.Studies);
         return (files, folders);
     }
 

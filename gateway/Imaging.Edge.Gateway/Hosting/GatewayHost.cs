@@ -20,6 +20,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Imaging.Edge.Gateway.Health;
+using Imaging.Edge.Gateway.Recovery;
 
 namespace Imaging.Edge.Gateway.Hosting;
 

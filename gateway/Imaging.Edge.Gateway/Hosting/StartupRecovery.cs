@@ -1,6 +1,7 @@
 using Imaging.Edge.Gateway.Queue;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Imaging.Edge.Gateway.Recovery;
 
 namespace Imaging.Edge.Gateway.Hosting;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Imaging.Edge.CloudSync.Stores;
 using Imaging.Edge.Gateway.Configuration;
 
 namespace Imaging.Edge.Gateway.Intake;
@@ -33,7 +34,7 @@ internal sealed class DataLayout
         {
             if (Directory.Exists(dir)) continue;
             Directory.CreateDirectory(dir);
-            DurableFileSystem.SyncDirectory(Path.GetDirectoryName(dir)!);
+            DirectorySync.Sync(Path.GetDirectoryName(dir)!);
         }
     }
 

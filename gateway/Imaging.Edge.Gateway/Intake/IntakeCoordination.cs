@@ -1,3 +1,4 @@
+using Imaging.Edge.CloudSync.Stores;
 using System.Collections.Concurrent;
 
 namespace Imaging.Edge.Gateway.Intake;
@@ -30,7 +31,7 @@ internal sealed class IntakeCoordination
     {
         if (!gone && _durableStudyFolders.ContainsKey(folder)) return;
         Directory.CreateDirectory(folder);
-        DurableFileSystem.SyncDirectory(parent);
+        DirectorySync.Sync(parent);
         _durableStudyFolders.TryAdd(folder, 0);
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Imaging.Edge.CloudSync.Stores;
 using Imaging.Edge.Dicom.Data;
 using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Dicom.Network;
@@ -133,7 +134,7 @@ internal sealed class SpoolFile : IInstanceSink
         var (finalPath, version) = MoveWithoutOverwriting(studyDir, _arrival.SopInstanceUid, firstFreeVersion);
         try
         {
-            DurableFileSystem.SyncDirectory(studyDir);
+            DirectorySync.Sync(studyDir);
             _intake.Queue.Enqueue(new NewInstance(
                 _arrival.SopInstanceUid, version, studyUid, pseudonym, _intake.Pseudonymizer.Patient(attributes.PatientId),
                 _intake.Pseudonymizer.Issuer(attributes.IssuerOfPatientId),

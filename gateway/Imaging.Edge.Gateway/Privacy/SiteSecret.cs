@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Imaging.Edge.Gateway.Intake;
+using Imaging.Edge.CloudSync.Stores;
 
 namespace Imaging.Edge.Gateway.Privacy;
 
@@ -36,7 +36,7 @@ internal static class SiteSecret
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, generated, overwrite: false);
-        DurableFileSystem.SyncDirectory(dataDir);
+        DirectorySync.Sync(dataDir);
         return secret;
     }
 

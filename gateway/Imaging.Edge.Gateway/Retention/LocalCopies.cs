@@ -1,3 +1,4 @@
+using Imaging.Edge.CloudSync.Stores;
 using Imaging.Edge.Gateway.Intake;
 
 namespace Imaging.Edge.Gateway.Retention;
@@ -39,7 +40,7 @@ internal static class LocalCopies
             try
             {
                 if (!Directory.Exists(folder)) continue;
-                DurableFileSystem.SyncDirectory(folder);
+                DirectorySync.Sync(folder);
                 // Only study folders, and only empty ones: rmdir refuses a folder that has gained a file meanwhile.
                 if (string.Equals(Path.GetDirectoryName(folder), layout.Studies, StringComparison.Ordinal) && !Directory.EnumerateFileSystemEntries(folder).Any())
                 {
@@ -56,7 +57,7 @@ internal static class LocalCopies
         {
             try
             {
-                DurableFileSystem.SyncDirectory(layout.Studies);
+                DirectorySync.Sync(layout.Studies);
             }
             catch (IOException)
             {

@@ -6,6 +6,7 @@ using Imaging.Edge.Gateway.Privacy;
 using Imaging.Edge.Gateway.Queue;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Imaging.Edge.Gateway.Recovery;
 
 namespace Imaging.Edge.Integration.Tests.Infrastructure;
 

@@ -7,6 +7,7 @@ using Imaging.Edge.Gateway.Privacy;
 using Imaging.Edge.Gateway.Queue;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Imaging.Edge.Gateway.Recovery;
 
 namespace Imaging.Edge.Bench.Queue;
 

@@ -1,12 +1,14 @@
 using System.Security.Cryptography;
+using Imaging.Edge.CloudSync.Stores;
 using Imaging.Edge.Dicom.Data;
 using Imaging.Edge.Dicom.Files;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Privacy;
+using Imaging.Edge.Gateway.Queue;
 using Imaging.Edge.Gateway.Retention;
 using Microsoft.Extensions.Logging;
 
-namespace Imaging.Edge.Gateway.Queue;
+namespace Imaging.Edge.Gateway.Recovery;
 
 /// <summary>
 /// Puts the data folder and the queue back in agreement at start-up, before the receiver accepts anything:
@@ -157,10 +159,10 @@ internal sealed class QueueRecovery(DataLayout layout, UploadLeases uploadLeases
         if (!Directory.Exists(layout.Quarantine))
         {
             Directory.CreateDirectory(layout.Quarantine);
-            DurableFileSystem.SyncDirectory(layout.Root);
+            DirectorySync.Sync(layout.Root);
         }
         var destination = Path.Combine(layout.Quarantine, Guid.NewGuid().ToString("N") + ".dcm");
         File.Move(path, destination);
-        DurableFileSystem.SyncDirectory(layout.Quarantine);
+        DirectorySync.Sync(layout.Quarantine);
     }
 }
