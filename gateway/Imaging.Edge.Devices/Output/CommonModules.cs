@@ -14,13 +14,23 @@ internal sealed record SeriesInfo(string SeriesInstanceUid, string Modality, int
 /// </summary>
 internal static class CommonModules
 {
-    /// <summary>UTF-8: device text is decoded by the profile's encoding and may hold any character.</summary>
+    /// <summary>
+    /// UTF-8, declared only when a text value needs it (device text is decoded by the profile's encoding and may hold
+    /// any character); ASCII-only data sets use the default repertoire, which every reader supports.
+    /// </summary>
     public const string CharacterSet = "ISO_IR 192";
+
+    /// <summary>Adds Specific Character Set when the data set holds text beyond ASCII. Call last.</summary>
+    public static byte[] Finish(DataSetWriter ds)
+    {
+        if (ds.UsesExtendedCharacters)
+            ds.AddCodeString(T.SpecificCharacterSet, CharacterSet);
+        return ds.ToArray();
+    }
 
     public static DataSetWriter Start(string sopClassUid, string sopInstanceUid, StudyContext study, SeriesInfo series, DateTime created)
     {
         var ds = new DataSetWriter()
-            .AddCodeString(T.SpecificCharacterSet, CharacterSet)
             .AddDate(T.InstanceCreationDate, DateOnly.FromDateTime(created))
             .AddTime(T.InstanceCreationTime, TimeOnly.FromDateTime(created))
             .AddUid(T.SopClassUid, sopClassUid)

@@ -51,7 +51,7 @@ internal static class ComprehensiveSrBuilder
             .AddCodeString(T.ContinuityOfContent, "SEPARATE")
             .AddSequence(T.ContentSequence, Content(study.Device, results));
 
-        return new DeviceDicomObject(OutputUids.ComprehensiveSr, sopInstanceUid, study.StudyInstanceUid, series.SeriesInstanceUid, ds.ToArray());
+        return new DeviceDicomObject(OutputUids.ComprehensiveSr, sopInstanceUid, study.StudyInstanceUid, series.SeriesInstanceUid, CommonModules.Finish(ds));
     }
 
     private static IEnumerable<DataSetWriter> Content(DeviceSource device, IReadOnlyList<DeviceResult> results)

@@ -46,7 +46,7 @@ internal static class RawDataBuilder
             .AddString(T.RawTextEncoding, DicomVr.LO, Kebab(profile.Port.Encoding.ToString()))
             .Add(T.RawByteCount, DicomVr.UL, count);
 
-        return new DeviceDicomObject(OutputUids.RawData, sopInstanceUid, study.StudyInstanceUid, series.SeriesInstanceUid, ds.ToArray());
+        return new DeviceDicomObject(OutputUids.RawData, sopInstanceUid, study.StudyInstanceUid, series.SeriesInstanceUid, CommonModules.Finish(ds));
     }
 
     /// <summary>The enum value as the profile file writes it.</summary>

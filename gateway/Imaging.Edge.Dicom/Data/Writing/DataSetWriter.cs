@@ -28,6 +28,15 @@ public sealed class DataSetWriter
 
     private sealed record Element(DicomTag Tag, DicomVr Vr, byte[] Value, IReadOnlyList<DataSetWriter>? Items);
 
+    private bool _extendedCharacters;
+
+    /// <summary>
+    /// True when a text value here or in a nested item holds a character beyond ASCII: the data set then needs
+    /// Specific Character Set (0008,0005) <c>ISO_IR 192</c>; without one it is in the default repertoire.
+    /// </summary>
+    public bool UsesExtendedCharacters =>
+        _extendedCharacters || _elements.Values.Any(e => e.Items is { } items && items.Any(i => i.UsesExtendedCharacters));
+
     /// <summary>The number of elements at this level.</summary>
     public int Count => _elements.Count;
 
@@ -58,6 +67,7 @@ public sealed class DataSetWriter
         string[] values = vr.IsSingleValued() ? [value] : value.Split('\\');
         foreach (string single in values)
             CheckValue(tag, vr, single);
+        _extendedCharacters |= !Ascii.IsValid(value);
         return Add(tag, vr, Encoding.UTF8.GetBytes(value));
     }
 

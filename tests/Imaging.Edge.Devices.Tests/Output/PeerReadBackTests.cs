@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Imaging.Edge.Devices.Output;
+using Imaging.Edge.Devices.Profiles;
+using Imaging.Edge.Devices.Replay;
+using Imaging.Edge.Devices.Tests.Profiles;
+using Imaging.Edge.Dicom.Files;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Imaging.Edge.Devices.Tests.Output;
+
+/// <summary>
+/// The device output of every shipped capture, written as Part 10 files, read back by real peers: dcmtk's
+/// <c>dcmdump</c> and <c>dsrdump</c> (exit 0, no warning or error) and pydicom (content tree, NUM values, units and
+/// concepts equal to what the parser read, the Raw Data element holding the capture's exact bytes).
+/// </summary>
+public sealed class PeerReadBackTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("devout-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    public static TheoryData<string, string> Captures() => GoldenOutputTests.Captures();
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Dcmdump_reads_every_object_without_a_warning(string profile, string captureName)
+    {
+        foreach (string file in WriteFiles(profile, captureName))
+        {
+            var (exit, output, errors) = Run("/usr/bin/dcmdump", "-dc", file);
+
+            Assert.True(exit == 0 && errors.Length == 0, $"dcmdump exit {exit}: {errors}");
+            Assert.Contains("(0008,0016) UI =", output, StringComparison.Ordinal);
+            if (output.Contains("1.2.840.10008.5.1.4.1.1.66", StringComparison.Ordinal))
+                Assert.Contains("(0009,0010) LO [IMAGING EDGE DEVICE RAW 1]", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Dsrdump_reads_the_sr_content_tree_without_a_warning(string profile, string captureName)
+    {
+        var results = Parse(profile, captureName).SelectMany(m => m.Results).ToList();
+        foreach (string file in WriteFiles(profile, captureName).Where(f => f.EndsWith(".sr.dcm", StringComparison.Ordinal)))
+        {
+            var (exit, output, errors) = Run("/usr/bin/dsrdump", file); // strict: relationship constraints and the VR checker on
+
+            Assert.True(exit == 0 && errors.Length == 0, $"dsrdump exit {exit}: {errors}\n{output}");
+            Assert.Contains("Comprehensive SR Document", output, StringComparison.Ordinal);
+            foreach (var result in results)
+                Assert.Contains($"=\"{result.Value}\"", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Pydicom_reads_the_measurements_and_the_exact_bytes(string profile, string captureName)
+    {
+        string capture = CapturePath(profile, captureName);
+        var messages = Parse(profile, captureName);
+        var files = WriteFiles(profile, captureName);
+        if (messages.All(m => m.Dropped is not null))
+        {
+            Assert.Empty(files); // a dropped message (QC) becomes nothing
+            return;
+        }
+
+        string sr = Assert.Single(files, f => f.EndsWith(".sr.dcm", StringComparison.Ordinal));
+        string raw = Assert.Single(files, f => f.EndsWith(".raw.dcm", StringComparison.Ordinal));
+        var (exit, output, errors) = Run(Python, Path.Combine(AppContext.BaseDirectory, "Output", "read_back.py"), sr, raw, capture);
+        Assert.True(exit == 0, $"read_back.py exit {exit}: {errors}");
+        var read = JsonNode.Parse(output)!;
+
+        Assert.Equal("1.2.840.10008.5.1.4.1.1.88.33", (string?)read["srSopClass"]);
+        Assert.Equal("SR", (string?)read["srModality"]);
+        Assert.Equal("1.2.840.10008.5.1.4.1.1.66", (string?)read["rawSopClass"]);
+        Assert.True((bool)read["sameStudy"]!);
+        Assert.True((bool)read["rawExact"]!, "the Raw Data element does not hold the capture's exact bytes");
+        Assert.Equal(RawDataBuilder.PrivateCreator, (string?)read["rawCreator"]);
+        Assert.Equal("11502-2|LN|Laboratory report", (string?)read["title"]);
+        var results = messages.SelectMany(m => m.Results).ToList();
+        Assert.Equal(results[0].PatientId, (string?)read["patientId"]);
+        var nums = read["content"]!.AsArray().Where(n => (string?)n!["type"] == "NUM").ToList();
+        Assert.Equal(results.Count, nums.Count);
+        foreach (var (result, num) in results.Zip(nums))
+        {
+            string concept = result.Concept is { } c ? $"{c.Code}|{c.Scheme}|{c.Meaning}" : $"{result.TestCode}|99EDGE|{result.TestCode}";
+            Assert.Equal(concept, (string?)num!["concept"]);
+            Assert.Equal(decimal.Parse(result.Value, System.Globalization.CultureInfo.InvariantCulture), decimal.Parse((string)num["value"]!, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(result.Units is { Length: > 0 } u ? $"{u}|UCUM|{u}" : "1|UCUM|no units", (string?)num["units"]);
+            Assert.Equal(result.Flags, (string?)num["children"]![0]!["value"]);
+        }
+    }
+
+    private static string Python => Environment.GetEnvironmentVariable("IMAGING_EDGE_TEST_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
+
+    private static string CapturePath(string profile, string captureName) =>
+        Path.Combine(ShippedProfiles.Directory, "captures", profile, captureName);
+
+    private static IReadOnlyList<Imaging.Edge.Devices.Parsing.DeviceMessage> Parse(string profile, string captureName)
+    {
+        var loaded = ProfileLoader.LoadFile(Path.Combine(ShippedProfiles.Directory, profile + ".json")).Profile!;
+        return CaptureReplay.Run(loaded, File.ReadAllBytes(CapturePath(profile, captureName)), new FakeTimeProvider()).Outcome.Messages;
+    }
+
+    /// <summary>Part 10 files: the header from <see cref="Part10Writer"/>, then the data set as built.</summary>
+    private List<string> WriteFiles(string profile, string captureName)
+    {
+        var files = new List<string>();
+        foreach (var (o, i) in CaptureOutput.Build(profile, CapturePath(profile, captureName)).Select((o, i) => (o, i)))
+        {
+            var meta = new FileMetaInformation(o.SopClassUid, o.SopInstanceUid, o.TransferSyntaxUid, ImplementationInfo.ClassUid, ImplementationInfo.VersionName, null);
+            string kind = o.SopClassUid == "1.2.840.10008.5.1.4.1.1.66" ? "raw" : "sr";
+            string path = Path.Combine(_folder, $"{i}.{kind}.dcm");
+            File.WriteAllBytes(path, [.. Part10Writer.BuildHeader(meta), .. o.DataSet]);
+            files.Add(path);
+        }
+
+        return files;
+    }
+
+    private static (int Exit, string Output, string Errors) Run(string program, params string[] arguments)
+    {
+        Assert.True(File.Exists(program), $"{program} must be installed for this test");
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output, errors.Result);
+    }
+}
