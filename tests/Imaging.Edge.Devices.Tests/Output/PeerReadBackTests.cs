@@ -93,6 +93,34 @@ public sealed class PeerReadBackTests : IDisposable
         }
     }
 
+    [Fact]
+    public void An_unidentified_message_with_text_beyond_ascii_reads_back_in_dcmdump_and_pydicom()
+    {
+        var profile = ProfileLoader.LoadFile(Path.Combine(ShippedProfiles.Directory, "astm-e1394.json")).Profile!;
+        var message = new Imaging.Edge.Devices.Parsing.DeviceMessage("Analyser", "P", true,
+            [new(null, "Probe Größe", "GLU", null, "5.4", "mmol/L", "N", null)], null, []);
+        var sr = DeviceOutputBuilder.Build(message, [0x05], profile, DeviceSource.Of("chem-1", "astm-e1394", profile, "2.25.7"),
+            CaptureOutput.Received, new Imaging.Edge.Dicom.Data.Writing.UidGenerator(null))[0];
+        string path = Path.Combine(_folder, "unidentified.sr.dcm");
+        var meta = new FileMetaInformation(sr.SopClassUid, sr.SopInstanceUid, sr.TransferSyntaxUid, ImplementationInfo.ClassUid, ImplementationInfo.VersionName, null);
+        File.WriteAllBytes(path, [.. Part10Writer.BuildHeader(meta), .. sr.DataSet]);
+
+        var (exit, output, errors) = Run("/usr/bin/dcmdump", "-dc", path);
+        Assert.True(exit == 0 && errors.Length == 0, $"dcmdump exit {exit}: {errors}");
+        Assert.Contains("(0008,0005) CS [ISO_IR 192]", output, StringComparison.Ordinal);
+
+        const string script = "import sys, json, pydicom\n" +
+            "d = pydicom.dcmread(sys.argv[1])\n" +
+            "print(json.dumps([d.PatientID, d.PatientComments, d.StudyDescription, [i.TextValue for i in d.ContentSequence if i.ValueType == 'TEXT']], ensure_ascii=True))";
+        (exit, output, errors) = Run(Python, "-c", script, path);
+        Assert.True(exit == 0, $"pydicom exit {exit}: {errors}");
+        var read = JsonNode.Parse(output)!.AsArray();
+        Assert.Equal("", (string?)read[0]);
+        Assert.Equal(StudyContext.UnidentifiedComment, (string?)read[1]);
+        Assert.Equal("chem-1 2026-12-01 (unidentified)", (string?)read[2]);
+        Assert.Contains("Probe Größe", read[3]!.AsArray().Select(n => (string?)n));
+    }
+
     private static string Python => Environment.GetEnvironmentVariable("IMAGING_EDGE_TEST_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
 
     private static string CapturePath(string profile, string captureName) =>
