@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Imaging.Edge.Devices.Output;
 using Imaging.Edge.Devices.Profiles;
 using Imaging.Edge.Devices.Replay;
 using Imaging.Edge.Devices.Tests.Profiles;
-using Imaging.Edge.Dicom.Files;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Imaging.Edge.Devices.Tests.Output;
@@ -28,7 +26,7 @@ public sealed class PeerReadBackTests : IDisposable
     {
         foreach (string file in WriteFiles(profile, captureName))
         {
-            var (exit, output, errors) = Run("/usr/bin/dcmdump", "-dc", file);
+            var (exit, output, errors) = Peers.Run(Peers.Dcmdump, "-dc", file);
 
             Assert.True(exit == 0 && errors.Length == 0, $"dcmdump exit {exit}: {errors}");
             Assert.Contains("(0008,0016) UI =", output, StringComparison.Ordinal);
@@ -44,7 +42,7 @@ public sealed class PeerReadBackTests : IDisposable
         var results = Parse(profile, captureName).SelectMany(m => m.Results).ToList();
         foreach (string file in WriteFiles(profile, captureName).Where(f => f.EndsWith(".sr.dcm", StringComparison.Ordinal)))
         {
-            var (exit, output, errors) = Run("/usr/bin/dsrdump", file); // strict: relationship constraints and the VR checker on
+            var (exit, output, errors) = Peers.Run(Peers.Dsrdump, file); // strict: relationship constraints and the VR checker on
 
             Assert.True(exit == 0 && errors.Length == 0, $"dsrdump exit {exit}: {errors}\n{output}");
             Assert.Contains("Comprehensive SR Document", output, StringComparison.Ordinal);
@@ -68,7 +66,7 @@ public sealed class PeerReadBackTests : IDisposable
 
         string sr = Assert.Single(files, f => f.EndsWith(".sr.dcm", StringComparison.Ordinal));
         string raw = Assert.Single(files, f => f.EndsWith(".raw.dcm", StringComparison.Ordinal));
-        var (exit, output, errors) = Run(Python, Path.Combine(AppContext.BaseDirectory, "Output", "read_back.py"), sr, raw, capture);
+        var (exit, output, errors) = Peers.Run(Peers.Python, Path.Combine(AppContext.BaseDirectory, "Output", "read_back.py"), sr, raw, capture);
         Assert.True(exit == 0, $"read_back.py exit {exit}: {errors}");
         var read = JsonNode.Parse(output)!;
 
@@ -102,17 +100,16 @@ public sealed class PeerReadBackTests : IDisposable
         var sr = DeviceOutputBuilder.Build(message, [0x05], profile, DeviceSource.Of("chem-1", "astm-e1394", profile, "2.25.7"),
             CaptureOutput.Received, new Imaging.Edge.Dicom.Data.Writing.UidGenerator(null))[0];
         string path = Path.Combine(_folder, "unidentified.sr.dcm");
-        var meta = new FileMetaInformation(sr.SopClassUid, sr.SopInstanceUid, sr.TransferSyntaxUid, ImplementationInfo.ClassUid, ImplementationInfo.VersionName, null);
-        File.WriteAllBytes(path, [.. Part10Writer.BuildHeader(meta), .. sr.DataSet]);
+        Peers.WritePart10(path, sr);
 
-        var (exit, output, errors) = Run("/usr/bin/dcmdump", "-dc", path);
+        var (exit, output, errors) = Peers.Run(Peers.Dcmdump, "-dc", path);
         Assert.True(exit == 0 && errors.Length == 0, $"dcmdump exit {exit}: {errors}");
         Assert.Contains("(0008,0005) CS [ISO_IR 192]", output, StringComparison.Ordinal);
 
         const string script = "import sys, json, pydicom\n" +
             "d = pydicom.dcmread(sys.argv[1])\n" +
             "print(json.dumps([d.PatientID, d.PatientComments, d.StudyDescription, [i.TextValue for i in d.ContentSequence if i.ValueType == 'TEXT']], ensure_ascii=True))";
-        (exit, output, errors) = Run(Python, "-c", script, path);
+        (exit, output, errors) = Peers.Run(Peers.Python, "-c", script, path);
         Assert.True(exit == 0, $"pydicom exit {exit}: {errors}");
         var read = JsonNode.Parse(output)!.AsArray();
         Assert.Equal("", (string?)read[0]);
@@ -120,8 +117,6 @@ public sealed class PeerReadBackTests : IDisposable
         Assert.Equal("chem-1 2026-12-01 (unidentified)", (string?)read[2]);
         Assert.Contains("Probe Größe", read[3]!.AsArray().Select(n => (string?)n));
     }
-
-    private static string Python => Environment.GetEnvironmentVariable("IMAGING_EDGE_TEST_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
 
     private static string CapturePath(string profile, string captureName) =>
         Path.Combine(ShippedProfiles.Directory, "captures", profile, captureName);
@@ -132,32 +127,16 @@ public sealed class PeerReadBackTests : IDisposable
         return CaptureReplay.Run(loaded, File.ReadAllBytes(CapturePath(profile, captureName)), new FakeTimeProvider()).Outcome.Messages;
     }
 
-    /// <summary>Part 10 files: the header from <see cref="Part10Writer"/>, then the data set as built.</summary>
+    /// <summary>The objects of a capture as Part 10 files.</summary>
     private List<string> WriteFiles(string profile, string captureName)
     {
         var files = new List<string>();
         foreach (var (o, i) in CaptureOutput.Build(profile, CapturePath(profile, captureName)).Select((o, i) => (o, i)))
         {
-            var meta = new FileMetaInformation(o.SopClassUid, o.SopInstanceUid, o.TransferSyntaxUid, ImplementationInfo.ClassUid, ImplementationInfo.VersionName, null);
-            string kind = o.SopClassUid == "1.2.840.10008.5.1.4.1.1.66" ? "raw" : "sr";
-            string path = Path.Combine(_folder, $"{i}.{kind}.dcm");
-            File.WriteAllBytes(path, [.. Part10Writer.BuildHeader(meta), .. o.DataSet]);
-            files.Add(path);
+            string kind = o.SopClassUid == OutputUids.RawData ? "raw" : "sr";
+            files.Add(Peers.WritePart10(Path.Combine(_folder, $"{i}.{kind}.dcm"), o));
         }
 
         return files;
-    }
-
-    private static (int Exit, string Output, string Errors) Run(string program, params string[] arguments)
-    {
-        Assert.True(File.Exists(program), $"{program} must be installed for this test");
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, errors.Result);
     }
 }

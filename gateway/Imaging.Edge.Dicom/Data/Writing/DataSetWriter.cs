@@ -105,6 +105,22 @@ public sealed class DataSetWriter
         return Add(tag, DicomVr.US, bytes);
     }
 
+    /// <summary>Adds a floating point double (FD, eight bytes IEEE 754 little endian).</summary>
+    public DataSetWriter AddDouble(DicomTag tag, double value)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteDoubleLittleEndian(bytes, value);
+        return Add(tag, DicomVr.FD, bytes);
+    }
+
+    /// <summary>Adds a floating point single (FL, four bytes IEEE 754 little endian).</summary>
+    public DataSetWriter AddFloat(DicomTag tag, float value)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        BinaryPrimitives.WriteSingleLittleEndian(bytes, value);
+        return Add(tag, DicomVr.FL, bytes);
+    }
+
     /// <summary>Adds a sequence (SQ) of the given items, each written as an item of explicit length. No items: an empty sequence (type 2).</summary>
     public DataSetWriter AddSequence(DicomTag tag, IEnumerable<DataSetWriter> items)
     {

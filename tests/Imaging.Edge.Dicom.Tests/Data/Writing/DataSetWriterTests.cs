@@ -121,6 +121,18 @@ public sealed class DataSetWriterTests
         Assert.Equal("-4.125", elements[5].Text);
     }
 
+    [Fact]
+    public void Floating_point_values_are_ieee_754_little_endian()
+    {
+        var elements = ExplicitVrTree.Read(new DataSetWriter()
+            .AddFloat(new DicomTag(0x0022, 0x0009), 150f)
+            .AddDouble(new DicomTag(0x0046, 0x0146), -1.25)
+            .ToArray());
+
+        Assert.Equal(("FL", 150f), (elements[0].Vr, BitConverter.ToSingle(elements[0].Value)));
+        Assert.Equal(("FD", -1.25), (elements[1].Vr, BitConverter.ToDouble(elements[1].Value)));
+    }
+
     [Theory]
     [InlineData(DicomVr.CS, "lower")]
     [InlineData(DicomVr.CS, "SEVENTEEN_CHARS__")]
