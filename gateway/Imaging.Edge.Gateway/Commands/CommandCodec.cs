@@ -14,6 +14,9 @@ internal sealed record CommandEnvelope(CommandRequest Request, string? ClaimedAc
 /// </summary>
 internal static class CommandCodec
 {
+    /// <summary>A request larger than this is refused before it is parsed (both transports; MQTT also tells the broker).</summary>
+    public const int MaxRequestBytes = 64 * 1024;
+
     /// <summary>
     /// Reads a request. <paramref name="name"/> is the command named by the transport (the MQTT topic), or null to
     /// take it from the payload's <c>command</c>. False with an error text (safe to echo) for a malformed request.
@@ -22,6 +25,8 @@ internal static class CommandCodec
     {
         envelope = null;
         error = "";
+        if (payload.Length > MaxRequestBytes)
+            return Fail($"the request is larger than {MaxRequestBytes / 1024} KiB", out error);
         if (payload.IsEmpty && name is not null)
         {
             envelope = new CommandEnvelope(CommandRequest.Create(name, null, null), null, null);

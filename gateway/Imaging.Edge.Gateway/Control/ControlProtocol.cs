@@ -14,7 +14,7 @@ internal static class ControlProtocol
     public const string SocketFileName = "control.sock";
 
     /// <summary>A request line longer than this is refused before it is buffered further.</summary>
-    public const int MaxLineBytes = 64 * 1024;
+    public const int MaxLineBytes = Commands.CommandCodec.MaxRequestBytes;
 
     public static string SocketPath(string dataDir) => Path.Combine(dataDir, SocketFileName);
 

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Imaging.Edge.Gateway.Commands;
 using Imaging.Edge.Gateway.Configuration;
 using Imaging.Edge.Gateway.Upload;
 using MQTTnet;
@@ -33,7 +34,11 @@ internal static class MqttConnectionOptions
             builder.WithCredentials(options.Username, SecretFiles.Read(options.PasswordFile, "mqtt-password"));
         if (options.UseTls)
             builder.WithTlsOptions(tls => Tls(tls, options));
-        return builder.Build();
+        var built = builder.Build();
+        // MQTT 5 CONNECT property: the broker must not send us a packet larger than a command can be (anyone who may
+        // publish under cmd/ could otherwise make the gateway buffer whatever the broker accepts, 256 MB by default).
+        built.MaximumPacketSize = (uint)CommandCodec.MaxRequestBytes + 1024;
+        return built;
     }
 
     private static void Tls(MqttClientTlsOptionsBuilder tls, MqttOptions options)

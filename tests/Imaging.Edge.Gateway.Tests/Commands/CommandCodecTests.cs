@@ -69,6 +69,14 @@ public sealed class CommandCodecTests
         Assert.Contains(reason, Refused(json, "ping"), StringComparison.Ordinal);
 
     [Fact]
+    public void A_request_larger_than_the_bound_is_refused_before_it_is_parsed()
+    {
+        var padding = new string('x', CommandCodec.MaxRequestBytes);
+        Assert.Contains("larger than 64 KiB", Refused("{\"args\": {\"pad\": \"" + padding + "\"}}", "ping"), StringComparison.Ordinal);
+        Assert.Equal("ping", Decode("{\"args\": {\"pad\": \"" + padding[..60_000] + "\"}}", "ping").Request.Name);
+    }
+
+    [Fact]
     public void Answers_carry_the_result_or_the_error_code_and_message()
     {
         var ok = CommandCodec.Answer("ping", "r1", CommandOutcome.Success(new() { ["pong"] = true }, "pong"));
