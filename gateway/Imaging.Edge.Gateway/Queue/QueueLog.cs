@@ -22,4 +22,7 @@ internal static partial class QueueLog
 
     [LoggerMessage(3005, LogLevel.Information, "Queue ready: schema version {SchemaVersion}, {Pending} pending, {Failed} failed")]
     public static partial void Ready(ILogger logger, int schemaVersion, long pending, long failed);
+
+    [LoggerMessage(3006, LogLevel.Error, "Study stability check failed ({ErrorType}); tried again at the next check")]
+    public static partial void StabilityCheckFailed(ILogger logger, Exception exception, string errorType);
 }

@@ -16,7 +16,17 @@ internal sealed class StudyTracker(StudyStore studies, TimeSpan stableAfter, Tim
     {
         using var timer = new PeriodicTimer(CheckEvery, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            MarkStable();
+        {
+            try
+            {
+                MarkStable();
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A busy or failing database must not end the tracker for good: nothing is lost by a late check.
+                QueueLog.StabilityCheckFailed(logger, e, e.GetType().Name);
+            }
+        }
     }
 
     /// <summary>One pass; returns the studies that became stable.</summary>

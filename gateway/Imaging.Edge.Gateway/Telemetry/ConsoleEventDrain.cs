@@ -18,11 +18,19 @@ internal sealed class ConsoleEventDrain(OutboxStore outbox, EdgeConfiguration co
         using var timer = new PeriodicTimer(Pass, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            outbox.Trim(configuration.Mqtt.OutboxMaxEvents);
-            foreach (var outboxEvent in outbox.Batch())
+            try
             {
-                TelemetryLog.EventToConsole(logger, outboxEvent.Type, outboxEvent.Id, outboxEvent.Payload);
-                outbox.Delete(outboxEvent.Id);
+                outbox.Trim(configuration.Mqtt.OutboxMaxEvents);
+                foreach (var outboxEvent in outbox.Batch())
+                {
+                    TelemetryLog.EventToConsole(logger, outboxEvent.Type, outboxEvent.Id, outboxEvent.Payload);
+                    outbox.Delete(outboxEvent.Id);
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The events stay in the outbox (deleted only after they were written): the next pass takes them.
+                TelemetryLog.ConsoleDrainFailed(logger, e, e.GetType().Name);
             }
         }
     }

@@ -37,4 +37,7 @@ internal static partial class TelemetryLog
 
     [LoggerMessage(6009, LogLevel.Information, "Event {Type} {Seq}: {Payload}")]
     public static partial void EventToConsole(ILogger logger, string type, long seq, string payload);
+
+    [LoggerMessage(6011, LogLevel.Error, "Writing events to the console failed ({ErrorType}); tried again in a second")]
+    public static partial void ConsoleDrainFailed(ILogger logger, Exception exception, string errorType);
 }

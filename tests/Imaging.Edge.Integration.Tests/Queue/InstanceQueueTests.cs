@@ -130,6 +130,33 @@ public sealed class InstanceQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task The_study_tracker_survives_a_failing_database_and_declares_the_study_once_it_is_back()
+    {
+        const string study = "1.2.826.0.1.3680043.99.8";
+        using var tracker = new StudyTracker(Queue.Studies, TimeSpan.FromSeconds(1), _clock, NullLogger<StudyTracker>.Instance);
+        _scene.Enqueue(Sop(1), study);
+        _scene.Scalar("ALTER TABLE studies RENAME TO studies_away;"); // every check now fails with "no such table"
+        await tracker.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 20; i++)
+        {
+            _clock.Advance(tracker.CheckEvery);
+            await Task.Delay(5);
+        }
+        Assert.NotNull(tracker.ExecuteTask);
+        Assert.False(tracker.ExecuteTask!.IsCompleted, "the tracker's loop ended on the database error");
+
+        _scene.Scalar("ALTER TABLE studies_away RENAME TO studies;");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!Equals(_scene.Scalar("SELECT state FROM studies WHERE study_uid = $s;", ("$s", study)), "stable"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the study was not declared stable after the database came back");
+            _clock.Advance(tracker.CheckEvery);
+            await Task.Delay(5);
+        }
+        await tracker.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public void Study_becomes_stable_after_the_quiet_period_and_a_late_instance_reopens_it_for_a_new_manifest()
     {
         const string study = "1.2.826.0.1.3680043.99.7";
