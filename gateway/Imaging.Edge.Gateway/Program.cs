@@ -23,6 +23,7 @@ try
         "control" => await ControlVerb.ExecuteAsync(rest, interrupted.Token),
         "erase-patient" => await ErasePatientVerb.ExecuteAsync(rest, interrupted.Token),
         "decommission" => await DecommissionVerb.ExecuteAsync(rest),
+        "profiles" => await ProfilesVerb.ExecuteAsync(rest),
         "--version" => PrintVersion(),
         "--help" or "-h" or "help" => PrintUsage(Console.Out, ExitCodes.Success),
         null => PrintUsage(Console.Error, ExitCodes.BadInput),

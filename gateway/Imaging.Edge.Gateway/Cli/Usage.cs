@@ -46,6 +46,13 @@ internal static class Usage
               key files the configuration names; leaves decommissioned.json. Refuses while the gateway runs,
               and, unless --force, while instances are pending, uploading or failed, or their only uploaded
               copy is in a file store inside the data folder (the default {DataDir}/cloud).
+          imaging-edge profiles validate FILE...
+              Check serial-device profiles (hardware-profiles/*.json): every error with its JSON path; exit 1
+              when one is invalid.
+          imaging-edge profiles replay PROFILE CAPTURE [--out DIR]
+              Run a capture (the bytes a device sent) through the profile's link and parser offline, print
+              what was understood (no patient identity), and with --out write the DICOM objects (SR, Raw Data)
+              the gateway would store. Exit 1 on a link or parse problem, 2 for a profile that does not load.
           imaging-edge --version | --help
 
         exit codes: 0 success, 1 failure, 2 bad command line or configuration
