@@ -16,6 +16,11 @@ namespace Imaging.Edge.Gateway.Control;
 internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher dispatcher, ILogger<ControlSocketServer> logger) : BackgroundService
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Requests served at once; one more is answered "unavailable" and closed (a member of the group cannot tie up the gateway).</summary>
+    public const int MaxConcurrentRequests = 16;
+
+    private readonly SemaphoreSlim _serving = new(MaxConcurrentRequests);
     private Socket? _listener;
 
     public string SocketPath { get; } = ControlProtocol.SocketPath(layout.Root);
@@ -42,7 +47,22 @@ internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher d
             try
             {
                 var connection = await _listener!.AcceptAsync(stoppingToken).ConfigureAwait(false);
-                _ = Task.Run(() => ServeAsync(connection, stoppingToken), stoppingToken);
+                if (!_serving.Wait(0))
+                {
+                    _ = Task.Run(() => RefuseBusyAsync(connection, stoppingToken), stoppingToken);
+                    continue;
+                }
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await ServeAsync(connection, stoppingToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _serving.Release();
+                    }
+                }, stoppingToken);
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
@@ -62,6 +82,25 @@ internal sealed class ControlSocketServer(DataLayout layout, CommandDispatcher d
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         _listener?.Dispose();
         File.Delete(SocketPath);
+    }
+
+    private static async Task RefuseBusyAsync(Socket connection, CancellationToken stoppingToken)
+    {
+        using var owned = connection;
+        await using var stream = new NetworkStream(connection, ownsSocket: false);
+        // Take the request off the socket first (at most a second, one line), so that the client reads the answer
+        // instead of failing to write; it is not run.
+        try
+        {
+            using var read = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            read.CancelAfter(TimeSpan.FromSeconds(1));
+            await ControlProtocol.ReadLineAsync(stream, read.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidDataException or IOException)
+        {
+        }
+        var busy = CommandOutcome.Failure("unavailable", $"the control socket is serving {MaxConcurrentRequests} requests; try again");
+        await TryWriteAsync(stream, CommandCodec.Answer(null, null, busy), stoppingToken).ConfigureAwait(false);
     }
 
     private async Task ServeAsync(Socket connection, CancellationToken stoppingToken)

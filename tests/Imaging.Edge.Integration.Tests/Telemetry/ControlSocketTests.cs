@@ -97,6 +97,34 @@ public sealed class ControlSocketTests
             "dotnet", GatewayProcess.ExecutablePath, .. args], workingDirectory: folder.Path,
             environment: new Dictionary<string, string> { ["HOME"] = "/tmp", ["DOTNET_CLI_HOME"] = "/tmp", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
 
+    [Fact]
+    public async Task Idle_connections_cannot_tie_up_the_socket_one_too_many_is_refused_and_the_socket_serves_again()
+    {
+        using var folder = new TemporaryDirectory();
+        var port = GatewayProcess.FreePort();
+        await using var gateway = GatewayProcess.Start(["run"],
+            new Dictionary<string, string> { ["IMAGING_EDGE__Dicom__Port"] = Text(port), ["IMAGING_EDGE__Dicom__BindAddress"] = "127.0.0.1" }, folder.Path);
+        await gateway.WaitForPortAsync(port, TimeSpan.FromSeconds(30));
+        var path = folder.Combine("var", "control.sock");
+
+        var idle = new List<System.Net.Sockets.Socket>();
+        for (var i = 0; i < 16; i++) // Gateway.Control.ControlSocketServer.MaxConcurrentRequests, each sending nothing
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+            idle.Add(socket);
+        }
+        var refused = await Cli(folder, "control", "ping");
+        foreach (var socket in idle) socket.Dispose();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        ProcessResult served;
+        while ((served = await Cli(folder, "control", "ping")).ExitCode != 0 && DateTime.UtcNow < deadline) { }
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("unavailable", refused.Output, StringComparison.Ordinal);
+        Assert.True(served.ExitCode == 0, served.Output);
+    }
+
     private static Task<ProcessResult> Cli(TemporaryDirectory folder, params string[] args) =>
         ProcessRunner.RunAsync("dotnet", [GatewayProcess.ExecutablePath, .. args], workingDirectory: folder.Path);
 }
