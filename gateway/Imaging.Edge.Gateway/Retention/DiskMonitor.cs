@@ -108,13 +108,15 @@ internal sealed class DiskMonitor : BackgroundService
             var aboveHighWater = usage.UsedPercent >= _highWaterPercent;
             var status = new DiskStatus(usage.FreeBytes, usage.TotalBytes, Math.Round(usage.UsedPercent, 1), reserve, below, _highWaterPercent,
                 aboveHighWater && _nothingToEvict);
+            // The reading first: whoever sees the disk.reserve event also sees the reading it reports (CI caught a test
+            // reading the status between the two).
+            Volatile.Write(ref _current, status);
             if (below != _belowReserve && TryRecordCrossing(below, usage.FreeBytes, reserve))
             {
                 if (below) RetentionLog.BelowReserve(_logger, usage.FreeBytes / (1024 * 1024), reserve / (1024 * 1024));
                 else RetentionLog.AboveReserve(_logger, usage.FreeBytes / (1024 * 1024), reserve / (1024 * 1024));
                 _belowReserve = below;
             }
-            Volatile.Write(ref _current, status);
             Interlocked.Increment(ref _readings);
             if (aboveHighWater) _highWater.Writer.TryWrite(true);
             return status;
