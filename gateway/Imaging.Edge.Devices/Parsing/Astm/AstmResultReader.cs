@@ -9,7 +9,7 @@ namespace Imaging.Edge.Devices.Parsing.Astm;
 /// where the profile's <see cref="FieldMapping"/> says. Pure; does not throw. A result whose test code or value the
 /// record does not carry is left out with a problem that names the record and the field, not its content.
 /// </summary>
-internal sealed class AstmResultReader
+internal sealed class AstmResultReader : IMessageParser
 {
     private readonly Encoding _encoding;
     private readonly ResultFilter _filter;
