@@ -94,14 +94,23 @@ internal sealed class SerialDeviceListener : IAsyncDisposable
     /// <summary>One time the port is open, until it closes. False when it could not be opened.</summary>
     private async Task<bool> SessionAsync(CancellationToken stop)
     {
-        SerialLine line;
+        SerialLine? line = null;
+        string? reason = null;
         try
         {
-            line = SerialLine.Open(Device.Port, Device.Profile.Port);
+            // A port that is not there says so plainly (System.IO.Ports reports it as an access error).
+            if (File.Exists(Device.Port))
+                line = SerialLine.Open(Device.Port, Device.Profile.Port);
+            else
+                reason = "no-such-port";
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var reason = Outbound.ErrorText(e);
+            reason = Outbound.ErrorText(e);
+        }
+        if (line is null)
+        {
+            reason ??= "closed";
             _board.SetState(Device.Name, DeviceBoard.Disconnected, _time.GetUtcNow(), reason);
             if (_lastUnavailable != reason)
                 SerialLog.Unavailable(_logger, Device.Name, Device.Port, reason);
@@ -118,11 +127,11 @@ internal sealed class SerialDeviceListener : IAsyncDisposable
             SerialLog.Connected(_logger, Device.Name, Device.Port);
             RecordEvent("device.connected", () => _events.Connected(Device));
 
-            var reason = await ReadUntilClosedAsync(line, stop);
+            var closed = await ReadUntilClosedAsync(line, stop);
 
-            _board.SetState(Device.Name, DeviceBoard.Disconnected, _time.GetUtcNow(), reason);
-            SerialLog.Disconnected(_logger, Device.Name, Device.Port, reason);
-            RecordEvent("device.disconnected", () => _events.Disconnected(Device, reason));
+            _board.SetState(Device.Name, DeviceBoard.Disconnected, _time.GetUtcNow(), closed);
+            SerialLog.Disconnected(_logger, Device.Name, Device.Port, closed);
+            RecordEvent("device.disconnected", () => _events.Disconnected(Device, closed));
             return true;
         }
     }

@@ -69,8 +69,9 @@ internal sealed class SerialScene : IAsyncDisposable
         return JsonNode.Parse(status.StandardOutput)!.AsObject();
     }
 
+    /// <summary>The device in the live status (empty before the gateway answers on its control socket).</summary>
     public async Task<JsonObject> DeviceStatusAsync() =>
-        (await StatusAsync())["devices"]!.AsArray().Single(d => (string?)d!["name"] == DeviceName)!.AsObject();
+        (await StatusAsync())["devices"]?.AsArray().SingleOrDefault(d => (string?)d!["name"] == DeviceName)?.AsObject() ?? [];
 
     /// <summary>Polls the status until the device is in <paramref name="state"/>; fails with the last status seen.</summary>
     public async Task<JsonObject> WaitForDeviceAsync(string state, TimeSpan? timeout = null)
