@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Imaging.Edge.Integration.Tests.Infrastructure;
 using static Imaging.Edge.Integration.Tests.Telemetry.TelemetryGateway;
 
@@ -62,6 +63,46 @@ public sealed class SerialDeviceTests
         Assert.DoesNotContain("PID-SERIAL-1", scene.Gateway.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Doe", scene.Gateway.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Mqtt_shows_the_device_connected_its_last_frame_and_disconnected_with_events_and_no_patient_data()
+    {
+        var mqttPort = GatewayProcess.FreePort();
+        using var brokerFolder = new TemporaryDirectory();
+        await using var broker = await MosquittoProcess.StartAsync(mqttPort, brokerFolder.Combine("broker"));
+        await using var subscriber = await MosquittoSubscriber.ConnectAsync(mqttPort, Prefix + "/#");
+        await using var scene = await SerialScene.StartAsync(environment: new Dictionary<string, string>
+        {
+            ["IMAGING_EDGE__Gateway__SiteId"] = "site-t",
+            ["IMAGING_EDGE__Gateway__GatewayId"] = "gw-t",
+            ["IMAGING_EDGE__Mqtt__Host"] = "127.0.0.1",
+            ["IMAGING_EDGE__Mqtt__Port"] = Text(mqttPort),
+            ["IMAGING_EDGE__Mqtt__HeartbeatSeconds"] = "1",
+        });
+        var patience = TimeSpan.FromSeconds(30);
+        await subscriber.WaitForAsync(Events, j => j.GetProperty("type").GetString() == "device.connected"
+            && j.GetProperty("data").GetProperty("device").GetString() == SerialScene.DeviceName
+            && j.GetProperty("data").GetProperty("port").GetString() == scene.GatewayEnd, patience);
+
+        await using (var line = scene.Cable!.OpenDeviceEnd())
+            Assert.True(await new AstmInstrument(line).SendAsync(Records), scene.Gateway.Output);
+        await subscriber.WaitForAsync(Status, j => Device(j) is { } d && d.GetProperty("connected").GetBoolean()
+            && d.GetProperty("lastFrame").ValueKind == JsonValueKind.String && d.GetProperty("messages").GetInt64() == 1, patience);
+        scene.Unplug();
+
+        await subscriber.WaitForAsync(Status, j => Device(j) is { } d && !d.GetProperty("connected").GetBoolean() && d.GetProperty("state").GetString() == "disconnected", patience);
+        await subscriber.WaitForAsync(Events, j => j.GetProperty("type").GetString() == "device.disconnected", patience);
+        foreach (var (topic, payload, _) in subscriber.Messages)
+        {
+            Assert.DoesNotContain("PID-SERIAL-1", payload, StringComparison.Ordinal);
+            Assert.DoesNotContain("Doe", payload, StringComparison.Ordinal);
+        }
+    }
+
+    private static JsonElement? Device(JsonElement status) =>
+        status.TryGetProperty("devices", out var devices)
+            ? devices.EnumerateArray().Where(d => d.GetProperty("name").GetString() == SerialScene.DeviceName).Cast<JsonElement?>().FirstOrDefault()
+            : null;
 
     internal static async Task WaitUntilAsync(Func<bool> condition, string what, SerialScene scene, TimeSpan? timeout = null)
     {
