@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Imaging.Edge.Devices.Parsing;
 
 /// <summary>One measurement as a device reported it, with the context it came in (patient, specimen).</summary>
@@ -15,5 +17,6 @@ internal sealed record DeviceResult(
     string? Units,
     string? Flags,
     string? ResultTime,
-    Eye? Eye = null,
-    RefractionQuantity? Refraction = null);
+    // Left out of JSON when null: golden files of formats without eyes stay as they were.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Eye? Eye = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RefractionQuantity? Refraction = null);
