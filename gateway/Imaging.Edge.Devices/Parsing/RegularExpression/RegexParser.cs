@@ -8,7 +8,8 @@ namespace Imaging.Edge.Devices.Parsing.RegularExpression;
 /// <summary>
 /// Text records matched by regular expressions: the message text is split on the profile's separator, each record is
 /// tried against the record kinds' patterns in the profile's order, and the first that matches gives its named
-/// groups as the fields (read as their types). Every match runs under a timeout (a pattern that backtracks
+/// groups as the fields (read as their types; a group the match did not use, optional in the pattern, is no value).
+/// Every match runs under a timeout (a pattern that backtracks
 /// badly on some input costs at most that long per record: the record is given up with a problem). Pure; does not
 /// throw; problems name the record and field, never the content.
 /// </summary>
@@ -73,8 +74,8 @@ internal sealed class RegexParser : IMessageParser
             {
                 var group = match.Groups[field.Name];
                 if (!group.Success)
-                    message.Problem($"{where} field '{field.Name}'", "its group did not take part in the match");
-                else if (FieldText.TryRead(group.Value, field, out string value, out string? reason))
+                    continue; // an optional group the record did not have: the pattern's author made it optional
+                if (FieldText.TryRead(group.Value, field, out string value, out string? reason))
                     values.Add((field, value));
                 else
                     message.Problem($"{where} field '{field.Name}'", reason!);
