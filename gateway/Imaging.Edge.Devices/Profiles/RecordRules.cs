@@ -45,7 +45,8 @@ internal static class RecordRules
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         var tags = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var timeout = TimeSpan.FromMilliseconds(parser.MatchTimeoutMilliseconds ?? ParserSettings.DefaultMatchTimeoutMilliseconds);
+        var timeout = TimeSpan.FromMilliseconds(parser.MatchTimeoutMilliseconds is >= 1 and <= MaxMatchTimeoutMilliseconds and var ms
+            ? ms : ParserSettings.DefaultMatchTimeoutMilliseconds); // an out-of-range value is reported above, not as a bad pattern
         for (int r = 0; r < records.Count; r++)
         {
             var record = records[r];
