@@ -40,7 +40,11 @@ internal sealed class DeviceMessageStore(SpoolIntake intake, UidGenerator uids, 
             ? outcome.Messages
             : [new DeviceMessage(null, null, false, [], null, problems)];
         var receivedAt = time.GetLocalNow().DateTime;
-        var objects = messages.SelectMany(m => DeviceOutputBuilder.Build(m, received, device.Profile, session.Source, receivedAt, uids)).ToList();
+        var outputProblems = new List<ParseProblem>();
+        var objects = messages.SelectMany(m => DeviceOutputBuilder.Build(m, received, device.Profile, session.Source, receivedAt, uids, outputProblems)).ToList();
+        // For example an ophthalmic object that the results do not fit: they went into a Comprehensive SR instead.
+        if (outputProblems.Count > 0)
+            SerialLog.ParseProblems(logger, device.Name, message.Number, outputProblems.Count, SafeText.Printable(outputProblems[0].ToString()));
 
         foreach (var dicom in objects)
         {
