@@ -46,11 +46,19 @@ internal static class Usage
               key files the configuration names; leaves decommissioned.json. Refuses while the gateway runs,
               and, unless --force, while instances are pending, uploading or failed, or their only uploaded
               copy is in a file store inside the data folder (the default {DataDir}/cloud).
+          imaging-edge profiles list [--config FILE]
+              The hardware profiles the gateway reads (Serial:ProfilesDirectory, else the packaged ones), each
+              with maker, model, link, parser and output or INVALID; then the configured devices. Exit 1 when
+              one is invalid.
+          imaging-edge profiles capture PORT --profile PROFILE --out FILE [--seconds N] [--passive]
+              Record what a device sends, byte for byte, for support or to write a profile (replay reads it).
+              Answers the device as the gateway would (ASTM: ACK) unless --passive; stores nothing. Stop the
+              gateway first (it holds the port). The file holds patient data.
           imaging-edge profiles validate FILE...
               Check serial-device profiles (hardware-profiles/*.json): every error with its JSON path; exit 1
               when one is invalid.
           imaging-edge profiles replay PROFILE CAPTURE [--out DIR]
-              Run a capture (the bytes a device sent) through the profile's link and parser offline, print
+              PROFILE is a file or a profile's name. Run a capture (the bytes a device sent) through the profile's link and parser offline, print
               what was understood (no patient identity), and with --out write the DICOM objects (SR, Raw Data)
               the gateway would store. Exit 1 on a link or parse problem, 2 for a profile that does not load.
           imaging-edge --version | --help

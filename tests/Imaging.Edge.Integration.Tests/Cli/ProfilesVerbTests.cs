@@ -54,4 +54,44 @@ public sealed class ProfilesVerbTests
         Assert.Contains(classes, c => c.Contains("1.2.840.10008.5.1.4.1.1.88.33", StringComparison.Ordinal));
         Assert.Contains(classes, c => c.Contains("1.2.840.10008.5.1.4.1.1.66", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task List_shows_the_packaged_profiles_and_the_configured_devices()
+    {
+        using var folder = new TemporaryDirectory();
+        var config = folder.Combine("edge.json");
+        await File.WriteAllTextAsync(config, """
+            { "Serial": { "Devices": [ { "Name": "bg-1", "Port": "/dev/ttyUSB7", "Profile": "astm-e1394" } ] } }
+            """);
+
+        var list = await Profiles(folder.Path, "list", "--config", config);
+
+        Assert.True(list.ExitCode == 0, list.Output);
+        Assert.Contains("astm-e1394", list.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("astm-e1381, astm-e1394 -> sr", list.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("bg-1 on /dev/ttyUSB7: profile astm-e1394", list.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Capture_answers_the_instrument_and_records_its_bytes_exactly_which_replay_reads()
+    {
+        using var folder = new TemporaryDirectory();
+        using var cable = await SocatPty.StartAsync(folder.Combine("ttyCAP"), folder.Combine("device"));
+        var captureFile = folder.Combine("capture.astm");
+        await using var capture = GatewayProcess.Start(["profiles", "capture", cable.GatewayEnd, "--profile", "astm-e1394", "--out", captureFile, "--seconds", "6"],
+            new Dictionary<string, string>(), folder.Path);
+        for (var i = 0; i < 300 && !capture.Output.Contains("capturing", StringComparison.Ordinal); i++)
+            await Task.Delay(50);
+
+        await using var line = cable.OpenDeviceEnd();
+        var instrument = new Serial.AstmInstrument(line);
+        Assert.True(await instrument.SendAsync(Serial.SerialDeviceTests.Records, textPerFrame: 100), capture.Output);
+        Assert.Equal(0, await capture.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(Serial.AstmInstrument.Transfer(Serial.SerialDeviceTests.Records, 100), await File.ReadAllBytesAsync(captureFile));
+        Assert.Contains("1 complete messages", capture.Output, StringComparison.Ordinal);
+        var replay = await Profiles(folder.Path, "replay", "astm-e1394", captureFile);
+        Assert.True(replay.ExitCode == 0, replay.Output);
+        Assert.Contains("message 1: 2 results", replay.StandardOutput, StringComparison.Ordinal);
+    }
 }

@@ -51,13 +51,20 @@ public sealed class SocatPty : IDisposable
     /// <summary>Opens the device's end for reading and writing (raw: socat set it so).</summary>
     public FileStream OpenDeviceEnd() => new(DeviceEnd, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0, useAsync: false);
 
+    /// <summary>
+    /// Ends socat with SIGTERM, so that it removes its links, and removes any it left: a link left behind points at a
+    /// /dev/pts number the kernel gives to the next pty made — another test's cable.
+    /// </summary>
     public void Dispose()
     {
         try
         {
             if (!_process.HasExited)
             {
-                _process.Kill();
+                using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                    term.WaitForExit(5000);
+                if (!_process.WaitForExit(5000))
+                    _process.Kill();
                 _process.WaitForExit(5000);
             }
         }
@@ -65,5 +72,8 @@ public sealed class SocatPty : IDisposable
         {
         }
         _process.Dispose();
+        foreach (var link in new[] { GatewayEnd, DeviceEnd })
+            if (new FileInfo(link).LinkTarget is not null)
+                File.Delete(link);
     }
 }

@@ -22,12 +22,10 @@ public sealed class AstmInstrument(Stream line)
         await WriteAsync([Enq]);
         if (await ReadReplyAsync(timeout) != Ack)
             return false;
-        var text = string.Concat(records.Select(r => r + "\r"));
-        var frames = Enumerable.Range(0, (text.Length + textPerFrame - 1) / textPerFrame)
-            .Select(i => text.Substring(i * textPerFrame, Math.Min(textPerFrame, text.Length - i * textPerFrame))).ToList();
+        var frames = Frames(records, textPerFrame);
         for (var i = 0; i < frames.Count; i++)
         {
-            var frame = Frame((i + 1) % 8, frames[i], last: i == frames.Count - 1);
+            var frame = frames[i];
             var accepted = false;
             for (var attempt = 0; attempt < 6 && !accepted; attempt++)
             {
@@ -43,6 +41,19 @@ public sealed class AstmInstrument(Stream line)
         await WriteAsync([Eot]);
         return true;
     }
+
+    /// <summary>The frames of one message, numbered from 1 (modulo 8), the last ended by ETX.</summary>
+    public static IReadOnlyList<byte[]> Frames(IReadOnlyList<string> records, int textPerFrame)
+    {
+        var text = string.Concat(records.Select(r => r + "\r"));
+        var count = (text.Length + textPerFrame - 1) / textPerFrame;
+        return [.. Enumerable.Range(0, count).Select(i =>
+            Frame((i + 1) % 8, text.Substring(i * textPerFrame, Math.Min(textPerFrame, text.Length - i * textPerFrame)), last: i == count - 1))];
+    }
+
+    /// <summary>A whole transfer as sent when every frame is acknowledged at once: ENQ, the frames, EOT.</summary>
+    public static byte[] Transfer(IReadOnlyList<string> records, int textPerFrame) =>
+        [Enq, .. Frames(records, textPerFrame).SelectMany(f => f), Eot];
 
     /// <summary>One frame; the checksum is the sum of FN through ETB/ETX, modulo 256, in two upper-case hex digits.</summary>
     public static byte[] Frame(int number, string text, bool last)

@@ -57,8 +57,7 @@ public sealed class SerialDeviceTests
         Assert.Contains(dumps, d => d.StandardOutput.Contains("=ComprehensiveSRStorage", StringComparison.Ordinal) && d.StandardOutput.Contains("DS [5.4]", StringComparison.Ordinal));
         Assert.Contains(dumps, d => d.StandardOutput.Contains("=RawDataStorage", StringComparison.Ordinal));
         // The Raw Data instance holds the bytes as they came down the cable: ENQ and the frames with their checksums.
-        var text = string.Concat(Records.Select(r => r + "\r"));
-        byte[] wire = [AstmInstrument.Enq, .. AstmInstrument.Frame(1, text[..60], last: false), .. AstmInstrument.Frame(2, text[60..120], last: false)];
+        var wire = AstmInstrument.Transfer(Records, textPerFrame: 60)[..^1]; // the EOT comes after the last ACK, with the next message
         Assert.Contains(uploaded, f => File.ReadAllBytes(f).AsSpan().IndexOf(wire) >= 0);
         Assert.DoesNotContain("PID-SERIAL-1", scene.Gateway.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Doe", scene.Gateway.Output, StringComparison.Ordinal);
