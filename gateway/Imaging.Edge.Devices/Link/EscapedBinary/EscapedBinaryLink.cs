@@ -14,7 +14,8 @@ namespace Imaging.Edge.Devices.Link.EscapedBinary;
 /// escape followed by a flag aborts the frame (RFC 1662 §4.2). The check covers every unescaped byte before it; a
 /// CRC-16/X-25 sent little-endian is checked the PPP way, over the frame and its FCS, for the "good FCS" constant
 /// (§C.2). The message is the frame without its length field and check. Bytes before the first flag are ignored
-/// (reported once per run); empty frames (flag after flag) are idle fill. A frame over the maximum (not buffered past
+/// (reported once per run); empty frames (flag after flag) are idle fill, and a frame with no payload is answered
+/// with ACK at once and is no message. A frame over the maximum (not buffered past
 /// it; a length field claiming more is refused as soon as it is read), a bad check or a length that disagrees with
 /// the frame: NAK when the device gets replies. With an ACK byte the ACK of a message waits for the caller's durable
 /// <see cref="Acknowledge"/>, as <see cref="StxEtx.StxEtxLink"/> describes; silence for the receiver timeout discards
@@ -210,6 +211,11 @@ internal sealed class EscapedBinaryLink : IDeviceLink
         var text = field is null
             ? body.ToArray()
             : [.. body[..field.Offset], .. body[(field.Offset + field.Width)..]];
+        if (text.Length == 0)
+        {
+            _reply.Ack(); // nothing to store, so nothing to lose: no message for the caller
+            return;
+        }
         var number = ++_messageNumber;
         _reply.Hold(number);
         _handler.MessageReceived(new DeviceLinkMessage(number, text, _reply.Enabled));

@@ -10,7 +10,8 @@ namespace Imaging.Edge.Devices.Link.StxEtx;
 /// <item>A frame is one of the start bytes, text, one of the end bytes, and the check if the profile has one (after the
 /// end byte, or the last characters before it). Bytes outside frames are ignored, reported once per run.</item>
 /// <item>Without an end-of-message byte each valid frame is a message. With one (EOT), a message is the frames up to
-/// it, their texts joined with <see cref="StxEtxOptions.JoinWith"/> (a SOH header line, STX…CR records, EOT).</item>
+/// it, their texts joined with <see cref="StxEtxOptions.JoinWith"/> (a SOH header line, STX…CR records, EOT). A
+/// message with no text is answered with ACK at once and not reported.</item>
 /// <item>A bad check or a frame over the maximum (never buffered past it): NAK if the device gets replies, and the
 /// frame is dropped; the device's retransmission is taken as a new frame. In a message of several frames a message
 /// is handed over only whole: without replies (the device cannot retransmit) a refused frame discards its message; with
@@ -273,6 +274,11 @@ internal sealed class StxEtxLink : IDeviceLink
         if (text.Length > _options.MaxMessageSize)
         {
             Refuse(LinkProblemKind.MessageTooLong, $"message over {_options.MaxMessageSize} bytes");
+            return;
+        }
+        if (text.IsEmpty)
+        {
+            _reply.Ack(); // nothing to store, so nothing to lose: no message for the caller
             return;
         }
         var number = ++_messageNumber;

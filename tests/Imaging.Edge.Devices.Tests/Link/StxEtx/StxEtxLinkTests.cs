@@ -103,6 +103,15 @@ public sealed class StxEtxLinkTests : IDisposable
     }
 
     [Fact]
+    public void Empty_frame_is_acknowledged_at_once_and_is_no_message()
+    {
+        var link = Create(Checked);
+
+        Assert.Equal([Frames.Ack], Feed(link, Framed(Checked, "")));
+        Assert.Empty(_handler.Messages);
+    }
+
+    [Fact]
     public void Lower_case_hex_check_is_refused()
     {
         var link = Create(Checked);
