@@ -46,8 +46,8 @@ internal static class LinkRules
         else
             Require(link.MaxFrameSize is null or (>= 2 and <= LinkLimits.MaxFrameSize), "$.link.maxFrameSize", $"must be 2 to {LinkLimits.MaxFrameSize}");
         Require(link.MaxMessageSize is null or (>= 1 and <= LinkLimits.MaxMessageSize), "$.link.maxMessageSize", $"must be 1 to {LinkLimits.MaxMessageSize}");
-        Require(link.MaxMessageSize is null || link.MaxFrameSize is null || astm || link.MaxMessageSize >= link.MaxFrameSize, "$.link.maxMessageSize",
-            "must be at least maxFrameSize");
+        Require(astm || link.MaxMessageSize is not { } message || message >= LinkLimits.FrameSizeOf(link), "$.link.maxMessageSize",
+            $"must be at least maxFrameSize ({LinkLimits.FrameSizeOf(link)})");
         Require(link.ReceiverTimeoutSeconds is null or (> 0 and <= 3600), "$.link.receiverTimeoutSeconds", "must be above 0 and at most 3600");
         Require(link.ReceiverTimeoutSeconds is null || link.Protocol != LinkProtocol.Line, "$.link.receiverTimeoutSeconds",
             "is not for the line protocol (silence ends a line's text: link.line.idleEndSeconds)");

@@ -150,7 +150,7 @@ public sealed class LinkProfileTests
         [
             "$.link.maxFrameSize: must be 2 to 65536",
             "$.link.maxMessageSize: must be 1 to 16777216",
-            "$.link.maxMessageSize: must be at least maxFrameSize",
+            "$.link.maxMessageSize: must be at least maxFrameSize (70000)",
             "$.link.framing.start[1]: must be a byte, 0 to 255",
             "$.link.framing.end: must not share a byte with start",
             "$.link.framing.endOfMessage: must differ from the start and end bytes",
