@@ -22,7 +22,7 @@ internal sealed record ChecksumSettings
     public FrameCheck ToFrameCheck(ChecksumEncoding defaultEncoding) => new(
         Link.Checks.Checksum.Of(Kind),
         Encoding ?? defaultEncoding,
-        ByteOrder ?? (Kind == ChecksumKind.Crc16X25 ? Link.ByteOrder.LittleEndian : Link.ByteOrder.BigEndian));
+        ByteOrder ?? (Kind == ChecksumKind.Crc16X25 ? Profiles.ByteOrder.LittleEndian : Profiles.ByteOrder.BigEndian));
 }
 
 internal enum ChecksumPosition { AfterEnd, BeforeEnd }

@@ -3,15 +3,17 @@ using Imaging.Edge.Devices.Parsing;
 namespace Imaging.Edge.Devices.Profiles;
 
 /// <summary>
-/// Where each value comes from in the device's messages (for record formats, a <see cref="FieldReference"/> such as
-/// <c>R.3.4</c>), and what the device's test codes mean.
+/// Where each value comes from in an E1394 message (a <see cref="FieldReference"/> such as <c>R.3.4</c>; patient ID,
+/// test code and value are required for <c>astm-e1394</c>, by <see cref="ProfileRules"/>), and what the device's test
+/// codes mean (every parser). The fixed-width, regex and binary parsers declare their fields in
+/// <see cref="ParserSettings.Records"/> instead; for them only <see cref="TestCodes"/> is used.
 /// </summary>
 internal sealed record FieldMapping
 {
-    public required string PatientId { get; init; }
+    public string? PatientId { get; init; }
     public string? SpecimenId { get; init; }
-    public required string TestCode { get; init; }
-    public required string Value { get; init; }
+    public string? TestCode { get; init; }
+    public string? Value { get; init; }
     public string? Units { get; init; }
     public string? Flags { get; init; }
     public string? ResultTime { get; init; }

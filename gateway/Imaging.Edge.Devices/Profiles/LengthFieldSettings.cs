@@ -1,5 +1,3 @@
-using Imaging.Edge.Devices.Link;
-
 namespace Imaging.Edge.Devices.Profiles;
 
 /// <summary>A length field in an unescaped <c>escaped-binary</c> frame; a frame whose size disagrees is refused.</summary>

@@ -37,16 +37,26 @@ internal static class ProfileRules
         Require(link.Protocol != LinkProtocol.AstmE1381 || profile.Parser.Kind == ParserKind.AstmE1394, "$.parser.kind", "astm-e1381 carries astm-e1394 records");
 
         var mapping = profile.Mapping;
+        bool astm = profile.Parser.Kind == ParserKind.AstmE1394;
         foreach (var (name, reference, required) in new[]
         {
             ("patientId", mapping.PatientId, true), ("specimenId", mapping.SpecimenId, false), ("testCode", mapping.TestCode, true),
             ("value", mapping.Value, true), ("units", mapping.Units, false), ("flags", mapping.Flags, false), ("resultTime", mapping.ResultTime, false),
         })
         {
+            if (!astm)
+            {
+                // the record parsers declare their fields in parser.records; a field reference here would be ignored silently
+                Require(reference is null, $"$.mapping.{name}", "is for astm-e1394 only: declare this parser's fields in parser.records");
+                continue;
+            }
             if (reference is null && !required)
                 continue;
-            Require(FieldReference.TryParse(reference, out _), $"$.mapping.{name}", "must be a field reference such as R.4 or R.3.4 (record type, field, optional component)");
+            Require(reference is not null, $"$.mapping.{name}", "is required for astm-e1394");
+            if (reference is not null)
+                Require(FieldReference.TryParse(reference, out _), $"$.mapping.{name}", "must be a field reference such as R.4 or R.3.4 (record type, field, optional component)");
         }
+        RecordRules.Check(profile.Parser, errors);
         foreach (var (code, concept) in mapping.TestCodes ?? new Dictionary<string, CodedConcept>())
         {
             var path = $"$.mapping.testCodes['{code}']";

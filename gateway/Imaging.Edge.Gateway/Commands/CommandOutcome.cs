@@ -5,7 +5,8 @@ namespace Imaging.Edge.Gateway.Commands;
 /// <summary>
 /// The answer to a command. <see cref="Result"/> goes back to the caller; <see cref="AuditResult"/> is what the audit
 /// row keeps (short, no patient data). Error codes: <c>unknown-command</c>, <c>bad-arguments</c>, <c>failed</c>,
-/// <c>unavailable</c>, <c>forbidden</c> (<see cref="CommandAuthorizer"/>).
+/// <c>unavailable</c>, <c>forbidden</c> (<see cref="CommandAuthorizer"/>), <c>rejected</c> (<c>reload-profiles</c>: a profile
+/// with errors; the answer lists them).
 /// </summary>
 internal sealed record CommandOutcome(bool Ok, JsonObject? Result, string? ErrorCode, string? ErrorMessage, string AuditResult)
 {

@@ -14,7 +14,7 @@ internal sealed class EdgeConfiguration
     /// <summary>Sections this version understands; anything else is a typo worth stopping for.</summary>
     private static readonly HashSet<string> KnownSections = new(StringComparer.OrdinalIgnoreCase)
     {
-        GatewayOptions.Section, DicomOptions.Section, QueueOptions.Section, UploadOptions.Section, RetentionOptions.Section, MqttOptions.Section, "Logging",
+        GatewayOptions.Section, DicomOptions.Section, QueueOptions.Section, UploadOptions.Section, RetentionOptions.Section, MqttOptions.Section, SerialOptions.Section, "Logging",
     };
 
     public required IConfigurationRoot Root { get; init; }
@@ -24,6 +24,7 @@ internal sealed class EdgeConfiguration
     public required UploadOptions Upload { get; init; }
     public required RetentionOptions Retention { get; init; }
     public required MqttOptions Mqtt { get; init; }
+    public required SerialOptions Serial { get; init; }
 
     /// <summary>Loads and validates. Throws <see cref="ConfigurationException"/> listing every problem found.</summary>
     public static EdgeConfiguration Load(string? configFile)
@@ -67,6 +68,7 @@ internal sealed class EdgeConfiguration
             Upload = Bind<UploadOptions>(root, UploadOptions.Section, problems),
             Retention = Bind<RetentionOptions>(root, RetentionOptions.Section, problems),
             Mqtt = Bind<MqttOptions>(root, MqttOptions.Section, problems),
+            Serial = Bind<SerialOptions>(root, SerialOptions.Section, problems),
         };
         if (problems.Count == 0)
             OptionsValidator.Validate(configuration, problems);
@@ -75,7 +77,7 @@ internal sealed class EdgeConfiguration
         return configuration;
     }
 
-    private static T Bind<T>(IConfiguration root, string sectionName, List<string> problems) where T : new()
+    public static T Bind<T>(IConfiguration root, string sectionName, List<string> problems) where T : new()
     {
         var options = new T();
         var section = root.GetSection(sectionName);

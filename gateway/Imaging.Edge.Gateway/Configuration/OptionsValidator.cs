@@ -87,6 +87,7 @@ internal static partial class OptionsValidator
             if (!string.IsNullOrEmpty(file) && !File.Exists(file))
                 problems.Add($"Mqtt:{key}: file not found ({file})");
         MqttCommandOptionsValidator.Validate(mqtt.Commands, problems);
+        SerialOptionsValidator.Validate(configuration.Serial, problems);
     }
 
     /// <summary>PS3.5 §6.2 AE: up to 16 characters of the default repertoire, no backslash or control characters, not all spaces.</summary>
@@ -96,7 +97,7 @@ internal static partial class OptionsValidator
     /// <summary>PS3.5 §9.1: digits and dots, at most 64 characters, no empty or zero-led components.</summary>
     public static bool IsUid(string? value) => value is { Length: > 0 and <= 64 } && UidPattern().IsMatch(value);
 
-    private static bool IsIdentifier(string? value) => value is { Length: > 0 and <= 64 } && IdentifierPattern().IsMatch(value);
+    public static bool IsIdentifier(string? value) => value is { Length: > 0 and <= 64 } && IdentifierPattern().IsMatch(value);
 
     [GeneratedRegex(@"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")]
     private static partial Regex UidPattern();

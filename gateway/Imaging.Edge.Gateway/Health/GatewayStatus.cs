@@ -1,3 +1,5 @@
+using Imaging.Edge.Gateway.Serial;
+
 namespace Imaging.Edge.Gateway.Health;
 
 /// <summary>
@@ -31,9 +33,6 @@ internal sealed record UploadStatus(bool Paused, long BytesPerSecond, DateTimeOf
 internal sealed record ReceiveStatus(int ActiveAssociations, long InstancesToday);
 
 internal sealed record DiskStatusView(long FreeBytes, double UsedPercent, long ReserveBytes, bool BelowReserve, int HighWaterPercent);
-
-/// <summary>A serial device (none until serial intake exists; the field is part of the contract already).</summary>
-internal sealed record DeviceStatus(string Name, string Port, bool Connected, DateTimeOffset? LastFrame);
 
 /// <summary>What telemetry itself had to leave out.</summary>
 internal sealed record TelemetryCounters(long EventsDropped, long LogsDropped);

@@ -6,6 +6,7 @@ using Imaging.Edge.Gateway.Configuration;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Queue;
 using Imaging.Edge.Gateway.Retention;
+using Imaging.Edge.Gateway.Serial;
 using Imaging.Edge.Gateway.Upload;
 using Polly.CircuitBreaker;
 
@@ -28,6 +29,7 @@ internal sealed class StatusReader(
     DiskSpaceGuard disk,
     TelemetryDrops drops,
     DiskMonitor diskMonitor,
+    DeviceBoard devices,
     TimeProvider clock)
 {
     private readonly DateTimeOffset _started = clock.GetUtcNow();
@@ -50,6 +52,8 @@ internal sealed class StatusReader(
         var diskStatus = ReadDisk();
         var reasons = Reasons(queueStatus, upload, diskStatus, diskMonitor.Readings > 0 && diskMonitor.Current.AboveHighWaterWithNothingToEvict);
         reasons.AddRange(slots.Problems(StalledAfter()));
+        var deviceStatus = devices.Snapshot();
+        reasons.AddRange(DeviceReasons(deviceStatus));
         return new GatewayStatus(
             configuration.Gateway.SiteId,
             configuration.Gateway.GatewayId,
@@ -61,7 +65,7 @@ internal sealed class StatusReader(
             upload,
             new ReceiveStatus(receiver.ActiveAssociations, received.Read(now)),
             diskStatus,
-            [],
+            deviceStatus,
             drops.Snapshot());
     }
 
@@ -96,6 +100,15 @@ internal sealed class StatusReader(
             return new DiskStatusView(0, 100, disk.ReserveBytes, true, configuration.Retention.HighWaterPercent);
         }
     }
+
+    /// <summary>
+    /// A serial port that is gone (an unplugged adapter, a wrong path) or a profile that did not load needs a person;
+    /// a device that is merely quiet does not (RS-232 cannot tell a switched-off device from an idle one).
+    /// </summary>
+    private static IEnumerable<string> DeviceReasons(IReadOnlyList<Serial.DeviceStatus> devices) =>
+        devices.Where(d => d.State != DeviceBoard.Connected).Select(d => d.State == DeviceBoard.ProfileRejected
+            ? $"device {d.Name}: profile {d.Profile} rejected (see the log, or imaging-edge profiles validate)"
+            : $"device {d.Name}: port {d.Port} not open ({d.Reason ?? "closed"})");
 
     /// <summary>What needs a person's attention, most urgent first; empty when all is well.</summary>
     private static List<string> Reasons(QueueStatus queue, UploadStatus upload, DiskStatusView disk, bool nothingToEvict)

@@ -21,6 +21,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Imaging.Edge.Gateway.Health;
 using Imaging.Edge.Gateway.Recovery;
+using Imaging.Edge.Gateway.Serial;
+using Imaging.Edge.Dicom.Data.Writing;
 
 namespace Imaging.Edge.Gateway.Hosting;
 
@@ -46,6 +48,7 @@ internal static class GatewayHost
         AddStorage(builder, configuration);
         AddRecovery(builder);
         AddReceivers(builder, configuration);
+        AddSerialDevices(builder, configuration);
         AddQueue(builder, configuration);
         AddUploads(builder, configuration);
         AddOperations(builder, configuration);
@@ -116,6 +119,20 @@ internal static class GatewayHost
             sp.GetRequiredService<SpoolIntake>(),
             sp.GetRequiredService<ILogger<DicomServer>>()));
         builder.Services.AddHostedService<DicomReceiverService>();
+    }
+
+    /// <summary>
+    /// Serial devices into the same intake (docs/devices.md): a listener per configured port, each message stored as DICOM
+    /// objects before the link acknowledges it. Registered without devices too: <c>reload-profiles</c> can add them.
+    /// </summary>
+    private static void AddSerialDevices(HostApplicationBuilder builder, EdgeConfiguration configuration)
+    {
+        builder.Services.AddSingleton<DeviceBoard>();
+        builder.Services.AddSingleton<DeviceEvents>();
+        builder.Services.AddSingleton(sp => new DeviceMessageStore(sp.GetRequiredService<SpoolIntake>(), new UidGenerator(configuration.Serial.UidRoot),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DeviceMessageStore>>()));
+        builder.Services.AddSingleton<SerialDevices>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SerialDevices>());
     }
 
     /// <summary>Studies quiet for <c>Queue:StableStudySeconds</c> become stable (a new manifest version is due).</summary>

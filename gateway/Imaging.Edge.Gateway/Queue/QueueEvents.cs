@@ -19,6 +19,9 @@ internal static class QueueEvents
     public const string EraseCompleted = "erase.completed";
     public const string CommandExecuted = "command.executed";
     public const string EventsDropped = "events.dropped";
+    public const string DeviceConnected = "device.connected";
+    public const string DeviceDisconnected = "device.disconnected";
+    public const string DeviceRejected = "device.rejected";
 
     public static string Payload(params (string Name, object? Value)[] fields)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Imaging.Edge.Devices.Output;
+using Imaging.Edge.Devices.Parsing;
 using Imaging.Edge.Devices.Profiles;
 using Imaging.Edge.Devices.Tests.Profiles;
 using Imaging.Edge.Dicom.Data.Writing;

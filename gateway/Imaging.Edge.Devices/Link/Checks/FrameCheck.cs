@@ -1,3 +1,5 @@
+using Imaging.Edge.Devices.Profiles;
+
 namespace Imaging.Edge.Devices.Link.Checks;
 
 /// <summary>A <see cref="Checksum"/> as it is written in a frame: hex text or binary, in a byte order.</summary>

@@ -52,6 +52,24 @@ public sealed class UidGenerator
         return $"{_root}.{new BigInteger(random, isUnsigned: true)}";
     }
 
+    /// <summary>
+    /// The same UID for the same name, every time: <c>2.25.{n}</c> with n a name-based (version 5, SHA-1) UUID of
+    /// <paramref name="name"/> (PS3.5 §B.2 allows any RFC 4122 UUID). For things that must keep one identity across
+    /// restarts without storing it, such as a serial device as an observer.
+    /// </summary>
+    public static string NameBased(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        byte[] hash = SHA1.HashData([.. NameSpace, .. System.Text.Encoding.UTF8.GetBytes(name)]);
+        byte[] uuid = hash[..16];
+        uuid[6] = (byte)((uuid[6] & 0x0F) | 0x50); // version 5
+        uuid[8] = (byte)((uuid[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return $"{UuidRoot}.{new BigInteger(uuid, isUnsigned: true, isBigEndian: true)}";
+    }
+
+    /// <summary>The name space of <see cref="NameBased"/>: a random UUID fixed for this product.</summary>
+    private static readonly byte[] NameSpace = Guid.Parse("5b0f4d0e-8a54-4c52-9f0e-6a3f0c1d2e71").ToByteArray(bigEndian: true);
+
     /// <summary>True for a valid UID: 1–64 characters, components of digits separated by single dots, no leading zero.</summary>
     public static bool IsValid(string? uid)
     {

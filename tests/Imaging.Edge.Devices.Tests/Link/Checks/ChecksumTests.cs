@@ -1,5 +1,6 @@
 using Imaging.Edge.Devices.Link;
 using Imaging.Edge.Devices.Link.Checks;
+using Imaging.Edge.Devices.Profiles;
 
 namespace Imaging.Edge.Devices.Tests.Link.Checks;
 

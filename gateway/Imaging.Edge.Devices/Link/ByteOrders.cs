@@ -1,8 +1,8 @@
+using Imaging.Edge.Devices.Profiles;
+
 namespace Imaging.Edge.Devices.Link;
 
-/// <summary>How a multi-byte number is sent: most significant byte first (big-endian) or least significant first.</summary>
-internal enum ByteOrder { BigEndian, LittleEndian }
-
+/// <summary>Reads and writes the 1- or 2-byte numbers of frames (length fields, binary checks) in a <see cref="ByteOrder"/>.</summary>
 internal static class ByteOrders
 {
     /// <summary>Reads an unsigned number of 1 or 2 bytes.</summary>
