@@ -35,4 +35,6 @@ internal enum LinkProblemKind
     TooManyAttempts,
     /// <summary>Both sides sent ENQ; the computer yielded to the instrument.</summary>
     Contention,
+    /// <summary>Bytes outside any frame were ignored (reported once per run of such bytes, not per byte).</summary>
+    BytesOutsideFrame,
 }

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Imaging.Edge.Devices.Link.Astm;
 using Imaging.Edge.Devices.Parsing;
 
 namespace Imaging.Edge.Devices.Profiles;
@@ -34,11 +33,7 @@ internal static class ProfileRules
         Require(port.DataBits == 8 || port.Encoding != TextEncoding.Utf8, "$.port.encoding", "utf8 needs 8 data bits");
 
         var link = profile.Link;
-        Require(link.MaxFrameSize is null or (> AstmFrame.Overhead and <= AstmLinkOptions.CurrentMaxFrameSize), "$.link.maxFrameSize",
-            $"must be {AstmFrame.Overhead + 1} to {AstmLinkOptions.CurrentMaxFrameSize} (legacy E1381: {AstmLinkOptions.LegacyMaxFrameSize})");
-        Require(link.ReceiverTimeoutSeconds is null or (> 0 and <= 3600), "$.link.receiverTimeoutSeconds", "must be above 0 and at most 3600");
-        Require(link.SenderTimeoutSeconds is null or (> 0 and <= 3600), "$.link.senderTimeoutSeconds", "must be above 0 and at most 3600");
-        Require(link.MaxAttempts is null or (>= 1 and <= 100), "$.link.maxAttempts", "must be 1 to 100");
+        LinkRules.Check(link, errors);
         Require(link.Protocol != LinkProtocol.AstmE1381 || profile.Parser.Kind == ParserKind.AstmE1394, "$.parser.kind", "astm-e1381 carries astm-e1394 records");
 
         var mapping = profile.Mapping;

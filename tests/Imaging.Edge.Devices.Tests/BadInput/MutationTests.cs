@@ -24,6 +24,7 @@ public sealed class MutationTests
     {
         var random = new Random(12);
         var seeds = ProfileLoader.LoadDirectory(ShippedProfiles.Directory)
+            .Where(load => load.Profile!.Link.Protocol == LinkProtocol.AstmE1381) // the other links: LinkFuzzTests
             .SelectMany(load => ShippedProfiles.CapturesOf(load.Name).Select(c => (load.Profile!, Bytes: File.ReadAllBytes(c))))
             .ToList();
         Assert.NotEmpty(seeds);
@@ -113,8 +114,10 @@ public sealed class MutationTests
         Assert.InRange(accepted, 1, 4_999); // some mutations land in harmless places (a value's text), most break it
     }
 
-    private static byte[] Mutate(byte[] seed, Random random)
+    /// <summary>Up to four mutations of <paramref name="seed"/>; also used by the other links' fuzz tests with their own bytes.</summary>
+    internal static byte[] Mutate(byte[] seed, Random random, byte[]? interesting = null)
     {
+        interesting ??= Interesting;
         var bytes = new List<byte>(seed);
         for (var m = 1 + random.Next(4); m > 0 && bytes.Count > 0; m--)
         {
@@ -122,7 +125,7 @@ public sealed class MutationTests
             switch (random.Next(7))
             {
                 case 0: bytes[at] ^= (byte)(1 << random.Next(8)); break;
-                case 1: bytes.Insert(at, Interesting[random.Next(Interesting.Length)]); break;
+                case 1: bytes.Insert(at, interesting[random.Next(interesting.Length)]); break;
                 case 2: bytes.RemoveAt(at); break;
                 case 3: bytes.InsertRange(at, bytes.GetRange(at, Math.Min(bytes.Count - at, random.Next(300)))); break;
                 case 4: bytes.RemoveRange(at, bytes.Count - at); break;
