@@ -75,9 +75,11 @@ internal sealed class SerialDeviceListener : IAsyncDisposable
                 if (await SessionAsync(stop))
                     backoff = FirstBackoff;
             }
-            catch (Exception e) when (!stop.IsCancellationRequested)
+            catch (Exception e)
             {
-                SerialLog.ListenerFailed(_logger, e, Device.Name, Outbound.ErrorText(e));
+                // Never out of the loop: an exception nobody expected is said, and the port is tried again.
+                if (!stop.IsCancellationRequested)
+                    SerialLog.ListenerFailed(_logger, e, Device.Name, Outbound.ErrorText(e));
             }
             try
             {
