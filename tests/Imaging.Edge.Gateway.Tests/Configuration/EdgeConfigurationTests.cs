@@ -83,11 +83,31 @@ public sealed class EdgeConfigurationTests : IDisposable
     [InlineData("Retention:SweepIntervalSeconds", "0", "Retention:SweepIntervalSeconds: must be between 1 and 86400 (was 0)")]
     [InlineData("Retention:KeepUploadedDays", "thirty", "Retention:KeepUploadedDays")]
     [InlineData("Gateway:SiteId", "site one", "Gateway:SiteId")]
+    [InlineData("Serial:Devices:0:Name", "lab analyser", "Serial:Devices:0:Name: must be 1-64 letters, digits, '-' or '_' (was 'lab analyser')")]
+    [InlineData("Serial:Devices:0:Port", "ttyUSB0", "Serial:Devices:0:Port: must be the full path of a serial port")]
+    [InlineData("Serial:Devices:0:Profile", "", "Serial:Devices:0:Profile: must name a hardware profile")]
+    [InlineData("Serial:Devices:0:Priority", "Urgent", "Serial:Devices:0:Priority: must be Low, Medium or High")]
+    [InlineData("Serial:Devices:0:BaudRate", "10", "Serial:Devices:0:BaudRate: must be between 50 and 4000000 (was 10)")]
+    [InlineData("Serial:Devices:0:Parity", "evn", "Serial:Devices:0:Parity: must be one of none, odd, even, mark, space (was 'evn')")]
+    [InlineData("Serial:Devices:0:Handshake", "rts", "Serial:Devices:0:Handshake")]
+    [InlineData("Serial:Devices:0:Baud", "9600", "Baud")]
+    [InlineData("Serial:UidRoot", "1.2.03", "Serial:UidRoot: must be a UID")]
     public void Bad_value_is_reported_with_its_key(string key, string value, string expected)
     {
         var error = Assert.Throws<ConfigurationException>(() => FromPairs((key, value)));
 
         Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Two_serial_devices_on_one_port_or_with_one_name_are_refused()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => FromPairs(
+            ("Serial:Devices:0:Name", "lab"), ("Serial:Devices:0:Port", "/dev/ttyUSB0"), ("Serial:Devices:0:Profile", "astm-e1394"),
+            ("Serial:Devices:1:Name", "LAB"), ("Serial:Devices:1:Port", "/dev/ttyUSB0"), ("Serial:Devices:1:Profile", "astm-e1394")));
+
+        Assert.Contains("Serial:Devices:1:Name: 'LAB' is used by another device", error.Message);
+        Assert.Contains("Serial:Devices:1:Port: /dev/ttyUSB0 is used by another device", error.Message);
     }
 
     [Fact]

@@ -22,6 +22,22 @@ public sealed class UidGeneratorTests
     }
 
     [Fact]
+    public void A_name_based_uid_is_the_same_for_the_same_name_and_a_valid_version_5_uuid()
+    {
+        string first = UidGenerator.NameBased("site/gw/serial/lab-1");
+
+        Assert.Equal(first, UidGenerator.NameBased("site/gw/serial/lab-1"));
+        Assert.NotEqual(first, UidGenerator.NameBased("site/gw/serial/lab-2"));
+        Assert.True(UidGenerator.IsValid(first), first);
+        Assert.StartsWith("2.25.", first, StringComparison.Ordinal);
+        var uuid = System.Numerics.BigInteger.Parse(first["2.25.".Length..], System.Globalization.CultureInfo.InvariantCulture).ToByteArray(isUnsigned: true, isBigEndian: true);
+        var padded = new byte[16];
+        uuid.CopyTo(padded, 16 - uuid.Length);
+        Assert.Equal(0x50, padded[6] & 0xF0); // version 5
+        Assert.Equal(0x80, padded[8] & 0xC0); // RFC 4122 variant
+    }
+
+    [Fact]
     public void Without_a_root_uids_are_uuid_derived()
     {
         string uid = new UidGenerator(null).Next();
