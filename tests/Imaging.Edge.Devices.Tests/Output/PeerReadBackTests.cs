@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Imaging.Edge.Devices.Output;
 using Imaging.Edge.Devices.Profiles;
@@ -64,31 +65,56 @@ public sealed class PeerReadBackTests : IDisposable
             return;
         }
 
-        string sr = Assert.Single(files, f => f.EndsWith(".sr.dcm", StringComparison.Ordinal));
+        string main = Assert.Single(files, f => !f.EndsWith(".raw.dcm", StringComparison.Ordinal));
         string raw = Assert.Single(files, f => f.EndsWith(".raw.dcm", StringComparison.Ordinal));
-        var (exit, output, errors) = Peers.Run(Peers.Python, Path.Combine(AppContext.BaseDirectory, "Output", "read_back.py"), sr, raw, capture);
+        var (exit, output, errors) = Peers.Run(Peers.Python, Path.Combine(AppContext.BaseDirectory, "Output", "read_back.py"), main, raw, capture);
         Assert.True(exit == 0, $"read_back.py exit {exit}: {errors}");
         var read = JsonNode.Parse(output)!;
 
-        Assert.Equal("1.2.840.10008.5.1.4.1.1.88.33", (string?)read["srSopClass"]);
-        Assert.Equal("SR", (string?)read["srModality"]);
         Assert.Equal("1.2.840.10008.5.1.4.1.1.66", (string?)read["rawSopClass"]);
         Assert.True((bool)read["sameStudy"]!);
         Assert.True((bool)read["rawExact"]!, "the Raw Data element does not hold the capture's exact bytes");
         Assert.Equal(RawDataBuilder.PrivateCreator, (string?)read["rawCreator"]);
-        Assert.Equal("11502-2|LN|Laboratory report", (string?)read["title"]);
         var results = messages.SelectMany(m => m.Results).ToList();
-        Assert.Equal(results[0].PatientId, (string?)read["patientId"]);
+        Assert.Equal(results[0].PatientId ?? "", (string?)read["patientId"]);
+        if (main.EndsWith(".oph.dcm", StringComparison.Ordinal))
+        {
+            AssertEyes(results, read);
+            return;
+        }
+
+        Assert.Equal("1.2.840.10008.5.1.4.1.1.88.33", (string?)read["srSopClass"]);
+        Assert.Equal("SR", (string?)read["srModality"]);
+        Assert.Equal("11502-2|LN|Laboratory report", (string?)read["title"]);
         var nums = read["content"]!.AsArray().Where(n => (string?)n!["type"] == "NUM").ToList();
         Assert.Equal(results.Count, nums.Count);
         foreach (var (result, num) in results.Zip(nums))
         {
             string concept = result.Concept is { } c ? $"{c.Code}|{c.Scheme}|{c.Meaning}" : $"{result.TestCode}|99EDGE|{result.TestCode}";
             Assert.Equal(concept, (string?)num!["concept"]);
-            Assert.Equal(decimal.Parse(result.Value, System.Globalization.CultureInfo.InvariantCulture), decimal.Parse((string)num["value"]!, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(decimal.Parse(result.Value, CultureInfo.InvariantCulture), decimal.Parse((string)num["value"]!, CultureInfo.InvariantCulture));
             Assert.Equal(result.Units is { Length: > 0 } u ? $"{u}|UCUM|{u}" : "1|UCUM|no units", (string?)num["units"]);
-            Assert.Equal(result.Flags, (string?)num["children"]![0]!["value"]);
+            if (result.Flags is null)
+                Assert.Null(num["children"]); // no flags sent (a monitor), no flags item
+            else
+                Assert.Equal(result.Flags, (string?)num["children"]![0]!["value"]);
         }
+    }
+
+    /// <summary>An ophthalmic object: per eye, the last value of each quantity the device sent (docs/devices.md).</summary>
+    private static void AssertEyes(IReadOnlyList<Imaging.Edge.Devices.Parsing.DeviceResult> results, JsonNode read)
+    {
+        var expected = new JsonObject();
+        foreach (var eye in results.GroupBy(r => r.Eye!.Value))
+        {
+            var quantities = new JsonObject();
+            foreach (var r in eye)
+                quantities[r.Refraction!.Value.ToString()] = double.Parse(r.Value, CultureInfo.InvariantCulture);
+            expected[eye.Key.ToString()] = quantities;
+        }
+
+        Assert.True(JsonNode.DeepEquals(expected, read["eyes"]), $"pydicom read {read["eyes"]}, the parser {expected}");
+        Assert.Equal(expected.Count == 2 ? "B" : expected.ContainsKey("Right") ? "R" : "L", (string?)read["laterality"]);
     }
 
     [Fact]
@@ -133,7 +159,7 @@ public sealed class PeerReadBackTests : IDisposable
         var files = new List<string>();
         foreach (var (o, i) in CaptureOutput.Build(profile, CapturePath(profile, captureName)).Select((o, i) => (o, i)))
         {
-            string kind = o.SopClassUid == OutputUids.RawData ? "raw" : "sr";
+            string kind = o.SopClassUid == OutputUids.RawData ? "raw" : o.SopClassUid == OutputUids.ComprehensiveSr ? "sr" : "oph";
             files.Add(Peers.WritePart10(Path.Combine(_folder, $"{i}.{kind}.dcm"), o));
         }
 

@@ -29,6 +29,14 @@ internal static class SrJson
             json["content"] = Items(Find(elements, 0x0040_A730));
         }
 
+        if (Text(elements, 0x0024_0113) is { } laterality)
+        {
+            json["laterality"] = laterality;
+            foreach (var (name, tag) in EyeSequences)
+                if (Find(elements, tag) is { } eye)
+                    json[name] = Refraction(Assert.Single(eye.Items!));
+        }
+
         if (Find(elements, 0x0009_1010) is { } raw)
         {
             json["rawCreator"] = Text(elements, 0x0009_0010);
@@ -41,6 +49,36 @@ internal static class SrJson
 
         return json;
     }
+
+    /// <summary>The per-eye sequences of Autorefraction (0046,0050/0052) and Lensometry (0046,0014/0015) Measurements.</summary>
+    private static readonly (string Name, uint Tag)[] EyeSequences =
+        [("rightEye", 0x0046_0050), ("leftEye", 0x0046_0052), ("rightLens", 0x0046_0014), ("leftLens", 0x0046_0015)];
+
+    /// <summary>Sphere Power, the Cylinder Sequence's power and axis, and an Add Near / Intermediate Sequence's power.</summary>
+    private static JsonObject Refraction(IReadOnlyList<ReadElement> item)
+    {
+        var json = new JsonObject { ["sphere"] = Double(Find(item, 0x0046_0146)) };
+        if (Find(item, 0x0046_0018) is { } cylinder)
+        {
+            var c = Assert.Single(cylinder.Items!);
+            json["cylinder"] = Double(Find(c, 0x0046_0147));
+            json["axis"] = Double(Find(c, 0x0022_0009));
+        }
+
+        if (Find(item, 0x0046_0100) is { } near)
+            json["addNear"] = Double(Find(Assert.Single(near.Items!), 0x0046_0104));
+        if (Find(item, 0x0046_0101) is { } intermediate)
+            json["addIntermediate"] = Double(Find(Assert.Single(intermediate.Items!), 0x0046_0104));
+        return json;
+    }
+
+    /// <summary>An FD (8 bytes) or FL (4 bytes) value.</summary>
+    private static double? Double(ReadElement? element) => element?.Value.Length switch
+    {
+        8 => BitConverter.ToDouble(element.Value),
+        4 => BitConverter.ToSingle(element.Value),
+        _ => null,
+    };
 
     private static JsonArray Items(ReadElement? sequence)
     {

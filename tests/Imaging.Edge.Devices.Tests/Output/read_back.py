@@ -1,7 +1,9 @@
 """Reads the device output back with pydicom (an independent DICOM implementation) and prints what it found as JSON.
 
-usage: read_back.py SR_FILE RAW_FILE CAPTURE_FILE
-The test compares the printout with the parsed device message; nothing is decided here.
+usage: read_back.py OBJECT_FILE RAW_FILE CAPTURE_FILE
+OBJECT_FILE is the Comprehensive SR (its content tree is printed) or an Autorefraction / Lensometry Measurements
+object (its eye sequences are printed). The test compares the printout with the parsed device message; nothing is
+decided here.
 """
 import json
 import sys
@@ -30,6 +32,21 @@ def walk(items):
     return out
 
 
+def refraction(seq):
+    item = seq[0]
+    out = {"Sphere": float(item.SpherePower)}
+    if "CylinderSequence" in item:
+        out["Cylinder"] = float(item.CylinderSequence[0].CylinderPower)
+        out["Axis"] = float(item.CylinderSequence[0].CylinderAxis)
+    if "AddNearSequence" in item:
+        out["AddNear"] = float(item.AddNearSequence[0].AddPower)
+    if "AddIntermediateSequence" in item:
+        out["AddIntermediate"] = float(item.AddIntermediateSequence[0].AddPower)
+    return out
+
+
+EYES = {"Right": ("AutorefractionRightEyeSequence", "RightLensSequence"), "Left": ("AutorefractionLeftEyeSequence", "LeftLensSequence")}
+
 sr = pydicom.dcmread(sys.argv[1])
 raw = pydicom.dcmread(sys.argv[2])
 with open(sys.argv[3], "rb") as f:
@@ -37,12 +54,15 @@ with open(sys.argv[3], "rb") as f:
 
 raw_bytes = raw[0x0009, 0x1010].value
 count = int.from_bytes(raw[0x0009, 0x1014].value, "little") if isinstance(raw[0x0009, 0x1014].value, bytes) else int(raw[0x0009, 0x1014].value)
-print(json.dumps({
+if str(sr.SOPClassUID).startswith("1.2.840.10008.5.1.4.1.1.78."):
+    found = {"laterality": sr.MeasurementLaterality,
+             "eyes": {eye: refraction(sr[k]) for eye, keys in EYES.items() for k in keys if k in sr}}
+else:
+    found = {"title": code(sr.ConceptNameCodeSequence), "content": walk(sr.ContentSequence)}
+print(json.dumps(found | {
     "srSopClass": str(sr.SOPClassUID),
     "srModality": sr.Modality,
     "patientId": sr.PatientID,
-    "title": code(sr.ConceptNameCodeSequence),
-    "content": walk(sr.ContentSequence),
     "rawSopClass": str(raw.SOPClassUID),
     "sameStudy": sr.StudyInstanceUID == raw.StudyInstanceUID,
     "rawCreator": raw[0x0009, 0x0010].value,

@@ -2,8 +2,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Imaging.Edge.Devices.Link;
 using Imaging.Edge.Devices.Profiles;
 using Imaging.Edge.Devices.Replay;
+using Imaging.Edge.Devices.Tests.Link;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Imaging.Edge.Devices.Tests.Profiles;
@@ -20,12 +22,16 @@ public sealed class GoldenCaptureTests
         [.. ProfileLoader.LoadDirectory(ShippedProfiles.Directory).Select(p => p.Name)];
 
     [Fact]
-    public void The_generic_and_an_analyser_specific_profile_are_shipped()
+    public void The_profiles_the_issue_asks_for_are_shipped()
     {
-        var names = ProfileLoader.LoadDirectory(ShippedProfiles.Directory).Select(p => p.Name).ToList();
+        var profiles = ProfileLoader.LoadDirectory(ShippedProfiles.Directory).ToDictionary(p => p.Name, p => p.Profile!);
 
-        Assert.Contains("astm-e1394", names);
-        Assert.Contains("example-bloodgas-bg900", names);
+        Assert.Contains("astm-e1394", profiles.Keys);
+        Assert.Contains("example-bloodgas-bg900", profiles.Keys); // analyser-specific, LOINC
+        Assert.Equal(LinkProtocol.StxEtx, profiles["nidek-rt5100"].Link.Protocol);
+        Assert.Equal(OutputKind.Autorefraction, profiles["nidek-rt5100"].Output.Kind);
+        Assert.True(profiles["example-lensmeter-lm"].Link is { Protocol: LinkProtocol.StxEtx, Checksum: not null, Replies: not null });
+        Assert.True(profiles["example-monitor-pm"].Link is { Protocol: LinkProtocol.EscapedBinary, Checksum: not null });
     }
 
     [Theory]
@@ -43,16 +49,38 @@ public sealed class GoldenCaptureTests
             var bytes = File.ReadAllBytes(capture);
             var replay = CaptureReplay.Run(profile, bytes, new FakeTimeProvider());
 
-            Assert.Empty(replay.LinkProblems);
+            var linkGolden = ShippedProfiles.LinkGoldenOf(capture);
+            if (File.Exists(linkGolden))
+            {
+                // what the link refused on the way (a bad check), and the replies the gateway sent the device
+                var link = JsonNode.Parse(File.ReadAllText(linkGolden))!;
+                Assert.Equal(link["problems"]!.AsArray().Select(p => (string?)p), replay.LinkProblems.Select(p => $"{p.Kind}: {p.Detail}"));
+                Assert.Equal((string?)link["replies"], Convert.ToHexString(Replies(profile, bytes)));
+            }
+            else
+                Assert.Empty(replay.LinkProblems);
             var actual = JsonSerializer.SerializeToNode(replay.Outcome, GoldenJson);
             var expected = JsonNode.Parse(File.ReadAllText(ShippedProfiles.GoldenOf(capture)));
             Assert.True(JsonNode.DeepEquals(expected, actual),
                 $"{Path.GetFileName(capture)} differs from its golden file; it reads as:\n{actual!.ToJsonString(GoldenJson)}");
             if (profile.Identity.HeaderPattern is { } pattern)
-            {
-                var header = Encoding.Latin1.GetString(bytes).Split('\u0002')[1][1..]; // first frame's text, after FN
-                Assert.Matches(new Regex(pattern), header);
-            }
+                Assert.Matches(new Regex(pattern), FirstRecord(profile, bytes));
         }
     }
+
+    private static LinkRecorder Receive(HardwareProfile profile, byte[] bytes)
+    {
+        var recorder = new LinkRecorder();
+        using var link = DeviceLinks.Create(profile.Link, recorder, new FakeTimeProvider());
+        recorder.OnMessage = m => link.Acknowledge(m.Number, durable: true); // stored at once, as in a replay
+        link.Receive(bytes);
+        return recorder;
+    }
+
+    /// <summary>What the gateway answered while receiving the capture.</summary>
+    private static byte[] Replies(HardwareProfile profile, byte[] bytes) => Receive(profile, bytes).Take();
+
+    /// <summary>The header record: the first record of the first message (ASTM: the H record, from H).</summary>
+    private static string FirstRecord(HardwareProfile profile, byte[] bytes) =>
+        Encoding.Latin1.GetString(Receive(profile, bytes).Messages[0].Text).Split(profile.Parser.Separator ?? ParserSettings.DefaultSeparator)[0];
 }
