@@ -25,23 +25,28 @@ internal sealed class SerialLine : IDisposable
     public Stream Stream => _port.BaseStream;
 
     /// <summary>
-    /// Opens the port. A port that refuses the modem-line requests (DTR/RTS: "inappropriate ioctl") is opened again
-    /// without them, and <see cref="ModemLines"/> says so; any other failure throws (no such port, no permission).
+    /// Opens the port, then raises DTR/RTS as the profile says. A port that refuses the modem-line requests (a
+    /// pseudo-terminal, some adapters: "inappropriate ioctl") stays open without them, and <see cref="ModemLines"/>
+    /// says so; any other failure throws (no such port, no permission, settings the driver refuses).
     /// </summary>
     public static SerialLine Open(string portName, PortSettings settings)
     {
-        var wantsLines = settings.DtrEnable != false || settings.RtsEnable != false;
+        SerialPort port;
         try
         {
-            return new SerialLine(OpenPort(portName, settings, settings.DtrEnable ?? true, settings.RtsEnable ?? true), modemLines: true);
+            port = OpenPort(portName, settings);
         }
-        catch (IOException) when (wantsLines && File.Exists(portName))
+        catch (ArgumentException) when (settings.Parity != SerialParity.None)
         {
-            return new SerialLine(OpenPort(portName, settings, dtr: false, rts: false), modemLines: false);
+            // Seen with pseudo-terminals: a line left with parity on by the previous open refuses the same settings
+            // again (System.IO.Ports reports the driver's refusal as ArgumentException); one open without parity resets it.
+            OpenPort(portName, settings with { Parity = SerialParity.None }).Dispose();
+            port = OpenPort(portName, settings);
         }
+        return new SerialLine(port, RaiseModemLines(port, settings));
     }
 
-    private static SerialPort OpenPort(string portName, PortSettings settings, bool dtr, bool rts)
+    private static SerialPort OpenPort(string portName, PortSettings settings)
     {
         var port = new SerialPort(portName, settings.BaudRate, ParityOf(settings.Parity), settings.DataBits, StopBitsOf(settings.StopBits))
         {
@@ -51,10 +56,6 @@ internal sealed class SerialLine : IDisposable
         };
         try
         {
-            port.DtrEnable = dtr;
-            // With RTS/CTS flow control the driver owns RTS; setting it by hand is refused.
-            if (port.Handshake is Handshake.None or Handshake.XOnXOff)
-                port.RtsEnable = rts;
             port.Open();
             return port;
         }
@@ -62,6 +63,25 @@ internal sealed class SerialLine : IDisposable
         {
             port.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>False when the port has no modem control lines (the ioctl is refused); the port stays usable.</summary>
+    private static bool RaiseModemLines(SerialPort port, PortSettings settings)
+    {
+        if (settings.DtrEnable == false && settings.RtsEnable == false)
+            return true; // opened with both low: nothing to ask of the driver
+        try
+        {
+            port.DtrEnable = settings.DtrEnable ?? true;
+            // With RTS/CTS flow control the driver owns RTS; setting it by hand is refused.
+            if (port.Handshake is Handshake.None or Handshake.XOnXOff)
+                port.RtsEnable = settings.RtsEnable ?? true;
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

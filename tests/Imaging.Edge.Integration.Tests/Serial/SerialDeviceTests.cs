@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Imaging.Edge.Integration.Tests.Infrastructure;
+using Imaging.Edge.Tests;
 using static Imaging.Edge.Integration.Tests.Telemetry.TelemetryGateway;
 
 namespace Imaging.Edge.Integration.Tests.Serial;
@@ -61,6 +62,36 @@ public sealed class SerialDeviceTests
         Assert.Contains(uploaded, f => File.ReadAllBytes(f).AsSpan().IndexOf(wire) >= 0);
         Assert.DoesNotContain("PID-SERIAL-1", scene.Gateway.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Doe", scene.Gateway.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The shipped non-ASTM profiles over the cable: a refractor (stx-etx, 2400 baud 7E2, no replies) gives an
+    /// Autorefraction object, a monitor (escaped-binary, PPP-like, FCS-16) a Comprehensive SR, each with its Raw Data,
+    /// both uploaded. The device plays its shipped capture, as it sends it.
+    /// </summary>
+    [Theory]
+    [InlineData("nidek-rt5100", "both-eyes.cap", "1.2.840.10008.5.1.4.1.1.78.2", "=AutorefractionMeasurementsStorage")]
+    [InlineData("example-monitor-pm", "vitals.bin", "1.2.840.10008.5.1.4.1.1.88.33", "=ComprehensiveSRStorage")]
+    public async Task A_shipped_device_profile_over_the_cable_gives_its_dicom_object_and_raw_data(string profile, string capture, string sopClass, string dcmdumpName)
+    {
+        await using var scene = await SerialScene.StartAsync(profile);
+        await scene.WaitForDeviceAsync("connected");
+        var bytes = await File.ReadAllBytesAsync(Repository.File("hardware-profiles", "captures", profile, capture));
+
+        await using (var line = scene.Cable!.OpenDeviceEnd())
+        {
+            await line.WriteAsync(bytes);
+            await line.FlushAsync();
+            await WaitUntilAsync(() => Scalar(scene.Folder, $"SELECT COUNT(*) FROM instances WHERE sop_class_uid = '{sopClass}';") == 1
+                && Scalar(scene.Folder, $"SELECT COUNT(*) FROM instances WHERE sop_class_uid = '{RawDataClass}';") == 1, $"{profile}: its object and Raw Data queued", scene);
+        }
+
+        await WaitUntilAsync(() => Scalar(scene.Folder, "SELECT COUNT(*) FROM instances WHERE state = 'uploaded';") == 2, "both uploaded", scene);
+        var uploaded = Directory.GetFiles(scene.Folder.Combine("var", "cloud"), "*.dcm", SearchOption.AllDirectories);
+        var dumps = await Task.WhenAll(uploaded.Select(f => ProcessRunner.RunAsync("dcmdump", ["+P", "0008,0016", f], TimeSpan.FromSeconds(30))));
+        Assert.Contains(dumps, d => d.StandardOutput.Contains(dcmdumpName, StringComparison.Ordinal));
+        Assert.Contains(uploaded, f => File.ReadAllBytes(f).AsSpan().IndexOf(bytes) >= 0); // the Raw Data: the capture's bytes, exactly
+        Assert.Equal(1L, (long)(await scene.DeviceStatusAsync())["messages"]!);
     }
 
     [Fact]
