@@ -22,41 +22,32 @@ namespace Imaging.Edge.Gateway.Hosting.Systemd;
 /// Why not <c>AddSystemd()</c>: its lifetime only speaks when the parent process is systemd (a test cannot stand in
 /// for it), sends READY=1 but never STATUS or WATCHDOG, and switches the console to a formatter without our escaping.
 /// </summary>
-internal sealed class ServiceNotifier : IHostedLifecycleService, IDisposable
+internal sealed class ServiceNotifier(
+    SystemdEnvironment systemd,
+    NotifySocket socket,
+    Heartbeats heartbeats,
+    StatusReader status,
+    SerialDevices serial,
+    TimeProvider clock,
+    ILogger<ServiceNotifier> logger) : IHostedLifecycleService, IDisposable
 {
     public static readonly TimeSpan StatusEvery = TimeSpan.FromSeconds(5);
 
-    private readonly SystemdEnvironment _systemd;
-    private readonly NotifySocket _socket;
-    private readonly Heartbeats _heartbeats;
-    private readonly StatusReader _status;
-    private readonly SerialDevices _serial;
-    private readonly TimeProvider _clock;
-    private readonly ILogger<ServiceNotifier> _logger;
-    private readonly Heartbeat _queue;
+    private readonly Heartbeat _queue = heartbeats.Add(WatchedComponents.QueueDatabase, WatchedComponents.ShortLimit(systemd));
     private readonly HashSet<string> _named = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
     private volatile string? _readFailure;
 
-    public ServiceNotifier(SystemdEnvironment systemd, NotifySocket socket, Heartbeats heartbeats, StatusReader status, SerialDevices serial,
-        TimeProvider clock, ILogger<ServiceNotifier> logger)
+    /// <summary>Between pings and status reads: half the watchdog interval, and at most <see cref="StatusEvery"/>.</summary>
+    private TimeSpan Tick => systemd.WatchdogInterval is { } interval && interval / 2 < StatusEvery ? interval / 2 : StatusEvery;
+
+    public Task StartingAsync(CancellationToken cancellationToken)
     {
-        _systemd = systemd;
-        _socket = socket;
-        _heartbeats = heartbeats;
-        _status = status;
-        _serial = serial;
-        _clock = clock;
-        _logger = logger;
-        _queue = heartbeats.Add(WatchedComponents.QueueDatabase, WatchedComponents.ShortLimit(systemd));
         heartbeats.AddCheck(WatchedComponents.QueueRead, () => _readFailure is { } failure ? "the last read failed: " + failure : null);
+        return Task.CompletedTask;
     }
 
-    /// <summary>Between pings and status reads: half the watchdog interval, and at most <see cref="StatusEvery"/>.</summary>
-    private TimeSpan Tick => _systemd.WatchdogInterval is { } interval && interval / 2 < StatusEvery ? interval / 2 : StatusEvery;
-
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Every StartAsync has returned: recovery is done and the port listens. The rest happens in the loop.</summary>
@@ -68,7 +59,7 @@ internal sealed class ServiceNotifier : IHostedLifecycleService, IDisposable
 
     public Task StoppingAsync(CancellationToken cancellationToken)
     {
-        _socket.Send("STOPPING=1\nSTATUS=stopping");
+        socket.Send("STOPPING=1\nSTATUS=stopping");
         return Task.CompletedTask;
     }
 
@@ -84,32 +75,32 @@ internal sealed class ServiceNotifier : IHostedLifecycleService, IDisposable
     {
         try
         {
-            await _serial.WaitForFirstAttemptsAsync(stop);
+            await serial.WaitForFirstAttemptsAsync(stop);
             string? sent = null;
             Task<string?>? read = null;
             var ready = false;
             while (!stop.IsCancellationRequested)
             {
-                var started = _clock.GetTimestamp();
+                var started = clock.GetTimestamp();
                 if (read is null || read.IsCompleted)
                     read = Task.Run(ReadStatusLine, CancellationToken.None);
                 // A read that hangs must not hold back the pings while the other components are alive.
-                await Task.WhenAny(read, Task.Delay(Tick / 2, _clock, stop));
+                await Task.WhenAny(read, Task.Delay(Tick / 2, clock, stop));
                 if (read.IsCompletedSuccessfully && read.Result is { } line && line != sent)
                 {
                     // The first answer of the queue is the last condition of READY=1.
-                    _socket.Send(ready ? "STATUS=" + line : "READY=1\nSTATUS=" + line);
+                    socket.Send(ready ? "STATUS=" + line : "READY=1\nSTATUS=" + line);
                     if (!ready)
                     {
                         ready = true;
-                        _heartbeats.Arm();
-                        ServiceLog.Ready(_logger, _systemd.WatchdogInterval?.TotalSeconds ?? 0);
+                        heartbeats.Arm();
+                        ServiceLog.Ready(logger, systemd.WatchdogInterval?.TotalSeconds ?? 0);
                     }
                     sent = line;
                 }
                 if (ready) Watch();
-                var rest = Tick - _clock.GetElapsedTime(started);
-                if (rest > TimeSpan.Zero) await Task.Delay(rest, _clock, stop);
+                var rest = Tick - clock.GetElapsedTime(started);
+                if (rest > TimeSpan.Zero) await Task.Delay(rest, clock, stop);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -122,15 +113,15 @@ internal sealed class ServiceNotifier : IHostedLifecycleService, IDisposable
     {
         try
         {
-            GatewayStatus status;
-            using (_queue.Working()) status = _status.Read();
+            GatewayStatus now;
+            using (_queue.Working()) now = status.Read();
             _readFailure = null;
-            return StatusLine.Of(status);
+            return StatusLine.Of(now);
         }
         catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
         {
             var failure = Outbound.ErrorText(e);
-            if (_readFailure != failure) ServiceLog.StatusUnreadable(_logger, failure);
+            if (_readFailure != failure) ServiceLog.StatusUnreadable(logger, failure);
             _readFailure = failure;
             return null;
         }
@@ -139,17 +130,17 @@ internal sealed class ServiceNotifier : IHostedLifecycleService, IDisposable
     /// <summary>One ping when every component is alive; each newly wedged component named once, and again when it recovers.</summary>
     private void Watch()
     {
-        var wedged = _heartbeats.Wedged();
+        var wedged = heartbeats.Wedged();
         foreach (var (component, reason) in wedged)
             if (_named.Add(component))
-                ServiceLog.Wedged(_logger, component, reason);
+                ServiceLog.Wedged(logger, component, reason);
         foreach (var component in _named.Where(n => !wedged.Any(w => w.Component == n)).ToList())
         {
             _named.Remove(component);
-            ServiceLog.Recovered(_logger, component);
+            ServiceLog.Recovered(logger, component);
         }
-        if (wedged.Count == 0 && _systemd.WatchdogInterval is not null)
-            _socket.Send("WATCHDOG=1");
+        if (wedged.Count == 0 && systemd.WatchdogInterval is not null)
+            socket.Send("WATCHDOG=1");
     }
 
     public void Dispose() => _stop.Dispose();
