@@ -14,7 +14,7 @@ internal sealed class SendProgress(TextWriter output, SendProgress.Mode mode, in
     private static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(1);
     private const int BarWidth = 24;
 
-    private TimeSpan _lastDrawn = TimeSpan.MinValue;
+    private TimeSpan? _lastDrawn; // null: nothing shown yet
     private int _barLength; // 0: no bar on the line
 
     /// <summary>The bar only where someone watches: stdout is a terminal (not redirected) and not quiet.</summary>
@@ -23,7 +23,7 @@ internal sealed class SendProgress(TextWriter output, SendProgress.Mode mode, in
     /// <summary>Bytes moved within a file (the bar follows a large file); lines wait for the file to finish.</summary>
     public void Sending(int filesDone, long sentBytes, TimeSpan elapsed)
     {
-        if (mode == Mode.Bar && elapsed - _lastDrawn >= BarInterval)
+        if (mode == Mode.Bar && Due(elapsed, BarInterval))
             Draw(filesDone, sentBytes, elapsed);
     }
 
@@ -33,10 +33,10 @@ internal sealed class SendProgress(TextWriter output, SendProgress.Mode mode, in
         var last = filesDone == files;
         switch (mode)
         {
-            case Mode.Bar when last || elapsed - _lastDrawn >= BarInterval:
+            case Mode.Bar when last || Due(elapsed, BarInterval):
                 Draw(filesDone, sentBytes, elapsed);
                 break;
-            case Mode.Lines when last || elapsed - _lastDrawn > LineInterval:
+            case Mode.Lines when last || Due(elapsed, LineInterval):
                 _lastDrawn = elapsed;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"[{filesDone}/{files}] {sentBytes / 1e6:F1} of {totalBytes / 1e6:F1} MB, {Rate(sentBytes, elapsed):F1} MB/s"));
@@ -60,6 +60,8 @@ internal sealed class SendProgress(TextWriter output, SendProgress.Mode mode, in
         output.WriteLine();
         _barLength = 0;
     }
+
+    private bool Due(TimeSpan elapsed, TimeSpan interval) => _lastDrawn is not { } drawn || elapsed - drawn >= interval;
 
     private void Draw(int filesDone, long sentBytes, TimeSpan elapsed)
     {
