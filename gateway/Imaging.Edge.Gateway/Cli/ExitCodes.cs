@@ -14,5 +14,5 @@ internal static class ExitCodes
     /// <summary>What the command needed to talk to did not answer: no gateway on the control socket, a DICOM peer that refused or timed out.</summary>
     public const int NotReachable = 3;
 
-    public const string Summary = "exit codes: 0 ok, 1 failure, 2 bad command line or configuration, 3 not reachable (no gateway running, peer not answering)";
+    public const string Summary = "Exit codes: 0 ok, 1 failure, 2 bad command line or configuration, 3 not reachable (no gateway running, peer not answering)";
 }
