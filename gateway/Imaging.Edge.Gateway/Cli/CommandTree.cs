@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 
 namespace Imaging.Edge.Gateway.Cli;
 
@@ -58,7 +59,15 @@ internal static class CommandTree
             errorAction.ShowHelp = false;
             errorAction.ShowTypoCorrections = true;
         }
-        parse.Invoke(new InvocationConfiguration { Output = Console.Error, Error = Console.Error, EnableDefaultExceptionHandler = false });
+        var errors = new StringWriter();
+        parse.Invoke(new InvocationConfiguration { Output = errors, Error = errors, EnableDefaultExceptionHandler = false });
+        var text = errors.ToString();
+        // The parser quotes what it could not place ("Unrecognized command or argument 'DOE'"): for erase-patient that
+        // may be a patient's ID or name, which no error text repeats. Option names (typos included) stay.
+        if (parse.CommandResult.Command.Name == ErasePatientVerb.Name)
+            foreach (var token in parse.Tokens.Where(t => t.Type == TokenType.Argument && !t.Value.StartsWith('-')))
+                text = text.Replace($"'{token.Value}'", "'(not shown)'", StringComparison.Ordinal);
+        Console.Error.Write(text);
         Console.Error.WriteLine(HelpHint(parse));
         return ExitCodes.BadInput;
     }

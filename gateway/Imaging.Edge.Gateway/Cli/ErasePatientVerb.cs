@@ -28,6 +28,8 @@ namespace Imaging.Edge.Gateway.Cli;
 /// </summary>
 internal static class ErasePatientVerb
 {
+    public const string Name = "erase-patient";
+
     private sealed record Options(string PatientId, string? Issuer, bool IssuerOptional, bool Cloud, bool DryRun, bool ForcePlaceholder, string? ConfigFile, bool Json);
 
     public static Command Create()
@@ -52,7 +54,7 @@ internal static class ErasePatientVerb
         {
             Description = "Erase even a placeholder-like ID (UNKNOWN, ANONYMOUS, 0, N/A, blank...), which is refused otherwise.",
         };
-        var command = new Command("erase-patient",
+        var command = new Command(Name,
             "Erase a patient now: every local file, queue row and pending upload of the patient, and its copies in a file store " +
             "inside the data folder; with --cloud also its objects in the buckets. Audited as local:USER; prints what was deleted " +
             "where (the patient only as its keyed hash). Exit 1 when nothing matched (still audited) or objects could not be " +

@@ -82,6 +82,22 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task A_refused_erase_patient_command_line_does_not_repeat_the_values_given()
+    {
+        var extra = await Cli(["erase-patient", "--patient-id", "PAT-SECRET-4711", "DOE^JOHN"]);
+        var twice = await Cli(["erase-patient", "--patient-id=PAT-SECRET-4711", "--patient-id=PAT-SECRET-4712"]);
+
+        Assert.Equal(2, extra.ExitCode);
+        Assert.Contains("(not shown)", extra.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2, twice.ExitCode);
+        foreach (var result in new[] { extra, twice })
+        {
+            Assert.DoesNotContain("PAT-SECRET", result.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("DOE", result.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Options_take_their_value_after_an_equals_sign()
     {
         using var folder = new TemporaryDirectory();
