@@ -43,7 +43,7 @@ public sealed class ControlSocketTests
         Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.False(File.Exists(folder.Combine("var", "control.sock")));
         var stopped = await Cli(folder, "control", "ping");
-        Assert.Equal(1, stopped.ExitCode);
+        Assert.Equal(3, stopped.ExitCode); // not reachable
         Assert.Contains("no gateway is running", stopped.StandardError);
     }
 
