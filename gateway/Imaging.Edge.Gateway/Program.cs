@@ -24,6 +24,8 @@ try
         "erase-patient" => await ErasePatientVerb.ExecuteAsync(rest, interrupted.Token),
         "decommission" => await DecommissionVerb.ExecuteAsync(rest),
         "profiles" => await ProfilesVerb.ExecuteAsync(rest),
+        "doctor" => await DoctorVerb.ExecuteAsync(rest, interrupted.Token),
+        "provision" => await ProvisionVerb.ExecuteAsync(rest, interrupted.Token),
         "--version" => PrintVersion(),
         "--help" or "-h" or "help" => PrintUsage(Console.Out, ExitCodes.Success),
         null => PrintUsage(Console.Error, ExitCodes.BadInput),

@@ -44,10 +44,10 @@ internal sealed class DoctorScene : IAsyncDisposable
     }
 
     /// <summary>The configuration of a healthy box; <paramref name="change"/> may break it before it is written.</summary>
-    public async Task WriteConfigAsync(Action<JsonObject>? change = null, string secretKey = S3rverProcess.SecretKey)
+    public async Task WriteConfigAsync(Action<JsonObject>? change = null, string accessKey = S3rverProcess.AccessKey)
     {
-        await File.WriteAllTextAsync(Folder.Combine("access-key"), S3rverProcess.AccessKey);
-        await File.WriteAllTextAsync(Folder.Combine("secret-key"), secretKey);
+        await File.WriteAllTextAsync(Folder.Combine("access-key"), accessKey);
+        await File.WriteAllTextAsync(Folder.Combine("secret-key"), S3rverProcess.SecretKey);
         File.SetUnixFileMode(Folder.Combine("access-key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.SetUnixFileMode(Folder.Combine("secret-key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var config = new JsonObject
