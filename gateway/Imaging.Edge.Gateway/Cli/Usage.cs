@@ -61,6 +61,23 @@ internal static class Usage
               PROFILE is a file or a profile's name. Run a capture (the bytes a device sent) through the profile's link and parser offline, print
               what was understood (no patient identity), and with --out write the DICOM objects (SR, Raw Data)
               the gateway would store. Exit 1 on a link or parse problem, 2 for a profile that does not load.
+          imaging-edge provision [--config FILE] [--credentials-dir DIR] [--site ID] [--gateway-id ID] [--data-dir DIR]
+                  [--ae-title AE] [--port N] [--bind-address IP] [--device AE[@HOST]]...
+                  [--destination cos|aws|minio|s3rver|s3] [--bucket NAME] [--region R] [--endpoint URL] [--path-style]
+                  [--access-key -|--access-key-file FILE] [--secret-key -|--secret-key-file FILE]
+                  [--mqtt-host HOST] [--mqtt-port N] [--mqtt-tls] [--mqtt-ca-file FILE] [--mqtt-cert-file FILE]
+                  [--mqtt-key-file FILE] [--mqtt-username NAME] [--mqtt-password -|--mqtt-password-file FILE]
+                  [--no-doctor] [--non-interactive]
+              Set up the box: on a terminal it asks for what the flags do not give. Secrets are read from standard
+              input ('-': one line each, access key, secret key, MQTT password) or a file, never from the command
+              line, and written 0600 to the credential files (default /etc/imaging-edge/credentials). The
+              configuration (default /etc/imaging-edge/edge.json) is validated, then replaced atomically; the previous
+              one is kept as edge.json.bak-TIME. Then runs doctor. Exit 2 when the result would be invalid.
+          imaging-edge doctor [--config FILE] [--json] [--credentials-dir DIR]
+              Will this box work? One line per check (✓ ok, ✗ failed, ! warning or not applicable) with the fix:
+              configuration, credentials, DICOM port, serial ports, S3 bucket (a probe put, read back and deleted, with
+              the upload rate), clock against the S3 server, MQTT, disk, the systemd service. Without --config it
+              reads /etc/imaging-edge/edge.json when there is one. Exit 1 when a check failed.
           imaging-edge --version | --help
 
         exit codes: 0 success, 1 failure, 2 bad command line or configuration

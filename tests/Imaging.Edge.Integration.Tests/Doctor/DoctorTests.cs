@@ -130,7 +130,28 @@ public sealed class DoctorTests
     }
 
     [Fact]
-    public async Task An_invalid_configuration_fails_the_first_line_and_skips_the_rest()
+    public async Task A_dicom_port_held_by_another_program_fails_and_a_missing_secret_fails_the_credentials_line()
+    {
+        await using var scene = await DoctorScene.StartAsync();
+        // The secret key as a systemd credential (no SecretKeyFile in the configuration) that was never written.
+        await scene.WriteConfigAsync(c => c["Upload"]!["S3"]!.AsObject().Remove("SecretKeyFile"));
+        Directory.CreateDirectory(scene.Folder.Combine("credentials"));
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, scene.DicomPort);
+        squatter.Start();
+
+        var doctor = await scene.DoctorAsync("--json", "--credentials-dir", scene.Folder.Combine("credentials"));
+
+        Assert.True(doctor.ExitCode == 1, doctor.Output);
+        var checks = EdgeCli.Checks(doctor);
+        Assert.Equal("fail", checks["dicom-port"].Result);
+        Assert.Contains("another program", checks["dicom-port"].Detail, StringComparison.Ordinal);
+        Assert.Equal("fail", checks["credentials"].Result);
+        Assert.Contains("primary-secret-key", checks["credentials"].Detail, StringComparison.Ordinal);
+        Assert.Equal("fail", checks["s3-primary"].Result);
+    }
+
+    [Fact]
+    public async Task An_invalid_configuration_fails_the_first_line_and_nothing_else_is_tried()
     {
         await using var scene = await DoctorScene.StartAsync();
         await scene.WriteConfigAsync(c => c["Dicom"]!["Port"] = 70000);
@@ -141,5 +162,6 @@ public sealed class DoctorTests
         var checks = EdgeCli.Checks(doctor);
         Assert.Equal("fail", checks["configuration"].Result);
         Assert.Contains("Dicom:Port", checks["configuration"].Detail, StringComparison.Ordinal);
+        Assert.Single(checks);
     }
 }

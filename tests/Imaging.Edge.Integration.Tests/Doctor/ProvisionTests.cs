@@ -38,6 +38,7 @@ public sealed class ProvisionTests
             var file = Path.Combine(credentials, name);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         }
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(credentials));
         Assert.Equal(S3rverProcess.SecretKey, (await File.ReadAllTextAsync(Path.Combine(credentials, "primary-secret-key"))).Trim());
         var config = JsonNode.Parse(await File.ReadAllTextAsync(scene.ConfigFile))!;
         Assert.Equal("EDGE_TEST", (string)config["Dicom"]!["AeTitle"]!);
