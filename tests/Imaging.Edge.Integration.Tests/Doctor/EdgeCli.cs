@@ -8,9 +8,23 @@ namespace Imaging.Edge.Integration.Tests.Doctor;
 /// <summary>The real executable run as a field engineer runs it, with standard input (secrets are piped, never in argv).</summary>
 internal static class EdgeCli
 {
-    public static async Task<ProcessResult> RunAsync(string workingDirectory, string? standardInput, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static Task<ProcessResult> RunAsync(string workingDirectory, string? standardInput, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        RunProgramAsync("dotnet", [GatewayProcess.ExecutablePath, .. arguments], workingDirectory, standardInput, environment);
+
+    /// <summary>
+    /// The executable on a terminal: <c>script</c> (util-linux) runs it on a pseudo-terminal and types
+    /// <paramref name="typed"/> into it, as an engineer at the keyboard would.
+    /// </summary>
+    public static Task<ProcessResult> RunOnTerminalAsync(string workingDirectory, string typed, params string[] arguments) =>
+        RunProgramAsync("script", ["-qec", string.Join(' ', new[] { "dotnet", GatewayProcess.ExecutablePath }.Concat(arguments).Select(Quote)), "/dev/null"],
+            workingDirectory, typed, null);
+
+    private static string Quote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static async Task<ProcessResult> RunProgramAsync(string fileName, IReadOnlyList<string> arguments, string workingDirectory, string? standardInput,
+        IReadOnlyDictionary<string, string>? environment)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -18,7 +32,6 @@ internal static class EdgeCli
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(GatewayProcess.ExecutablePath);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment.Remove("CREDENTIALS_DIRECTORY");
         start.Environment.Remove("INVOCATION_ID");
@@ -41,7 +54,7 @@ internal static class EdgeCli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"imaging-edge {string.Join(' ', arguments)} did not finish in time");
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in time");
         }
         process.WaitForExit();
         return new ProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString());

@@ -80,6 +80,30 @@ public sealed class ProvisionTests
     }
 
     [Fact]
+    public async Task On_a_terminal_provision_asks_for_each_setting_and_the_keys()
+    {
+        using var folder = new TemporaryDirectory();
+        var config = folder.Combine("edge.json");
+        var credentials = folder.Combine("credentials");
+        // site, gateway, AE title, port, devices, destination, bucket, region (preset), endpoint, MQTT (keep), access key, secret key
+        const string typed = "site-typed\ngw-typed\nEDGE_TYPED\n11199\nCT1@10.0.0.5 US2\ns3rver\nbkt\n\nhttp://127.0.0.1:9\n\nTYPED-ACCESS\nTYPED-SECRET\n";
+
+        var provision = await EdgeCli.RunOnTerminalAsync(folder.Path, typed,
+            "provision", "--config", config, "--credentials-dir", credentials, "--data-dir", folder.Combine("data"), "--no-doctor");
+
+        Assert.True(provision.ExitCode == 0, provision.Output);
+        Assert.Contains("DICOM AE title [IMAGING_EDGE]:", provision.StandardOutput, StringComparison.Ordinal);
+        var written = JsonNode.Parse(await File.ReadAllTextAsync(config))!;
+        Assert.Equal("site-typed", (string)written["Gateway"]!["SiteId"]!);
+        Assert.Equal(11199, (int)written["Dicom"]!["Port"]!);
+        Assert.Equal("10.0.0.5", (string)written["Dicom"]!["Devices"]![0]!["Host"]!);
+        Assert.Equal("US2", (string)written["Dicom"]!["Devices"]![1]!["AeTitle"]!);
+        Assert.Equal("bkt", (string)written["Upload"]!["S3"]!["Bucket"]!);
+        Assert.Equal("TYPED-SECRET", (await File.ReadAllTextAsync(Path.Combine(credentials, "primary-secret-key"))).Trim());
+        Assert.Equal("TYPED-ACCESS", (await File.ReadAllTextAsync(Path.Combine(credentials, "primary-access-key"))).Trim());
+    }
+
+    [Fact]
     public async Task A_provision_whose_result_is_invalid_leaves_the_configuration_untouched()
     {
         await using var scene = await DoctorScene.StartAsync();

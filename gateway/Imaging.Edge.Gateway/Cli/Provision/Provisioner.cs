@@ -87,7 +87,7 @@ internal static class Provisioner
                 : await input.ReadLineAsync();
             secret = secret?.Trim();
             if (string.IsNullOrEmpty(secret))
-                throw new UsageException($"{name}: {(source.FromStandardInput ? "standard input has no line for it" : $"{source.File} is empty")}");
+                throw new UsageException($"{name}: {(source.FromStandardInput ? "no value given (standard input: one line each, access key, secret key, MQTT password)" : $"{source.File} is empty")}");
             secrets[name] = secret;
         }
         return secrets;
