@@ -76,7 +76,7 @@ internal sealed class DoctorScene : IAsyncDisposable
     }
 
     public Task<ProcessResult> DoctorAsync(params string[] extra) =>
-        EdgeCli.RunAsync(Folder.Path, null, null, ["doctor", "--config", ConfigFile, .. extra]);
+        EdgeCli.RunAsync(Folder.Path, null, ["doctor", "--config", ConfigFile, .. extra]);
 
     public static string PortText(int port) => port.ToString(CultureInfo.InvariantCulture);
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
 using Imaging.Edge.Integration.Tests.Infrastructure;
 
@@ -8,57 +6,23 @@ namespace Imaging.Edge.Integration.Tests.Doctor;
 /// <summary>The real executable run as a field engineer runs it, with standard input (secrets are piped, never in argv).</summary>
 internal static class EdgeCli
 {
-    public static Task<ProcessResult> RunAsync(string workingDirectory, string? standardInput, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
-        RunProgramAsync("dotnet", [GatewayProcess.ExecutablePath, .. arguments], workingDirectory, standardInput, environment);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    // Not under systemd: a CREDENTIALS_DIRECTORY the test runner inherited must not stand in for the folder the test chose.
+    private static readonly Dictionary<string, string> NoSystemd = new() { ["CREDENTIALS_DIRECTORY"] = "" };
+
+    public static Task<ProcessResult> RunAsync(string workingDirectory, string? standardInput, params string[] arguments) =>
+        ProcessRunner.RunAsync("dotnet", [GatewayProcess.ExecutablePath, .. arguments], Timeout, NoSystemd, workingDirectory, standardInput ?? "");
 
     /// <summary>
     /// The executable on a terminal: <c>script</c> (util-linux) runs it on a pseudo-terminal and types
     /// <paramref name="typed"/> into it, as an engineer at the keyboard would.
     /// </summary>
     public static Task<ProcessResult> RunOnTerminalAsync(string workingDirectory, string typed, params string[] arguments) =>
-        RunProgramAsync("script", ["-qec", string.Join(' ', new[] { "dotnet", GatewayProcess.ExecutablePath }.Concat(arguments).Select(Quote)), "/dev/null"],
-            workingDirectory, typed, null);
+        ProcessRunner.RunAsync("script", ["-qec", string.Join(' ', new[] { "dotnet", GatewayProcess.ExecutablePath }.Concat(arguments).Select(Quote)), "/dev/null"],
+            Timeout, NoSystemd, workingDirectory, typed);
 
     private static string Quote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    private static async Task<ProcessResult> RunProgramAsync(string fileName, IReadOnlyList<string> arguments, string workingDirectory, string? standardInput,
-        IReadOnlyDictionary<string, string>? environment)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment.Remove("CREDENTIALS_DIRECTORY");
-        start.Environment.Remove("INVOCATION_ID");
-        start.Environment.Remove("NOTIFY_SOCKET");
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start imaging-edge");
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (standardInput is not null) await process.StandardInput.WriteAsync(standardInput);
-        process.StandardInput.Close();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in time");
-        }
-        process.WaitForExit();
-        return new ProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString());
-    }
 
     /// <summary><c>doctor --json</c>'s checks by name, each as (result, detail, hint).</summary>
     public static Dictionary<string, (string Result, string Detail, string Hint)> Checks(ProcessResult doctor)

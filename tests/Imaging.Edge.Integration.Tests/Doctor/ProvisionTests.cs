@@ -28,7 +28,7 @@ public sealed class ProvisionTests
         await using var scene = await DoctorScene.StartAsync();
         var credentials = scene.Folder.Combine("credentials");
 
-        var provision = await EdgeCli.RunAsync(scene.Folder.Path, Secrets, null, Flags(scene, DoctorScene.Site, credentials));
+        var provision = await EdgeCli.RunAsync(scene.Folder.Path, Secrets, Flags(scene, DoctorScene.Site, credentials));
 
         Assert.True(provision.ExitCode == 0, provision.Output);
         Assert.Contains("✓ s3-primary", provision.StandardOutput, StringComparison.Ordinal); // doctor ran after writing
@@ -52,7 +52,7 @@ public sealed class ProvisionTests
             new Dictionary<string, string> { ["CREDENTIALS_DIRECTORY"] = credentials }, scene.Folder.Path);
         await gateway.WaitForPortAsync(scene.DicomPort, TimeSpan.FromSeconds(30));
         var echo = await ProcessRunner.RunAsync("echoscu", ["-aet", "CT_ROOM_1", "-aec", "EDGE_TEST", "127.0.0.1", DoctorScene.PortText(scene.DicomPort)]);
-        var doctor = await EdgeCli.RunAsync(scene.Folder.Path, null, null, "doctor", "--config", scene.ConfigFile, "--credentials-dir", credentials, "--json");
+        var doctor = await EdgeCli.RunAsync(scene.Folder.Path, null, "doctor", "--config", scene.ConfigFile, "--credentials-dir", credentials, "--json");
 
         Assert.True(echo.ExitCode == 0, echo.Output + gateway.Output);
         var port = EdgeCli.Checks(doctor)["dicom-port"];
@@ -66,9 +66,9 @@ public sealed class ProvisionTests
         await using var scene = await DoctorScene.StartAsync();
         var credentials = scene.Folder.Combine("credentials");
 
-        var first = await EdgeCli.RunAsync(scene.Folder.Path, Secrets, null, [.. Flags(scene, "site-first", credentials), "--no-doctor"]);
+        var first = await EdgeCli.RunAsync(scene.Folder.Path, Secrets, [.. Flags(scene, "site-first", credentials), "--no-doctor"]);
         var firstText = await File.ReadAllTextAsync(scene.ConfigFile);
-        var second = await EdgeCli.RunAsync(scene.Folder.Path, Secrets, null, [.. Flags(scene, "site-second", credentials), "--no-doctor"]);
+        var second = await EdgeCli.RunAsync(scene.Folder.Path, Secrets, [.. Flags(scene, "site-second", credentials), "--no-doctor"]);
 
         Assert.True(first.ExitCode == 0, first.Output);
         Assert.True(second.ExitCode == 0, second.Output);
@@ -110,7 +110,7 @@ public sealed class ProvisionTests
         var credentials = scene.Folder.Combine("credentials");
         await File.WriteAllTextAsync(scene.ConfigFile, "{}");
 
-        var provision = await EdgeCli.RunAsync(scene.Folder.Path, Secrets, null,
+        var provision = await EdgeCli.RunAsync(scene.Folder.Path, Secrets,
             [.. Flags(scene, DoctorScene.Site, credentials).Select(a => a == "EDGE_TEST" ? "THIS_AE_TITLE_IS_FAR_TOO_LONG" : a), "--no-doctor"]);
 
         Assert.Equal(2, provision.ExitCode);
