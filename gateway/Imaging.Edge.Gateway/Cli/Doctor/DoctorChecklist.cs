@@ -37,8 +37,8 @@ internal static class DoctorChecklist
             CheckResult.Ok("configuration", $"{source}: valid (site {configuration.Gateway.SiteId}, gateway {configuration.Gateway.GatewayId})"),
         };
         var serviceUser = ServiceUser.Find();
-        checks.Add(CredentialsCheck.Run(configuration, options.CredentialsDirectory, serviceUser));
-        checks.Add(await DicomPortCheck.RunAsync(configuration, cancellationToken));
+        checks.Add(await GuardedAsync(CredentialsCheck.Name, () => Task.FromResult(CredentialsCheck.Run(configuration, options.CredentialsDirectory, serviceUser))));
+        checks.Add(await GuardedAsync(DicomPortCheck.Name, () => DicomPortCheck.RunAsync(configuration, cancellationToken)));
         checks.AddRange(SerialPortCheck.Run(configuration.Serial, serviceUser));
         var upload = configuration.Upload;
         if (upload.Destination == "s3" && upload.S3 is { } primary)
@@ -47,15 +47,31 @@ internal static class DoctorChecklist
             checks.Add(LocalDestination(configuration));
         if (upload.BackupS3 is { } backup)
             await CheckEndpointAsync("backup", backup);
-        checks.Add(await MqttCheck.RunAsync(configuration, options.CredentialsDirectory, cancellationToken));
-        checks.Add(DiskCheck.Run(configuration));
-        checks.Add(await ServiceCheck.RunAsync(cancellationToken));
+        checks.Add(await GuardedAsync(MqttCheck.Name, () => MqttCheck.RunAsync(configuration, options.CredentialsDirectory, cancellationToken)));
+        checks.Add(await GuardedAsync(DiskCheck.Name, () => Task.FromResult(DiskCheck.Run(configuration))));
+        checks.Add(await GuardedAsync(ServiceCheck.Name, () => ServiceCheck.RunAsync(cancellationToken)));
         return checks;
 
         async Task CheckEndpointAsync(string name, S3EndpointOptions endpoint)
         {
-            checks.Add(await S3Check.RunAsync($"s3-{name}", name, endpoint, configuration, options.CredentialsDirectory, cancellationToken));
-            checks.Add(await ClockCheck.RunAsync($"s3-{name}-clock", endpoint.ServiceUrl, cancellationToken));
+            checks.Add(await GuardedAsync($"s3-{name}", () => S3Check.RunAsync($"s3-{name}", name, endpoint, configuration, options.CredentialsDirectory, cancellationToken)));
+            checks.Add(await GuardedAsync($"s3-{name}-clock", () => ClockCheck.RunAsync($"s3-{name}-clock", endpoint.ServiceUrl, cancellationToken)));
+        }
+    }
+
+    /// <summary>
+    /// A check that throws what it did not foresee becomes its own ✗ line (the exception's type and printable message),
+    /// so the engineer still gets every other line. Cancellation (Ctrl+C) still ends doctor.
+    /// </summary>
+    private static async Task<CheckResult> GuardedAsync(string name, Func<Task<CheckResult>> check)
+    {
+        try
+        {
+            return await check();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return CheckResult.Fail(name, $"the check itself failed: {e.GetType().Name}: {SafeText.Printable(e.Message)}", "run doctor again; if it repeats, send this line to support");
         }
     }
 

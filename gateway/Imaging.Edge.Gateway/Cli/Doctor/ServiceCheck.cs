@@ -45,8 +45,17 @@ internal static class ServiceCheck
             if (process is null) return null;
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(TimeSpan.FromSeconds(10));
-            var output = await process.StandardOutput.ReadToEndAsync(deadline.Token);
-            await process.WaitForExitAsync(deadline.Token);
+            string output;
+            try
+            {
+                output = await process.StandardOutput.ReadToEndAsync(deadline.Token);
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(); // a hung systemctl (a D-Bus that does not answer) must not outlive doctor
+                throw;
+            }
             if (process.ExitCode != 0) return null;
             return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => l.Split('=', 2))
