@@ -25,11 +25,12 @@ internal static class CommandTree
             "durably on this box and uploads them to the hospital's object storage. Run 'imaging-edge COMMAND --help' " +
             "for a command's options. " + ExitCodes.Summary + ".");
 
-        // The commands, in the order the help lists them: one line each. A new command adds its line here (provision and
-        // doctor go after status: root.Add(ProvisionVerb.Create()); root.Add(DoctorVerb.Create());), then the README's
-        // "Command line" block is replaced by the new `imaging-edge --help` (CommandLineTests prints it when they differ).
+        // The commands, in the order the help lists them: one line each. A new command adds its line here, then the
+        // README's "Command line" block is replaced by the new `imaging-edge --help` (CommandLineTests prints it when they differ).
         root.Add(RunVerb.Create());
         root.Add(StatusVerb.Create());
+        root.Add(ProvisionVerb.Create());
+        root.Add(DoctorVerb.Create());
         root.Add(QueueVerb.Create());
         root.Add(ControlVerb.Create());
         root.Add(EchoVerb.Create());

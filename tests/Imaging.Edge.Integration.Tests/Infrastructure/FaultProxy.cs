@@ -248,17 +248,32 @@ public sealed class FaultProxy : IAsyncDisposable
         return upstream;
     }
 
+    /// <summary>
+    /// When set, the <c>Date</c> header of every response is moved by this much on the way (a server whose clock is
+    /// wrong); the value keeps its length, so nothing else in the response changes.
+    /// </summary>
+    public TimeSpan? ShiftResponseDate { get; set; }
+
     /// <summary>Upstream to client until the upstream closes; then the client's connection is closed too. Never throws.</summary>
-    private static async Task PumpResponsesAsync(Socket upstream, Socket client, CancellationToken token)
+    private async Task PumpResponsesAsync(Socket upstream, Socket client, CancellationToken token)
     {
         var buffer = new byte[64 * 1024];
+        var carried = 0; // bytes held back from the last read: maybe the start of a Date header cut by the read
         try
         {
             while (true)
             {
-                var read = await upstream.ReceiveAsync(buffer, token);
-                if (read == 0) break;
-                await client.SendAsync(buffer.AsMemory(0, read), token);
+                var read = await upstream.ReceiveAsync(buffer.AsMemory(carried), token);
+                if (read == 0)
+                {
+                    if (carried > 0) await client.SendAsync(buffer.AsMemory(0, carried), token);
+                    break;
+                }
+                var length = carried + read;
+                var ready = ShiftResponseDate is { } shift ? ResponseDate.Shift(buffer.AsSpan(0, length), shift) : length;
+                await client.SendAsync(buffer.AsMemory(0, ready), token);
+                carried = length - ready;
+                buffer.AsSpan(ready, carried).CopyTo(buffer);
             }
             client.Shutdown(SocketShutdown.Send);
         }
