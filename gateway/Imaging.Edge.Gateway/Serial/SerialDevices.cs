@@ -67,9 +67,8 @@ internal sealed class SerialDevices(
         var options = EdgeConfiguration.Bind<SerialOptions>(configuration.Root, SerialOptions.Section, problems);
         if (problems.Count == 0)
             SerialOptionsValidator.Validate(options, problems);
-        if (problems.Count > 0)
-            return new SerialReload(0, 0, _listeners.Count, problems);
-        return await ApplyAsync(options);
+        // A section with problems is refused whole: every running listener is left as it is.
+        return problems.Count > 0 ? new SerialReload(0, 0, 0, problems) : await ApplyAsync(options);
     }
 
     private async Task<SerialReload> ApplyAsync(SerialOptions options)
