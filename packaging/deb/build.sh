@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds the Debian packages of the appliance: imaging-edge_<version>_amd64.deb and _arm64.deb.
 #
-#   packaging/deb/build.sh [--arch amd64|arm64]... [--out DIR] [--reuse-publish] [VERSION]
+#   packaging/deb/build.sh [--arch amd64|arm64]... [--out DIR] [--reuse-publish] [--fast] [VERSION]
 #
 # VERSION defaults to 1.0.0; --arch may be given more than once (default: both); packages go to DIR
 # (default: artifacts/ at the repository root, ignored by git). --reuse-publish packages an existing
-# DIR/publish/<rid> again instead of publishing (a second version of the same build, for upgrade tests).
+# DIR/publish/<rid> again instead of publishing (a second version of the same build, for upgrade tests);
+# --fast compresses with gzip -1 instead of xz (same contents; the package tests use it).
 # Needs the .NET SDK, dpkg-deb and fakeroot. Layout and reasons: docs/packaging.md.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ version=1.0.0
 out="$repo/artifacts"
 arches=()
 reuse=no
+compression=(-Zxz)
 while (($#)); do
     case $1 in
         --arch) arches+=("$2"); shift 2 ;;
@@ -22,7 +24,8 @@ while (($#)); do
         --out) out=$2; shift 2 ;;
         --out=*) out=${1#--out=}; shift ;;
         --reuse-publish) reuse=yes; shift ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --fast) compression=(-Zgzip -z1); shift ;;
+        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "build.sh: unknown option $1" >&2; exit 2 ;;
         *) version=$1; shift ;;
     esac
@@ -36,10 +39,10 @@ out=$(cd "$out" && pwd)
 assembly_version=${version%%[~+]*}
 
 build_one() {
-    local arch=$1 rid
+    local arch=$1 rid strip
     case $arch in
-        amd64) rid=linux-x64 ;;
-        arm64) rid=linux-arm64 ;;
+        amd64) rid=linux-x64 strip=strip ;;
+        arm64) rid=linux-arm64 strip=aarch64-linux-gnu-strip ;;
         *) echo "build.sh: unknown architecture '$arch' (amd64 or arm64)" >&2; exit 2 ;;
     esac
     local publish="$out/publish/$rid"
@@ -60,6 +63,12 @@ build_one() {
     # The profiles live in /usr/share (Serial/SerialDevice.cs InstalledDirectory): a folder beside the
     # executable would win over it.
     rm -rf "$lib/hardware-profiles"
+    # The runtime's own libraries come stripped; SQLite's (libe_sqlite3.so, from SQLitePCLRaw) does not.
+    command -v "$strip" >/dev/null || { echo "build.sh: $strip not found (apt-get install binutils-aarch64-linux-gnu)" >&2; exit 1; }
+    local so
+    for so in "$lib"/*.so; do
+        if file -b "$so" | grep -q "not stripped"; then "$strip" --strip-unneeded "$so"; fi
+    done
     mkdir -p "$share/hardware-profiles"
     cp "$repo"/hardware-profiles/*.json "$share/hardware-profiles/"
     cp -r "$repo/packaging/dashboard" "$share/dashboard"
@@ -91,7 +100,7 @@ build_one() {
     sed "s/@VERSION@/$version/; s/@ARCH@/$arch/; s/@SIZE@/$size/" "$here/control.in" > "$stage/DEBIAN/control"
 
     local deb="$out/imaging-edge_${version}_${arch}.deb"
-    fakeroot -- dpkg-deb -Zxz --build "$stage" "$deb" >/dev/null
+    fakeroot -- dpkg-deb "${compression[@]}" --build "$stage" "$deb" >/dev/null
     rm -rf "$stage"
     echo "$deb"
 }
