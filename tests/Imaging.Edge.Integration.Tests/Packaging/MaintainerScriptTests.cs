@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Imaging.Edge.Integration.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace Imaging.Edge.Integration.Tests.Packaging;
 
@@ -141,13 +140,7 @@ public sealed class MaintainerScriptTests(BuiltPackages packages)
 
     private static Queued QueuedInstance(string dataDir)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(dataDir, "queue.db"),
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-        }.ToString());
-        connection.Open();
+        using var connection = QueueCli.OpenReadOnly(dataDir);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT id, state, local_path, hex(sha256) FROM instances WHERE sop_instance_uid = $uid;";
         command.Parameters.AddWithValue("$uid", SopInstanceUid);
