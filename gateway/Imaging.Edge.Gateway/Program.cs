@@ -1,40 +1,34 @@
 using Imaging.Edge.Dicom.Network;
 using Imaging.Edge.Gateway.Cli;
 
-// imaging-edge: the appliance executable. Commands are dispatched here; each lives in Cli/.
+// imaging-edge: the appliance executable. The commands are one tree (Cli/CommandTree.cs); each lives in Cli/.
+var parse = CommandTree.Create().Parse(args, CommandTree.Parser);
+if (parse.Errors.Count > 0)
+    return CommandTree.ReportErrors(parse);
+
 using var interrupted = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
-    if (args.FirstOrDefault() == "run") return; // the host handles Ctrl+C itself
+    if (parse.CommandResult.Command.Name == "run") return; // the host handles Ctrl+C itself
     e.Cancel = true;
     interrupted.Cancel();
 };
 
 try
 {
-    var rest = args.Skip(1).ToArray();
-    return args.FirstOrDefault() switch
-    {
-        "run" => await RunVerb.ExecuteAsync(rest),
-        "echo" => await EchoVerb.ExecuteAsync(rest, interrupted.Token),
-        "send" => await SendVerb.ExecuteAsync(rest, interrupted.Token),
-        "status" => await StatusVerb.ExecuteAsync(rest),
-        "queue" => await QueueVerb.ExecuteAsync(rest),
-        "control" => await ControlVerb.ExecuteAsync(rest, interrupted.Token),
-        "erase-patient" => await ErasePatientVerb.ExecuteAsync(rest, interrupted.Token),
-        "decommission" => await DecommissionVerb.ExecuteAsync(rest),
-        "profiles" => await ProfilesVerb.ExecuteAsync(rest),
-        "--version" => PrintVersion(),
-        "--help" or "-h" or "help" => PrintUsage(Console.Out, ExitCodes.Success),
-        null => PrintUsage(Console.Error, ExitCodes.BadInput),
-        var unknown => throw new UsageException($"unknown command '{unknown}'"),
-    };
+    // Ctrl+C is handled above (not by System.CommandLine: run's host must see it); exceptions come out to the catches below.
+    return await parse.InvokeAsync(new() { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, interrupted.Token);
 }
 catch (UsageException e)
 {
     await Console.Error.WriteLineAsync($"imaging-edge: {e.Message}");
-    await Console.Error.WriteLineAsync("try: imaging-edge --help");
+    await Console.Error.WriteLineAsync(CommandTree.HelpHint(parse));
     return ExitCodes.BadInput;
+}
+catch (NotReachableException e)
+{
+    await Console.Error.WriteLineAsync($"imaging-edge: {e.Message}");
+    return ExitCodes.NotReachable;
 }
 catch (AssociationRejectedException e)
 {
@@ -45,17 +39,4 @@ catch (Exception e) when (e is AssociationAbortedException or System.Net.Sockets
 {
     await Console.Error.WriteLineAsync($"imaging-edge: {e.Message}");
     return ExitCodes.Failure;
-}
-
-static int PrintVersion()
-{
-    var version = typeof(RunVerb).Assembly.GetName().Version;
-    Console.WriteLine($"imaging-edge {version}");
-    return ExitCodes.Success;
-}
-
-static int PrintUsage(TextWriter writer, int exitCode)
-{
-    writer.WriteLine(Usage.Text);
-    return exitCode;
 }

@@ -24,6 +24,7 @@ public sealed class DicomServer : IAsyncDisposable
     private Task? _acceptLoop;
     private readonly ConnectionBudget _budget;
     private long _nextId;
+    private long _acceptedAt; // Environment.TickCount64 while the loop handles a connection it accepted; 0 while it waits
     private long _lastRefusalLog = -1000; // Environment.TickCount64 starts at 0: the first refusal is logged
     private int _refusedSinceLog;
 
@@ -43,6 +44,22 @@ public sealed class DicomServer : IAsyncDisposable
 
     /// <summary>Connections open now, associated or not.</summary>
     public int OpenConnections => _budget.Connections;
+
+    /// <summary>
+    /// How long the accept loop has been busy with the connection it accepted last: zero while it waits for the next one
+    /// (idle is healthy), null when the loop is not running although the server was started and not stopped (it ended
+    /// on an exception nobody expected). For a watchdog: a loop busy for long is wedged.
+    /// </summary>
+    public TimeSpan? AcceptLoopBusyFor
+    {
+        get
+        {
+            if (_stopping.IsCancellationRequested) return TimeSpan.Zero;
+            if (_acceptLoop is null || _acceptLoop.IsCompleted) return null;
+            var since = Volatile.Read(ref _acceptedAt);
+            return since == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Environment.TickCount64 - since);
+        }
+    }
 
     /// <summary>Binds and starts accepting. Throws <see cref="SocketException"/> when the port cannot be bound.</summary>
     public void Start()
@@ -71,7 +88,9 @@ public sealed class DicomServer : IAsyncDisposable
             Socket socket;
             try
             {
+                Volatile.Write(ref _acceptedAt, 0);
                 socket = await listener.AcceptAsync(stopping).ConfigureAwait(false);
+                Volatile.Write(ref _acceptedAt, Math.Max(1, Environment.TickCount64));
             }
             catch (OperationCanceledException)
             {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Imaging.Edge.Gateway.Erasure;
 using Imaging.Edge.Gateway.Hosting;
@@ -14,13 +15,28 @@ namespace Imaging.Edge.Gateway.Cli;
 /// </summary>
 internal static class DecommissionVerb
 {
-    public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        var arguments = Arguments.Parse(args, valued: new HashSet<string> { "config" }, flags: new HashSet<string> { "force" });
-        if (arguments.Positional.Count > 0)
-            throw new UsageException("usage: imaging-edge decommission [--force] [--config FILE]");
-        var force = arguments.Flag("force");
-        if (await CliConfiguration.TryLoadAsync(arguments.Option("config")) is not { } configuration)
+        var config = CommonOptions.Config();
+        var force = new Option<bool>("--force")
+        {
+            Description = "Wipe even instances that are not uploaded yet, or whose only copy is in a file store inside the data folder (they are lost).",
+        };
+        var command = new Command("decommission",
+            "Wipe the box before it is returned or replaced: queue, spool, studies, quarantine, the site secret and the key " +
+            "files the configuration names; leaves decommissioned.json. Refuses while the gateway runs, and (unless --force) " +
+            "while anything is not uploaded or its only uploaded copy is on this box. Stop the service first.")
+        {
+            force,
+            config,
+        };
+        command.SetAction(parse => ExecuteAsync(parse.GetValue(config), parse.GetValue(force)));
+        return command;
+    }
+
+    public static async Task<int> ExecuteAsync(string? configFile, bool force)
+    {
+        if (await CliConfiguration.TryLoadAsync(configFile) is not { } configuration)
             return ExitCodes.BadInput;
         var layout = DataLayout.From(configuration.Gateway);
         if (!Directory.Exists(layout.Root))

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Imaging.Edge.CloudSync.Keys;
@@ -27,28 +28,61 @@ namespace Imaging.Edge.Gateway.Cli;
 /// </summary>
 internal static class ErasePatientVerb
 {
-    public const string UsageText =
-        "usage: imaging-edge erase-patient --patient-id ID [--issuer ISSUER [--issuer-optional]] [--cloud] [--dry-run] [--force-placeholder] [--config FILE] [--json]";
+    public const string Name = "erase-patient";
 
-    public static async Task<int> ExecuteAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    private sealed record Options(string PatientId, string? Issuer, bool IssuerOptional, bool Cloud, bool DryRun, bool ForcePlaceholder, string? ConfigFile, bool Json);
+
+    public static Command Create()
     {
-        var arguments = Arguments.Parse(args, valued: new HashSet<string> { "config", "patient-id", "issuer" },
-            flags: new HashSet<string> { "cloud", "json", "dry-run", "force-placeholder", "issuer-optional" });
-        if (arguments.Positional.Count > 0)
-            throw new UsageException($"erase-patient takes no positional arguments; {UsageText}");
+        var config = CommonOptions.Config();
+        var json = CommonOptions.Json();
+        var patientId = new Option<string>("--patient-id")
+        {
+            Description = "The patient's ID (0010,0020), exactly as the devices send it. Never printed or logged.",
+            HelpName = "ID",
+            Required = true,
+        };
+        var issuer = new Option<string?>("--issuer")
+        {
+            Description = "Only instances with this issuer of patient ID (0010,0021), matched exactly. Without it: every issuer.",
+            HelpName = "ISSUER",
+        };
+        var issuerOptional = new Option<bool>("--issuer-optional") { Description = "With --issuer: also instances that have no issuer." };
+        var cloud = new Option<bool>("--cloud") { Description = "Also delete the patient's objects and study manifests in every configured bucket." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Report what would be erased, per study pseudonym; change nothing." };
+        var forcePlaceholder = new Option<bool>("--force-placeholder")
+        {
+            Description = "Erase even a placeholder-like ID (UNKNOWN, ANONYMOUS, 0, N/A, blank...), which is refused otherwise.",
+        };
+        var command = new Command(Name,
+            "Erase a patient now: every local file, queue row and pending upload of the patient, and its copies in a file store " +
+            "inside the data folder; with --cloud also its objects in the buckets. Audited as local:USER; prints what was deleted " +
+            "where (the patient only as its keyed hash). Exit 1 when nothing matched (still audited) or objects could not be " +
+            "deleted, 2 for a refused placeholder ID. See docs/erasure.md.")
+        {
+            patientId, issuer, issuerOptional, cloud, dryRun, forcePlaceholder, config, json,
+        };
+        command.SetAction((parse, cancellationToken) => ExecuteAsync(new Options(parse.GetRequiredValue(patientId), parse.GetValue(issuer),
+            parse.GetValue(issuerOptional), parse.GetValue(cloud), parse.GetValue(dryRun), parse.GetValue(forcePlaceholder),
+            parse.GetValue(config), parse.GetValue(json)), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(Options options, CancellationToken cancellationToken)
+    {
         // The values are never echoed: they name a patient.
-        var patientId = arguments.Option("patient-id");
-        if (string.IsNullOrEmpty(patientId)) throw new UsageException($"--patient-id is required and must not be empty; {UsageText}");
-        var issuer = arguments.Option("issuer");
+        var patientId = options.PatientId;
+        if (string.IsNullOrEmpty(patientId)) throw new UsageException("--patient-id must not be empty");
+        var issuer = options.Issuer;
         if (issuer is { Length: 0 }) throw new UsageException("--issuer must not be empty (leave it out to match every issuer)");
-        if (arguments.Flag("issuer-optional") && issuer is null) throw new UsageException($"--issuer-optional needs --issuer; {UsageText}");
-        var dryRun = arguments.Flag("dry-run");
-        var request = new ErasureRequest(patientId, issuer, arguments.Flag("cloud"), "local:" + Environment.UserName, Guid.NewGuid().ToString("N"),
-            arguments.Flag("issuer-optional"), arguments.Flag("force-placeholder"));
+        if (options.IssuerOptional && issuer is null) throw new UsageException("--issuer-optional needs --issuer");
+        var dryRun = options.DryRun;
+        var request = new ErasureRequest(patientId, issuer, options.Cloud, "local:" + Environment.UserName, Guid.NewGuid().ToString("N"),
+            options.IssuerOptional, options.ForcePlaceholder);
         if (!dryRun && request.Refusal is { } refusal)
             throw new UsageException($"refusing: {refusal} (--dry-run shows what it matches; --force-placeholder erases it)");
 
-        if (await CliConfiguration.TryLoadAsync(arguments.Option("config")) is not { } configuration)
+        if (await CliConfiguration.TryLoadAsync(options.ConfigFile) is not { } configuration)
             return ExitCodes.BadInput;
         var layout = DataLayout.From(configuration.Gateway);
         var database = new QueueDatabase(layout.Root, createIfMissing: false);
@@ -93,13 +127,13 @@ internal static class ErasePatientVerb
             var eraser = new PatientEraser(new ErasureStore(queue.Writer, queue.Operator), layout, pseudonymizer, stores,
                 ObjectKeyTemplate.Parse(configuration.Upload.KeyTemplate), configuration.Gateway, loggers.CreateLogger<PatientEraser>());
             if (dryRun)
-                return PrintPreview(eraser.Preview(request), arguments.Flag("json"));
+                return PrintPreview(eraser.Preview(request), options.Json);
 
             // With no gateway running, nothing is arriving: files that no row names in an erased study's folder go too.
             using var gatewayLock = GatewayLock.TryAcquire(layout.Root);
             var result = await eraser.EraseAsync(request, writeAudit: true, sweepUnindexedFiles: gatewayLock is not null, cancellationToken);
 
-            if (arguments.Flag("json"))
+            if (options.Json)
             {
                 var json = result.ToJson();
                 json["schemaVersion"] = 1;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Imaging.Edge.Devices.Output;
 using Imaging.Edge.Devices.Profiles;
@@ -21,23 +22,70 @@ namespace Imaging.Edge.Gateway.Cli;
 /// </summary>
 internal static class ProfilesVerb
 {
-    private const string UsageText = "usage: imaging-edge profiles list [--config FILE] | profiles validate FILE... | " +
-        "profiles replay PROFILE CAPTURE [--out DIR] | profiles capture PORT --profile PROFILE --out FILE [--seconds N] [--passive]";
-
-    public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        var arguments = Arguments.Parse(args, valued: new HashSet<string> { "out", "config", "profile", "seconds" }, flags: new HashSet<string> { "passive" });
-        return arguments.Positional.FirstOrDefault() switch
+        var config = CommonOptions.Config();
+        return new Command("profiles",
+            "Serial-device profiles (hardware-profiles/*.json, docs/devices.md), without the gateway: list what the gateway " +
+            "reads, check a profile, record a device and replay a recording offline.")
         {
-            "list" when arguments.Positional.Count == 1 =>
-                await CliConfiguration.TryLoadAsync(arguments.Option("config")) is { } configuration ? await ProfileList.RunAsync(configuration) : ExitCodes.BadInput,
-            "validate" when arguments.Positional.Count > 1 => await ValidateAsync(arguments.Positional.Skip(1).ToList()),
-            "replay" when arguments.Positional.Count == 3 =>
-                await ReplayAsync(await ProfileFileAsync(arguments.Positional[1], arguments.Option("config")), arguments.Positional[2], arguments.Option("out")),
-            "capture" when arguments.Positional.Count == 2 && arguments.Option("profile") is { } profile && arguments.Option("out") is { } outFile =>
-                await CaptureAsync(arguments.Positional[1], await ProfileFileAsync(profile, arguments.Option("config")), outFile, Seconds(arguments.Option("seconds")), arguments.Flag("passive")),
-            _ => throw new UsageException(UsageText),
+            ListCommand(config),
+            ValidateCommand(),
+            ReplayCommand(config),
+            CaptureCommand(config),
         };
+    }
+
+    private static Command ListCommand(Option<string?> config)
+    {
+        var command = new Command("list",
+            "The hardware profiles the gateway reads (Serial:ProfilesDirectory, else the packaged ones), each with maker, model, " +
+            "link, parser and output or INVALID; then the configured devices. Exit 1 when one is invalid.") { config };
+        command.SetAction(async parse =>
+            await CliConfiguration.TryLoadAsync(parse.GetValue(config)) is { } configuration ? await ProfileList.RunAsync(configuration) : ExitCodes.BadInput);
+        return command;
+    }
+
+    private static Command ValidateCommand()
+    {
+        var files = new Argument<string[]>("FILE") { Description = "Profile files to check.", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("validate", "Check serial-device profiles: every error with its JSON path. Exit 1 when one is invalid.") { files };
+        command.SetAction(parse => ValidateAsync(parse.GetRequiredValue(files)));
+        return command;
+    }
+
+    private static Command ReplayCommand(Option<string?> config)
+    {
+        var profile = new Argument<string>("PROFILE") { Description = "A profile file, or the name of a profile the gateway reads." };
+        var capture = new Argument<string>("CAPTURE") { Description = "A capture file (profiles capture writes one): the bytes a device sent." };
+        var outDir = new Option<string?>("--out") { Description = "Write the DICOM objects (SR or ophthalmic, and Raw Data) the gateway would store into this folder.", HelpName = "DIR" };
+        var command = new Command("replay",
+            "Run a capture through the profile's link and parser offline and print what was understood (no patient identity). " +
+            "Exit 1 on a link or parse problem, 2 for a profile that does not load.") { profile, capture, outDir, config };
+        command.SetAction(async parse => await ReplayAsync(await ProfileFileAsync(parse.GetRequiredValue(profile), parse.GetValue(config)),
+            parse.GetRequiredValue(capture), parse.GetValue(outDir)));
+        return command;
+    }
+
+    private static Command CaptureCommand(Option<string?> config)
+    {
+        var port = new Argument<string>("PORT") { Description = "The serial port, e.g. /dev/ttyUSB0." };
+        var profile = new Option<string>("--profile") { Description = "The device's profile (a file or a name): port settings and link.", HelpName = "PROFILE", Required = true };
+        var outFile = new Option<string>("--out") { Description = "The capture file to write. It holds patient data: handle it as such.", HelpName = "FILE", Required = true };
+        var seconds = new Option<int?>("--seconds") { Description = "Stop after N seconds (1 to 86400; default: at Ctrl+C).", HelpName = "N" };
+        seconds.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } n && n is < 1 or > 86_400)
+                result.AddError($"--seconds must be 1 to 86400 (was '{n}')");
+        });
+        var passive = new Option<bool>("--passive") { Description = "Only listen: do not answer the device (by default it is answered as the gateway would, ASTM: ACK)." };
+        var command = new Command("capture",
+            "Record what a device sends, byte for byte, for support or to write a profile (replay reads it). Stores nothing. " +
+            "Stop the gateway first (it holds the port).") { port, profile, outFile, seconds, passive, config };
+        command.SetAction(async parse => await CaptureAsync(parse.GetRequiredValue(port),
+            await ProfileFileAsync(parse.GetRequiredValue(profile), parse.GetValue(config)), parse.GetRequiredValue(outFile),
+            parse.GetValue(seconds) is { } n ? TimeSpan.FromSeconds(n) : null, parse.GetValue(passive)));
+        return command;
     }
 
     /// <summary>A profile file, or a profile's name in the folder the gateway reads (<c>Serial:ProfilesDirectory</c>, else the packaged one).</summary>
@@ -48,11 +96,6 @@ internal static class ProfilesVerb
         var configuration = await CliConfiguration.TryLoadAsync(configFile);
         return DeviceProfiles.FileOf(reference, DeviceProfiles.DirectoryOf(configuration?.Serial ?? new SerialOptions()));
     }
-
-    private static TimeSpan? Seconds(string? text) =>
-        text is null ? null
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 86_400 ? TimeSpan.FromSeconds(seconds)
-        : throw new UsageException($"--seconds must be 1 to 86400 (was '{text}')");
 
     /// <summary>Exit 0 when the capture ran, 1 when the port could not be opened, 2 for a profile that does not load.</summary>
     private static async Task<int> CaptureAsync(string port, string profileFile, string outFile, TimeSpan? duration, bool passive)

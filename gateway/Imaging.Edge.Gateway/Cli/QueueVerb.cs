@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Imaging.Edge.Gateway.Configuration;
 using Imaging.Edge.Gateway.Queue;
@@ -13,59 +14,85 @@ namespace Imaging.Edge.Gateway.Cli;
 /// </summary>
 internal static class QueueVerb
 {
-    public const string UsageText =
-        "usage: imaging-edge queue [--config FILE] [--json] list [--state pending|uploading|failed|uploaded|evicted|all] | show ID|SOP_INSTANCE_UID | retry ID|--all-failed";
-
     public const string RetryAction = "retry-failed";
 
     private static readonly string[] AllStates = [InstanceStates.Pending, InstanceStates.Uploading, InstanceStates.Failed, InstanceStates.Uploaded, InstanceStates.Evicted];
     private static readonly string[] DefaultStates = [InstanceStates.Pending, InstanceStates.Uploading, InstanceStates.Failed];
 
-    public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        var arguments = Arguments.Parse(args, valued: new HashSet<string> { "config", "state" }, flags: new HashSet<string> { "json", "all-failed" });
-        if (arguments.Positional.Count == 0)
-            throw new UsageException(UsageText);
-        var subcommand = arguments.Positional[0];
-        var operands = arguments.Positional.Skip(1).ToList();
-        // Check the whole command line before touching the configuration or the disk.
-        Func<QueueStores, int> action = subcommand switch
+        var config = CommonOptions.Config();
+        var json = CommonOptions.Json();
+        var command = new Command("queue",
+            "The durable queue on this box, read beside the running service (never created, never migrated): what waits, " +
+            "what failed and why, and putting failed instances back. Shows UIDs and study pseudonyms, never patient data. " +
+            "Exit 1 when there is no queue (has the gateway run?).")
         {
-            "list" => ParseList(arguments, operands),
-            "show" => ParseShow(arguments, operands),
-            "retry" => ParseRetry(arguments, operands),
-            _ => throw new UsageException($"unknown queue command '{subcommand}' (list, show, retry)"),
+            config,
+            json,
+            ListCommand(config, json),
+            ShowCommand(config, json),
+            RetryCommand(config, json),
         };
-
-        return await QueueAccess.WithQueueAsync(arguments.Option("config"), (_, queue) => action(queue));
+        return command;
     }
 
-    private static Func<QueueStores, int> ParseList(Arguments arguments, List<string> operands)
+    private static Command ListCommand(Option<string?> config, Option<bool> json)
     {
-        Reject(arguments, "list", "all-failed");
-        if (operands.Count > 0)
-            throw new UsageException($"list takes no arguments (got '{operands[0]}')");
-        var states = ParseStates(arguments.Option("state"));
-        var json = arguments.Flag("json");
-        return queue =>
+        var state = new Option<string?>("--state")
         {
-            var instances = queue.Queries.List(states);
-            var stats = queue.Queries.Stats();
-            var now = DateTimeOffset.UtcNow;
-            if (json) WriteJson(stream => QueueJson.WriteList(stream, instances, stats, now));
-            else QueueTable.WriteList(Console.Out, instances, stats, now);
-            return ExitCodes.Success;
+            Description = "Which states, comma-separated: pending, uploading, failed, uploaded, evicted, or all (default: pending,uploading,failed).",
+            HelpName = "STATES",
         };
+        var command = new Command("list", "The queue grouped by study pseudonym, with counts, bytes waiting and the oldest age.") { state };
+        command.SetAction(parse =>
+        {
+            // Check the whole command line before touching the configuration or the disk.
+            var action = List(ParseStates(parse.GetValue(state)), parse.GetValue(json));
+            return QueueAccess.WithQueueAsync(parse.GetValue(config), (_, queue) => action(queue));
+        });
+        return command;
     }
 
-    private static Func<QueueStores, int> ParseShow(Arguments arguments, List<string> operands)
+    private static Command ShowCommand(Option<string?> config, Option<bool> json)
     {
-        Reject(arguments, "show", "state", "all-failed");
-        if (operands.Count != 1)
-            throw new UsageException("usage: imaging-edge queue show ID|SOP_INSTANCE_UID [--json]");
-        var key = operands[0];
+        var key = new Argument<string>("ID|SOP_INSTANCE_UID") { Description = "A queue id (from list), or a SOP Instance UID (every stored version)." };
+        var command = new Command("show", "Every field of one queued instance. Exit 1 when it is not in the queue.") { key };
+        command.SetAction(parse =>
+        {
+            var action = Show(parse.GetRequiredValue(key), parse.GetValue(json));
+            return QueueAccess.WithQueueAsync(parse.GetValue(config), (_, queue) => action(queue));
+        });
+        return command;
+    }
+
+    private static Command RetryCommand(Option<string?> config, Option<bool> json)
+    {
+        var id = new Argument<string?>("ID") { Description = "The queue id of one failed instance.", Arity = ArgumentArity.ZeroOrOne };
+        var allFailed = new Option<bool>("--all-failed") { Description = "Every failed instance instead of one ID." };
+        var command = new Command("retry",
+            "Put failed instances back to pending so that they upload again (audited). Exit 1 when nothing was failed.") { id, allFailed };
+        command.SetAction(parse =>
+        {
+            var action = Retry(parse.GetValue(id), parse.GetValue(allFailed), parse.GetValue(json));
+            return QueueAccess.WithQueueAsync(parse.GetValue(config), (_, queue) => action(queue));
+        });
+        return command;
+    }
+
+    private static Func<QueueStores, int> List(string[] states, bool json) => queue =>
+    {
+        var instances = queue.Queries.List(states);
+        var stats = queue.Queries.Stats();
+        var now = DateTimeOffset.UtcNow;
+        if (json) WriteJson(stream => QueueJson.WriteList(stream, instances, stats, now));
+        else QueueTable.WriteList(Console.Out, instances, stats, now);
+        return ExitCodes.Success;
+    };
+
+    private static Func<QueueStores, int> Show(string key, bool json)
+    {
         var id = ParseId(key);
-        var json = arguments.Flag("json");
         return queue =>
         {
             IReadOnlyList<QueuedInstance> found = id is { } byId
@@ -90,14 +117,11 @@ internal static class QueueVerb
         };
     }
 
-    private static Func<QueueStores, int> ParseRetry(Arguments arguments, List<string> operands)
+    private static Func<QueueStores, int> Retry(string? operand, bool all, bool json)
     {
-        Reject(arguments, "retry", "state");
-        var all = arguments.Flag("all-failed");
-        if (all == (operands.Count == 1) || operands.Count > 1)
-            throw new UsageException("usage: imaging-edge queue retry ID|--all-failed [--json]");
-        long? id = all ? null : ParseId(operands[0]) ?? throw new UsageException($"retry: not an instance id: '{operands[0]}'");
-        var json = arguments.Flag("json");
+        if (all == (operand is not null))
+            throw new UsageException("retry takes one ID or --all-failed");
+        long? id = all ? null : ParseId(operand!) ?? throw new UsageException($"retry: not an instance id: '{operand}'");
         return queue =>
         {
             var requestId = Guid.NewGuid().ToString();
@@ -138,13 +162,6 @@ internal static class QueueVerb
     /// <summary>An instance id is a positive decimal number; anything else (a UID has dots) is not.</summary>
     private static long? ParseId(string text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : null;
-
-    private static void Reject(Arguments arguments, string subcommand, params string[] options)
-    {
-        foreach (var option in options)
-            if (arguments.Flag(option))
-                throw new UsageException($"--{option} does not apply to queue {subcommand}");
-    }
 
     private static void WriteJson(Action<Stream> write)
     {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Imaging.Edge.Gateway.Configuration;
 using Imaging.Edge.Gateway.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -7,13 +8,22 @@ namespace Imaging.Edge.Gateway.Cli;
 /// <summary><c>imaging-edge run</c>: load and validate the configuration, then run the host until stopped.</summary>
 internal static class RunVerb
 {
-    public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        var arguments = Arguments.Parse(args, valued: new HashSet<string> { "config" }, flags: new HashSet<string>());
-        if (arguments.Positional.Count > 0)
-            throw new UsageException($"run takes no arguments (got '{arguments.Positional[0]}')");
+        var config = CommonOptions.Config();
+        var command = new Command("run",
+            "Run the gateway (what the service does): receive DICOM and serial results, keep them, upload them. " +
+            "Without --config it runs on its embedded defaults (DICOM on port 11112, data under ./var). Stops on Ctrl+C or SIGTERM.")
+        {
+            config,
+        };
+        command.SetAction(parse => ExecuteAsync(parse.GetValue(config)));
+        return command;
+    }
 
-        if (await CliConfiguration.TryLoadAsync(arguments.Option("config")) is not { } configuration)
+    public static async Task<int> ExecuteAsync(string? configFile)
+    {
+        if (await CliConfiguration.TryLoadAsync(configFile) is not { } configuration)
             return ExitCodes.BadInput;
         if (ServiceManager.StartedUs() && Erasure.OnBoxStore.ConfiguredFolder(configuration.Upload, Intake.DataLayout.From(configuration.Gateway)) is { } onBox)
         {

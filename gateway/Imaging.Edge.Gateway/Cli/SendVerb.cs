@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Imaging.Edge.Dicom.Data;
 using Imaging.Edge.Dicom.Dimse;
@@ -17,15 +18,29 @@ internal static class SendVerb
 
     private sealed record FileToSend(string Path, string SopClassUid, string TransferSyntaxUid, long Length);
 
-    public static async Task<int> ExecuteAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        var arguments = Arguments.Parse(args, valued: new HashSet<string> { "aet", "aec" }, flags: new HashSet<string> { "quiet" });
-        var options = ClientOptionsParser.Parse(arguments, "send HOST PORT PATH...");
-        if (arguments.Positional.Count < 3)
-            throw new UsageException("usage: imaging-edge send HOST PORT PATH... [--aet CALLING] [--aec CALLED] [--quiet]");
-        var quiet = arguments.Flag("quiet");
+        var peer = new DicomPeerArguments();
+        var paths = new Argument<string[]>("PATH")
+        {
+            Description = "Part 10 files or folders (searched recursively; files that are not DICOM are counted and skipped).",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress; only the summary and errors." };
+        var command = new Command("send",
+            "Send DICOM files to a peer with C-STORE over one association, each file in its own transfer syntax (nothing is " +
+            "converted). Shows a progress bar on a terminal, a line a second otherwise. Exit 1 when a file was refused, 3 when the peer does not answer.");
+        peer.AddTo(command);
+        command.Add(paths);
+        command.Add(quiet);
+        command.SetAction((parse, cancellationToken) =>
+            ExecuteAsync(peer.Options(parse), parse.GetRequiredValue(paths), parse.GetValue(quiet), cancellationToken));
+        return command;
+    }
 
-        var files = FindFiles(arguments.Positional.Skip(2), out var unreadable);
+    public static async Task<int> ExecuteAsync(DicomClientOptions options, IReadOnlyList<string> paths, bool quiet, CancellationToken cancellationToken)
+    {
+        var files = FindFiles(paths, out var unreadable);
         if (files.Count == 0)
         {
             await Console.Error.WriteLineAsync("no DICOM Part 10 files to send");
@@ -38,15 +53,18 @@ internal static class SendVerb
 
         var totalBytes = files.Sum(f => f.Length);
         var clock = Stopwatch.StartNew();
-        var lastReport = TimeSpan.Zero;
+        var display = new SendProgress(Console.Out, SendProgress.ModeFor(quiet, Console.IsOutputRedirected), files.Count, totalBytes);
         long sentBytes = 0;
-        int succeeded = 0, failed = 0;
-        await using (var association = await ClientAssociation.ConnectAsync(options, proposals, cancellationToken))
+        int succeeded = 0, failed = 0, done = 0;
+        await using (var association = await DicomPeer.ConnectAsync(options, proposals, cancellationToken))
         {
-            var progress = new SynchronousProgress(bytes => sentBytes += bytes);
-            for (var i = 0; i < files.Count; i++)
+            var progress = new SynchronousProgress(bytes =>
             {
-                var file = files[i];
+                sentBytes += bytes;
+                display.Sending(done, sentBytes, clock.Elapsed);
+            });
+            foreach (var file in files)
+            {
                 ushort status;
                 try
                 {
@@ -54,22 +72,22 @@ internal static class SendVerb
                 }
                 catch (InvalidOperationException e)
                 {
+                    display.Clear();
                     await Console.Error.WriteLineAsync($"{file.Path}: {e.Message}");
                     failed++;
+                    display.FileDone(++done, sentBytes, clock.Elapsed);
                     continue;
                 }
                 if (status == DimseStatus.Success) succeeded++;
                 else
                 {
                     failed++;
+                    display.Clear();
                     await Console.Error.WriteLineAsync($"{file.Path}: status 0x{status:X4}");
                 }
-                if (!quiet && (clock.Elapsed - lastReport > TimeSpan.FromSeconds(1) || i == files.Count - 1))
-                {
-                    lastReport = clock.Elapsed;
-                    Console.WriteLine($"[{i + 1}/{files.Count}] {sentBytes / 1e6:F1} of {totalBytes / 1e6:F1} MB, {sentBytes / 1e6 / clock.Elapsed.TotalSeconds:F1} MB/s");
-                }
+                display.FileDone(++done, sentBytes, clock.Elapsed);
             }
+            display.Finish();
             await association.ReleaseAsync(cancellationToken);
         }
         var seconds = clock.Elapsed.TotalSeconds;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -11,21 +12,35 @@ namespace Imaging.Edge.Gateway.Cli;
 /// <summary>
 /// <c>imaging-edge status [--config FILE] [--json]</c>: what a field engineer checks first on site — the queue
 /// (depth, bytes, oldest waiting), uploads of the last minute (count, bytes/s, last success and where), the disk.
-/// Read from the service's queue, so it works whether or not the service is running.
+/// The running gateway answers on its control socket; with none running, the service's queue is read instead (so a
+/// field engineer still sees what waits) and the exit code is 3 (not reachable).
 /// </summary>
 internal static class StatusVerb
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    public static async Task<int> ExecuteAsync(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        var arguments = Arguments.Parse(args, valued: new HashSet<string> { "config" }, flags: new HashSet<string> { "json" });
-        if (arguments.Positional.Count > 0)
-            throw new UsageException($"status takes no arguments (got '{arguments.Positional[0]}')");
-        var json = arguments.Flag("json");
-        if (await LiveStatusAsync(arguments.Option("config"), json) is { } exitCode)
+        var config = CommonOptions.Config();
+        var json = CommonOptions.Json();
+        var command = new Command("status",
+            "What to check first on site: the running gateway's state (online, or degraded and why), the queue (waiting, " +
+            "failed, oldest), uploads (rate, last success, circuits), the receiver, devices and the disk. With no gateway " +
+            "running, what the queue and the disk say. Exit 1 when degraded or instances failed, 3 when no gateway answered.")
+        {
+            config,
+            json,
+        };
+        command.SetAction(parse => ExecuteAsync(parse.GetValue(config), parse.GetValue(json)));
+        return command;
+    }
+
+    public static async Task<int> ExecuteAsync(string? configFile, bool json)
+    {
+        var live = await LiveStatusAsync(configFile, json);
+        if (live.ExitCode is { } exitCode)
             return exitCode;
-        return await QueueAccess.WithQueueAsync(arguments.Option("config"), (configuration, queue) =>
+        var fromQueue = await QueueAccess.WithQueueAsync(configFile, (configuration, queue) =>
         {
             var now = DateTimeOffset.UtcNow;
             var stats = queue.Queries.Stats();
@@ -77,10 +92,15 @@ internal static class StatusVerb
                 $"disk    {status.Disk.FreeBytes / 1e9:F1} GB free ({status.Disk.UsedPercent}% used, high-water mark {status.Disk.HighWaterPercent}%), reserve {status.Disk.ReserveBytes / 1e6:F0} MB{(status.Disk.FreeBytes < status.Disk.ReserveBytes ? ": BELOW RESERVE, new instances are refused" : "")}"));
             return q.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
         });
+        // What the queue says was printed; that no gateway answered decides the exit code (a configuration problem still says 2).
+        return live.Reached || fromQueue == ExitCodes.BadInput ? fromQueue : ExitCodes.NotReachable;
     }
 
-    /// <summary>The running gateway's own status through the control socket; null when none is running there.</summary>
-    private static async Task<int?> LiveStatusAsync(string? configFile, bool json)
+    /// <summary>
+    /// The running gateway's own status through the control socket: printed, with its exit code; no exit code when it did
+    /// not answer (<c>Reached</c> false: no gateway there) or answered with an error (the queue is printed instead).
+    /// </summary>
+    private static async Task<(int? ExitCode, bool Reached)> LiveStatusAsync(string? configFile, bool json)
     {
         EdgeConfiguration configuration;
         try
@@ -89,14 +109,15 @@ internal static class StatusVerb
         }
         catch (ConfigurationException)
         {
-            return null; // the queue path reports it
+            return (null, false); // the queue path reports it
         }
         var answer = await ControlClient.TrySendAsync(Path.GetFullPath(configuration.Gateway.DataDir), "status", null, TimeSpan.FromSeconds(10));
-        if (answer?["ok"]?.GetValue<bool>() != true || answer["result"] is not JsonObject status) return null;
+        if (answer is null) return (null, false);
+        if (answer["ok"]?.GetValue<bool>() != true || answer["result"] is not JsonObject status) return (null, true);
         if (json)
             Console.WriteLine(status.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         else
             LiveStatusText.Print(status, Console.Out);
-        return status["state"]?.GetValue<string>() == "online" ? ExitCodes.Success : ExitCodes.Failure;
+        return (status["state"]?.GetValue<string>() == "online" ? ExitCodes.Success : ExitCodes.Failure, true);
     }
 }

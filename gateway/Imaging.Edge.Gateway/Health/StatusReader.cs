@@ -51,7 +51,7 @@ internal sealed class StatusReader(
             string.Join('+', targets.Select(t => t.Store.Name)), circuits);
         var diskStatus = ReadDisk();
         var reasons = Reasons(queueStatus, upload, diskStatus, diskMonitor.Readings > 0 && diskMonitor.Current.AboveHighWaterWithNothingToEvict);
-        reasons.AddRange(slots.Problems(StalledAfter()));
+        reasons.AddRange(slots.Problems(UploadSlots.StalledAfter(configuration.Upload)));
         var deviceStatus = devices.Snapshot();
         reasons.AddRange(DeviceReasons(deviceStatus));
         return new GatewayStatus(
@@ -68,10 +68,6 @@ internal sealed class StatusReader(
             deviceStatus,
             drops.Snapshot());
     }
-
-    /// <summary>Longer than one upload can take with every retry and its attempt timeout: beyond it, a slot hangs.</summary>
-    private TimeSpan StalledAfter() =>
-        TimeSpan.FromSeconds(configuration.Upload.AttemptTimeoutSeconds) * (configuration.Upload.MaxRetryAttempts + 1) + TimeSpan.FromMinutes(5);
 
     private static string Circuit(EndpointResilience endpoint) => endpoint.CircuitState switch
     {

@@ -23,6 +23,9 @@ using Imaging.Edge.Gateway.Health;
 using Imaging.Edge.Gateway.Recovery;
 using Imaging.Edge.Gateway.Serial;
 using Imaging.Edge.Dicom.Data.Writing;
+using Imaging.Edge.Gateway.Hosting.Journal;
+using Imaging.Edge.Gateway.Hosting.Systemd;
+using Imaging.Edge.Gateway.Hosting.Watchdog;
 
 namespace Imaging.Edge.Gateway.Hosting;
 
@@ -39,12 +42,12 @@ internal static class GatewayHost
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration.Root);
         builder.Logging.AddConfiguration(configuration.Root.GetSection("Logging"));
-        builder.Logging.AddConsole(console => console.FormatterName = PrintableConsoleFormatter.Name)
-            .AddConsoleFormatter<PrintableConsoleFormatter, ConsoleFormatterOptions>();
-        builder.Services.AddSystemd();
+        var systemd = SystemdEnvironment.Read();
+        AddLogging(builder, configuration, systemd);
         builder.Services.AddSingleton(configuration);
         builder.Services.AddSingleton(TimeProvider.System);
 
+        AddServiceManager(builder, configuration, systemd);
         AddStorage(builder, configuration);
         AddRecovery(builder);
         AddReceivers(builder, configuration);
@@ -54,6 +57,37 @@ internal static class GatewayHost
         AddOperations(builder, configuration);
         AddRetention(builder, configuration);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Our output goes to the journal (systemd said so in <c>JOURNAL_STREAM</c>): entries straight to journald with
+    /// their priority and fields. Anywhere else: one escaped line per entry on the console.
+    /// </summary>
+    private static void AddLogging(HostApplicationBuilder builder, EdgeConfiguration configuration, SystemdEnvironment systemd)
+    {
+        if (systemd.JournalSocket is { } journal)
+            builder.Logging.AddProvider(new JournalLoggerProvider(journal, configuration.Gateway.SiteId, configuration.Gateway.GatewayId));
+        else
+            builder.Logging.AddConsole(console => console.FormatterName = PrintableConsoleFormatter.Name)
+                .AddConsoleFormatter<PrintableConsoleFormatter, ConsoleFormatterOptions>();
+    }
+
+    /// <summary>
+    /// systemd's side (docs/service.md): the heartbeats the watchdog reads and, under <c>Type=notify</c>, the notifier
+    /// (READY, STATUS, WATCHDOG, STOPPING). Started by a unit, the host does not print "press Ctrl+C".
+    /// </summary>
+    private static void AddServiceManager(HostApplicationBuilder builder, EdgeConfiguration configuration, SystemdEnvironment systemd)
+    {
+        builder.Services.AddSingleton(systemd);
+        builder.Services.AddSingleton(sp => WatchedComponents.Create(systemd, sp.GetRequiredService<DicomServer>(), sp.GetRequiredService<UploadSlots>(),
+            configuration, sp.GetRequiredService<TimeProvider>()));
+        if (ServiceManager.StartedUs())
+            builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
+        if (systemd.NotifySocket is { } socket)
+        {
+            builder.Services.AddSingleton(new NotifySocket(socket));
+            builder.Services.AddHostedService<ServiceNotifier>();
+        }
     }
 
     /// <summary>The data folder, <c>queue.db</c> (migrated forward) and the site secret that keys the pseudonyms.</summary>
@@ -145,10 +179,12 @@ internal static class GatewayHost
     {
         builder.Services.AddSingleton(sp => new RetentionStore(sp.GetRequiredService<QueueWriter>()));
         builder.Services.AddSingleton(sp => new DiskMonitor(sp.GetRequiredService<DiskSpaceGuard>(), sp.GetRequiredService<RetentionStore>(), Probe(sp),
-            configuration.Retention.HighWaterPercent, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiskMonitor>>()));
+            configuration.Retention.HighWaterPercent, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiskMonitor>>(),
+            heartbeat: sp.GetRequiredService<Heartbeats>().Add(WatchedComponents.DiskMonitor, WatchedComponents.ShortLimit(sp.GetRequiredService<SystemdEnvironment>()))));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DiskMonitor>());
         builder.Services.AddHostedService(sp => new RetentionSweeper(sp.GetRequiredService<RetentionStore>(), sp.GetRequiredService<DataLayout>(), configuration.Retention, Probe(sp),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionSweeper>>(), sp.GetRequiredService<DiskMonitor>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionSweeper>>(), sp.GetRequiredService<DiskMonitor>(),
+            sp.GetRequiredService<Heartbeats>().Add(WatchedComponents.RetentionSweep, WatchedComponents.SweepLimit(sp.GetRequiredService<SystemdEnvironment>()))));
     }
 
     private static Func<DiskUsage> Probe(IServiceProvider services)

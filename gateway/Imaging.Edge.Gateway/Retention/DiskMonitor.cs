@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Imaging.Edge.Gateway.Hosting.Watchdog;
 using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Queue;
 using Microsoft.Data.Sqlite;
@@ -29,10 +30,12 @@ internal sealed class DiskMonitor : BackgroundService
     private DiskStatus _current;
     private bool _belowReserve;
     private volatile bool _nothingToEvict;
+    private readonly Heartbeat? _heartbeat;
 
     public DiskMonitor(DiskSpaceGuard guard, RetentionStore store, Func<DiskUsage> probe, int highWaterPercent, TimeProvider clock,
-        ILogger<DiskMonitor> logger, TimeSpan? every = null)
+        ILogger<DiskMonitor> logger, TimeSpan? every = null, Heartbeat? heartbeat = null)
     {
+        _heartbeat = heartbeat;
         _guard = guard;
         _store = store;
         _probe = probe;
@@ -73,7 +76,7 @@ internal sealed class DiskMonitor : BackgroundService
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            Check();
+            using (_heartbeat?.Working()) Check();
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var tick = Task.Delay(Every, _clock, wait.Token);
             var woken = _wake.Reader.WaitToReadAsync(wait.Token).AsTask();

@@ -1,4 +1,5 @@
 using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Hosting.Watchdog;
 using Imaging.Edge.Gateway.Intake;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,7 +25,8 @@ internal sealed class RetentionSweeper(
     Func<DiskUsage> probe,
     TimeProvider clock,
     ILogger<RetentionSweeper> logger,
-    DiskMonitor? monitor = null) : BackgroundService
+    DiskMonitor? monitor = null,
+    Heartbeat? heartbeat = null) : BackgroundService
 {
     private const int BatchSize = 500;
 
@@ -45,7 +47,7 @@ internal sealed class RetentionSweeper(
         RetentionLog.Started(logger, options.KeepUploadedDays, options.HighWaterPercent, options.ReserveMegabytes, options.LogRetentionDays, options.SweepIntervalSeconds);
         while (!stoppingToken.IsCancellationRequested)
         {
-            Sweep();
+            using (heartbeat?.Working()) Sweep();
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var tick = Task.Delay(Interval, clock, wait.Token);
             while (true)
@@ -53,7 +55,7 @@ internal sealed class RetentionSweeper(
                 var highWater = monitor is null ? Task.Delay(Timeout.Infinite, wait.Token) : monitor.WaitForHighWaterAsync(wait.Token).AsTask();
                 if (await Task.WhenAny(tick, highWater).ConfigureAwait(false) == tick) break;
                 if (highWater.IsCanceled) break;
-                EvictAboveHighWater();
+                using (heartbeat?.Working()) EvictAboveHighWater();
             }
             await wait.CancelAsync().ConfigureAwait(false);
             stoppingToken.ThrowIfCancellationRequested();

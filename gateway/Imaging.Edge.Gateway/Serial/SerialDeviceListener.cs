@@ -33,6 +33,7 @@ internal sealed class SerialDeviceListener : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private Task _run = Task.CompletedTask;
+    private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _lastUnavailable;
     private volatile bool _refusing;
 
@@ -49,6 +50,9 @@ internal sealed class SerialDeviceListener : IAsyncDisposable
     }
 
     public SerialDevice Device => _session.Device;
+
+    /// <summary>Completes once the port was tried the first time (opened or not, as the board then shows), or the listener stopped.</summary>
+    public Task FirstAttempt => _firstAttempt.Task;
 
     public void Start()
     {
@@ -80,6 +84,7 @@ internal sealed class SerialDeviceListener : IAsyncDisposable
                 // Never out of the loop: an exception nobody expected is said, and the port is tried again.
                 if (!stop.IsCancellationRequested)
                     SerialLog.ListenerFailed(_logger, e, Device.Name, Outbound.ErrorText(e));
+                _firstAttempt.TrySetResult();
             }
             try
             {
@@ -91,6 +96,7 @@ internal sealed class SerialDeviceListener : IAsyncDisposable
             }
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
         }
+        _firstAttempt.TrySetResult();
     }
 
     /// <summary>One time the port is open, until it closes. False when it could not be opened.</summary>
@@ -117,6 +123,7 @@ internal sealed class SerialDeviceListener : IAsyncDisposable
             if (_lastUnavailable != reason)
                 SerialLog.Unavailable(_logger, Device.Name, Device.Port, reason);
             _lastUnavailable = reason;
+            _firstAttempt.TrySetResult();
             return false;
         }
 
@@ -126,6 +133,7 @@ internal sealed class SerialDeviceListener : IAsyncDisposable
             if (!line.ModemLines)
                 SerialLog.NoModemLines(_logger, Device.Name, Device.Port);
             _board.SetState(Device.Name, DeviceBoard.Connected, _time.GetUtcNow());
+            _firstAttempt.TrySetResult();
             SerialLog.Connected(_logger, Device.Name, Device.Port);
             RecordEvent("device.connected", () => _events.Connected(Device));
 

@@ -28,6 +28,22 @@ internal sealed class SerialDevices(
 
     public Task StartAsync(CancellationToken cancellationToken) => ApplyAsync(configuration.Serial);
 
+    /// <summary>Completes once every listener started so far has tried its port the first time (for READY=1).</summary>
+    public async Task WaitForFirstAttemptsAsync(CancellationToken cancellationToken)
+    {
+        List<Task> attempts;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            attempts = _listeners.Values.Select(l => l.FirstAttempt).ToList();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        await Task.WhenAll(attempts).WaitAsync(cancellationToken);
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(CancellationToken.None);

@@ -51,7 +51,19 @@ internal sealed class UploadSlots(TimeProvider clock)
     /// Degraded reasons, one per slot in trouble: ended, failing <see cref="FailingAfter"/> times in a row, or without
     /// progress for longer than <paramref name="stalledAfter"/> (longer than an upload can take with all its retries).
     /// </summary>
-    public IReadOnlyList<string> Problems(TimeSpan stalledAfter)
+    public IReadOnlyList<string> Problems(TimeSpan stalledAfter) => Describe(stalledAfter, failing: true);
+
+    /// <summary>
+    /// Only the slots that ended or make no progress, for the watchdog: a slot that keeps failing still comes round its
+    /// loop, and a restart would not mend what makes it fail (the status says so instead).
+    /// </summary>
+    public IReadOnlyList<string> Stuck(TimeSpan stalledAfter) => Describe(stalledAfter, failing: false);
+
+    /// <summary>Longer than one upload can take with every retry and its attempt timeout: beyond it, a slot hangs.</summary>
+    public static TimeSpan StalledAfter(Configuration.UploadOptions upload) =>
+        TimeSpan.FromSeconds(upload.AttemptTimeoutSeconds) * (upload.MaxRetryAttempts + 1) + TimeSpan.FromMinutes(5);
+
+    private List<string> Describe(TimeSpan stalledAfter, bool failing)
     {
         var now = clock.GetUtcNow();
         var problems = new List<string>();
@@ -62,7 +74,7 @@ internal sealed class UploadSlots(TimeProvider clock)
                 var entry = _entries[slot];
                 if (entry.Ended)
                     problems.Add(string.Create(CultureInfo.InvariantCulture, $"upload slot {slot} stopped"));
-                else if (entry.Faults >= FailingAfter)
+                else if (failing && entry.Faults >= FailingAfter)
                     problems.Add(string.Create(CultureInfo.InvariantCulture, $"upload slot {slot} failing: {entry.LastFault} ({entry.Faults} times in a row)"));
                 else if (now - entry.Beat > stalledAfter)
                     problems.Add(string.Create(CultureInfo.InvariantCulture, $"upload slot {slot} making no progress for {(long)(now - entry.Beat).TotalMinutes} min"));

@@ -36,6 +36,23 @@ public sealed class PeerReadBackTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// dicom3tools' IOD verifier checks each SR and ophthalmic object against its IOD's modules (types 1, 2, 1C, 2C,
+    /// enumerated values): no error. Warnings allowed: the private coding scheme 99EDGE and what a DICOMDIR would need.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Dciodvfy_finds_no_error_in_the_sr_and_ophthalmic_objects(string profile, string captureName)
+    {
+        foreach (string file in WriteFiles(profile, captureName).Where(f => !f.EndsWith(".raw.dcm", StringComparison.Ordinal)))
+        {
+            var (_, output, errors) = Peers.Run(Peers.Dciodvfy, file);
+
+            var problems = (output + errors).Split('\n').Where(l => l.Contains("Error", StringComparison.Ordinal)).ToList();
+            Assert.True(problems.Count == 0, $"{Path.GetFileName(file)}:\n{string.Join('\n', problems)}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Captures))]
     public void Dsrdump_reads_the_sr_content_tree_without_a_warning(string profile, string captureName)

@@ -9,6 +9,8 @@ internal static class Peers
 {
     public const string Dcmdump = "/usr/bin/dcmdump";
     public const string Dsrdump = "/usr/bin/dsrdump";
+    /// <summary>dicom3tools' IOD verifier (package dicom3tools).</summary>
+    public const string Dciodvfy = "/usr/bin/dciodvfy";
 
     public static string Python => Environment.GetEnvironmentVariable("IMAGING_EDGE_TEST_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
 

@@ -49,7 +49,7 @@ public sealed class DecommissionTests
         var config = WriteConfiguration(scene);
         Prepare(scene);
 
-        var exit = await DecommissionVerb.ExecuteAsync(["--config", config]);
+        var exit = await DecommissionVerb.ExecuteAsync(config, force: false);
 
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.True(File.Exists(Path.Combine(scene.Layout.Root, "queue.db")));
@@ -67,7 +67,7 @@ public sealed class DecommissionTests
         using var running = GatewayLock.TryAcquire(scene.Layout.Root);
         Assert.NotNull(running);
 
-        var exit = await DecommissionVerb.ExecuteAsync(["--config", config, "--force"]);
+        var exit = await DecommissionVerb.ExecuteAsync(config, force: true);
 
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.True(File.Exists(Path.Combine(scene.Layout.Root, "queue.db")));
@@ -80,7 +80,7 @@ public sealed class DecommissionTests
         var config = WriteConfiguration(scene);
         Prepare(scene);
 
-        var exit = await DecommissionVerb.ExecuteAsync(["--config", config, "--force"]);
+        var exit = await DecommissionVerb.ExecuteAsync(config, force: true);
 
         Assert.Equal(ExitCodes.Success, exit);
         foreach (var gone in new[] { "queue.db", "queue.db-wal", "queue.db-shm", "site-secret", "spool", "studies", "quarantine" })
@@ -109,7 +109,7 @@ public sealed class DecommissionTests
         scene.Queue.Dispose();
         SqliteConnection.ClearAllPools();
 
-        var exit = await DecommissionVerb.ExecuteAsync(["--config", config]);
+        var exit = await DecommissionVerb.ExecuteAsync(config, force: false);
 
         Assert.Equal(ExitCodes.Success, exit);
         Assert.False(File.Exists(Path.Combine(scene.Layout.Root, "queue.db")));
@@ -148,7 +148,7 @@ public sealed class DecommissionTests
         var config = WritePackagedConfiguration(scene);
         var cloud = await UploadOneToTheStoreInTheDataFolderAsync(scene);
 
-        var exit = await DecommissionVerb.ExecuteAsync(["--config", config]);
+        var exit = await DecommissionVerb.ExecuteAsync(config, force: false);
 
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.True(ErasureScene.AnyFileContains(cloud, "PID-1"));
@@ -163,7 +163,7 @@ public sealed class DecommissionTests
         var config = WritePackagedConfiguration(scene);
         var cloud = await UploadOneToTheStoreInTheDataFolderAsync(scene);
 
-        var exit = await DecommissionVerb.ExecuteAsync(["--config", config, "--force"]);
+        var exit = await DecommissionVerb.ExecuteAsync(config, force: true);
 
         Assert.Equal(ExitCodes.Success, exit);
         Assert.False(Directory.Exists(cloud));

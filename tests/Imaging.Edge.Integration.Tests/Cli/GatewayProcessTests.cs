@@ -125,7 +125,7 @@ public sealed class GatewayProcessTests
         var badPort = await ProcessRunner.RunAsync("dotnet", [GatewayProcess.ExecutablePath, "echo", "127.0.0.1", "notaport"]);
 
         Assert.Equal(2, unknown.ExitCode);
-        Assert.Contains("unknown command 'frobnicate'", unknown.StandardError);
+        Assert.Contains("Unrecognized command or argument 'frobnicate'", unknown.StandardError);
         Assert.Equal(2, badPort.ExitCode);
         Assert.Contains("PORT must be between 1 and 65535", badPort.StandardError);
     }

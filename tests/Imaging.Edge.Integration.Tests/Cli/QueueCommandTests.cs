@@ -265,7 +265,7 @@ public sealed class QueueCommandTests
         Assert.Contains("--state: unknown state 'lost'", badState.StandardError);
         Assert.Equal(2, noCommand.ExitCode);
         Assert.Equal(2, unknownCommand.ExitCode);
-        Assert.Contains("unknown queue command 'purge'", unknownCommand.StandardError);
+        Assert.Contains("Unrecognized command or argument 'purge'", unknownCommand.StandardError);
         Assert.Equal(2, retryBoth.ExitCode);
         Assert.Equal(2, retryUid.ExitCode);
         Assert.Contains("not an instance id", retryUid.StandardError);

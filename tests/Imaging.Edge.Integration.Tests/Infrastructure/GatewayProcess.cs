@@ -27,15 +27,23 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static GatewayProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    /// <param name="journalStream">
+    /// Set <c>JOURNAL_STREAM</c> to the device and inode of the process's standard output, as systemd does for a unit
+    /// whose output goes to the journal (a shell finds them once the pipe exists, then becomes the gateway).
+    /// </param>
+    public static GatewayProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string workingDirectory,
+        bool journalStream = false)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(journalStream ? "sh" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
+        if (journalStream)
+            foreach (var argument in new[] { "-c", "export JOURNAL_STREAM=$(stat -L -c %d:%i /proc/$$/fd/1); exec dotnet \"$@\"", "sh" })
+                start.ArgumentList.Add(argument);
         start.ArgumentList.Add(ExecutablePath);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         // A CI disk fuller than the default high-water mark (85 %) would make retention evict uploaded copies that
@@ -44,6 +52,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         // A test runner that systemd started passes these on; the gateway would then refuse the development store.
         start.Environment.Remove("INVOCATION_ID");
         start.Environment.Remove("NOTIFY_SOCKET");
+        start.Environment.Remove("JOURNAL_STREAM");
         foreach (var (key, value) in environment) start.Environment[key] = value;
         return new GatewayProcess(Process.Start(start) ?? throw new InvalidOperationException("cannot start imaging-edge"));
     }

@@ -57,7 +57,8 @@ public sealed class SerialDeviceFaultTests
         Assert.True(sent, scene.Gateway.Output);
         Assert.Equal(instrument.Replies.Count(r => r == AstmInstrument.Ack), instrument.Replies.Count(r => r == AstmInstrument.Nak) + 1);
         Assert.Equal(1L, Scalar(scene.Folder, SrCount));
-        Assert.Contains("BadChecksum", scene.Gateway.Output, StringComparison.Ordinal);
+        // The console logger writes on its own thread: the line may come just after the reply.
+        await WaitUntilAsync(() => scene.Gateway.Output.Contains("BadChecksum", StringComparison.Ordinal), "the bad checksum logged", scene);
         var device = await scene.DeviceStatusAsync();
         Assert.True((long)device["linkProblems"]! >= 1);
         Assert.Equal(1L, (long)device["messages"]!);
@@ -92,7 +93,8 @@ public sealed class SerialDeviceFaultTests
         Assert.False(string.IsNullOrEmpty((string?)device["reason"]));
         var echo = await ProcessRunner.RunAsync("echoscu", ["-aec", "IMAGING_EDGE", "127.0.0.1", scene.DicomPort.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(30));
         Assert.True(echo.ExitCode == 0, echo.Output);
-        Assert.Equal(1, Count(scene.Gateway.Output, "cannot be opened")); // said once, not at every retry
+        await WaitUntilAsync(() => Count(scene.Gateway.Output, "cannot be opened") > 0, "the missing port logged", scene);
+        Assert.Equal(1, Count(scene.Gateway.Output, "cannot be opened")); // said once, not at every retry (the echo took a few)
 
         await scene.PlugAsync();
         await scene.WaitForDeviceAsync("connected", TimeSpan.FromSeconds(60));

@@ -43,7 +43,7 @@ public sealed class ControlSocketTests
         Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.False(File.Exists(folder.Combine("var", "control.sock")));
         var stopped = await Cli(folder, "control", "ping");
-        Assert.Equal(1, stopped.ExitCode);
+        Assert.Equal(3, stopped.ExitCode); // not reachable
         Assert.Contains("no gateway is running", stopped.StandardError);
     }
 
@@ -106,6 +106,9 @@ public sealed class ControlSocketTests
             new Dictionary<string, string> { ["IMAGING_EDGE__Dicom__Port"] = Text(port), ["IMAGING_EDGE__Dicom__BindAddress"] = "127.0.0.1" }, folder.Path);
         await gateway.WaitForPortAsync(port, TimeSpan.FromSeconds(30));
         var path = folder.Combine("var", "control.sock");
+        // The control socket opens after the DICOM port (hosted services start in order): wait until it answers.
+        var answering = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await Cli(folder, "control", "ping")).ExitCode != 0 && DateTime.UtcNow < answering) { }
 
         var idle = new List<System.Net.Sockets.Socket>();
         for (var i = 0; i < 16; i++) // Gateway.Control.ControlSocketServer.MaxConcurrentRequests, each sending nothing
