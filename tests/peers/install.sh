@@ -8,7 +8,7 @@ set -euo pipefail
 S3RVER_VERSION=3.7.1            # newest 3.x on npm (npm view s3rver versions)
 # chromium: headless browser for the ops view's tests (packaging/dashboard, driven over DevTools)
 # strace: the file store's durability test watches the order of its fsync and rename calls
-APT_PACKAGES=(dcmtk dicom3tools libgdcm-tools python3 python3-pydicom socat mosquitto mosquitto-clients iproute2 util-linux procps rclone chromium strace)
+APT_PACKAGES=(dcmtk dicom3tools libgdcm-tools python3 python3-pydicom socat mosquitto mosquitto-clients iproute2 util-linux procps rclone chromium strace lintian fakeroot binutils-aarch64-linux-gnu)
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 node_dir="$here/.node"

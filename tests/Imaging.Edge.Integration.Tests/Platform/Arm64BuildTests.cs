@@ -1,25 +1,25 @@
 using System.Globalization;
 using Imaging.Edge.Integration.Tests.Infrastructure;
+using Imaging.Edge.Integration.Tests.Packaging;
 
 namespace Imaging.Edge.Integration.Tests.Platform;
 
 /// <summary>
 /// The appliance also ships on arm64, where some Linux constants differ from x86_64 (O_DIRECTORY is 0x4000 there;
-/// 0x10000 is O_DIRECT): the self-contained linux-arm64 build is published and run under qemu user-mode emulation
-/// (<c>qemu-aarch64-static -L /</c>, with Debian's arm64 libraries; tests/peers/install.sh installs them), and must
-/// start and store an instance sent by storescu.
+/// 0x10000 is O_DIRECT): the program of the arm64 package (self-contained linux-arm64, from packaging/deb/build.sh) is
+/// run under qemu user-mode emulation (<c>qemu-aarch64-static -L /</c>, with Debian's arm64 libraries;
+/// tests/peers/install.sh installs them), and must start and store an instance sent by storescu.
 /// </summary>
-public sealed class Arm64BuildTests
+[Collection(PackagesCollection.Name)]
+public sealed class Arm64BuildTests(BuiltPackages packages)
 {
     [Fact]
     public async Task The_arm64_build_starts_under_emulation_and_stores_an_instance()
     {
         using var folder = new TemporaryDirectory();
-        var output = folder.Combine("publish");
-        var publish = await ProcessRunner.RunAsync("dotnet",
-            ["publish", Repository.File("gateway", "Imaging.Edge.Gateway", "Imaging.Edge.Gateway.csproj"), "-c", "Release",
-             "-r", "linux-arm64", "--self-contained", "-o", output, "--nologo", "-v", "quiet"], TimeSpan.FromMinutes(5));
-        Assert.True(publish.ExitCode == 0, publish.Output);
+        var extract = await ProcessRunner.RunAsync("dpkg-deb", ["-x", packages.Arm64, folder.Combine("root")]);
+        Assert.True(extract.ExitCode == 0, extract.Output);
+        var output = folder.Combine("root", "usr", "lib", "imaging-edge");
         var port = GatewayProcess.FreePort();
         var start = new System.Diagnostics.ProcessStartInfo("qemu-aarch64-static")
         {
