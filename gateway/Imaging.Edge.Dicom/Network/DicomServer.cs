@@ -61,8 +61,16 @@ public sealed class DicomServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Binds and starts accepting. Throws <see cref="SocketException"/> when the port cannot be bound.</summary>
+    /// <summary>Binds (or takes the handed-over listener) and starts accepting. Throws <see cref="SocketException"/> when the port cannot be bound.</summary>
     public void Start()
+    {
+        var listener = _options.Listener ?? Bind();
+        _listener = listener;
+        DicomServerLog.Listening(_logger, listener.LocalEndPoint!, _options.AeTitle);
+        _acceptLoop = AcceptLoopAsync(listener, _stopping.Token);
+    }
+
+    private Socket Bind()
     {
         var listener = new Socket(_options.BindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -76,9 +84,7 @@ public sealed class DicomServer : IAsyncDisposable
             listener.Dispose();
             throw;
         }
-        _listener = listener;
-        DicomServerLog.Listening(_logger, listener.LocalEndPoint!, _options.AeTitle);
-        _acceptLoop = AcceptLoopAsync(listener, _stopping.Token);
+        return listener;
     }
 
     private async Task AcceptLoopAsync(Socket listener, CancellationToken stopping)

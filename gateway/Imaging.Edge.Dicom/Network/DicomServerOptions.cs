@@ -10,6 +10,12 @@ public sealed record DicomServerOptions
     public int Port { get; init; } = 11112;
 
     /// <summary>
+    /// A socket already bound and listening, handed over by whoever started us (systemd socket activation): accepted on
+    /// instead of binding <see cref="BindAddress"/>:<see cref="Port"/>. The server owns it from then on.
+    /// </summary>
+    public System.Net.Sockets.Socket? Listener { get; init; }
+
+    /// <summary>
     /// Associations served at once; one more is rejected as transient, local limit exceeded (PS3.8 §9.3.4). A
     /// connection takes a slot only once its A-ASSOCIATE-RQ is accepted, not when it connects.
     /// </summary>

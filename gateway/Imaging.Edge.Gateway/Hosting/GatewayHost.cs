@@ -147,7 +147,7 @@ internal static class GatewayHost
         builder.Services.AddSingleton(sp => new SpoolIntake(sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<DiskSpaceGuard>(),
             sp.GetRequiredService<IntakeStore>(), sp.GetRequiredService<Pseudonymizer>(), DevicePriorities(configuration.Dicom),
             sp.GetRequiredService<ILogger<SpoolIntake>>()));
-        builder.Services.AddSingleton(ServerOptions(configuration.Dicom));
+        builder.Services.AddSingleton(ServerOptions(configuration.Dicom) with { Listener = HandedOverListener() });
         builder.Services.AddSingleton(sp => new DicomServer(
             sp.GetRequiredService<DicomServerOptions>(),
             sp.GetRequiredService<SpoolIntake>(),
@@ -274,6 +274,19 @@ internal static class GatewayHost
             g => g.Key,
             g => g.Max(d => Priorities.From(Enum.Parse<DimsePriority>(d.Priority, ignoreCase: true))),
             StringComparer.Ordinal);
+
+    /// <summary>The DICOM socket systemd bound for us (imaging-edge.socket: port 104 without a capability), if any; it wins over Dicom:Port.</summary>
+    private static System.Net.Sockets.Socket? HandedOverListener()
+    {
+        try
+        {
+            return Systemd.SocketActivation.TakeListener();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ConfigurationException($"socket activation: {e.Message}");
+        }
+    }
 
     public static DicomServerOptions ServerOptions(DicomOptions dicom) => new()
     {

@@ -57,6 +57,35 @@ internal sealed class GatewayProcess : IAsyncDisposable
         return new GatewayProcess(Process.Start(start) ?? throw new InvalidOperationException("cannot start imaging-edge"));
     }
 
+    /// <summary>
+    /// The gateway started as systemd starts it behind <c>imaging-edge.socket</c>: <c>systemd-socket-activate</c> binds
+    /// <paramref name="listenPort"/> on 127.0.0.1, waits for the first connection, then becomes the gateway with the
+    /// listening socket as descriptor 3 and <c>LISTEN_FDS</c>/<c>LISTEN_PID</c> set. Only the given variables (and
+    /// the tool's own PATH, HOME) reach the gateway.
+    /// </summary>
+    public static GatewayProcess StartSocketActivated(int listenPort, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    {
+        var start = new ProcessStartInfo("systemd-socket-activate")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        start.ArgumentList.Add("-l");
+        start.ArgumentList.Add($"127.0.0.1:{listenPort}");
+        var passed = new Dictionary<string, string>(environment) { ["IMAGING_EDGE__Retention__HighWaterPercent"] = "99" };
+        foreach (var (key, value) in passed)
+        {
+            start.ArgumentList.Add("-E");
+            start.ArgumentList.Add($"{key}={value}");
+        }
+        start.ArgumentList.Add("dotnet");
+        start.ArgumentList.Add(ExecutablePath);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        return new GatewayProcess(Process.Start(start) ?? throw new InvalidOperationException("cannot start systemd-socket-activate"));
+    }
+
     /// <summary>A TCP port that was free a moment ago on 127.0.0.1.</summary>
     public static int FreePort()
     {

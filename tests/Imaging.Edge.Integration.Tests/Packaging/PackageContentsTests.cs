@@ -22,7 +22,7 @@ public sealed class PackageContentsTests(BuiltPackages packages)
         Assert.Equal("-rw-r--r--", entries["/usr/lib/systemd/journald.conf.d/imaging-edge.conf"].Mode);
         Assert.Contains("/usr/share/imaging-edge/dashboard/index.html", entries.Keys);
         Assert.Contains("/usr/share/imaging-edge/dashboard/vendor/mqtt.min.js", entries.Keys);
-        Assert.Contains("/usr/share/imaging-edge/systemd/low-port.conf", entries.Keys);
+        Assert.Contains("/lib/systemd/system/imaging-edge.socket", entries.Keys);
         Assert.Contains("/usr/share/doc/imaging-edge/copyright", entries.Keys);
         Assert.Contains("/usr/share/doc/imaging-edge/changelog.gz", entries.Keys);
         Assert.Contains("/usr/share/man/man1/imaging-edge.1.gz", entries.Keys);
