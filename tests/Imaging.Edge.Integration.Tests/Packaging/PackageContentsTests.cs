@@ -61,6 +61,18 @@ public sealed class PackageContentsTests(BuiltPackages packages)
     }
 
     [Fact]
+    public async Task The_packaged_runtime_configuration_keeps_idle_thread_pool_workers_from_spinning()
+    {
+        // The default spin made ~96 sched_yield per acknowledged small instance on 2 cores (tests/bench/syscalls.sh).
+        using var scratch = new TemporaryDirectory();
+        var path = await ExtractedAsync(packages.Amd64, scratch, "usr", "lib", "imaging-edge", "imaging-edge.runtimeconfig.json");
+        using var runtimeConfig = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        var properties = runtimeConfig.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.True(properties.TryGetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", out var spin), properties.ToString());
+        Assert.Equal(0, spin.GetInt32());
+    }
+
+    [Fact]
     public async Task Lintian_reports_no_errors_and_no_warnings_that_are_not_explained()
     {
         // The explained ones are overridden with their reason (packaging/deb/lintian-overrides).
