@@ -255,7 +255,8 @@ public sealed class FileSystemObjectStore : IObjectStore
             await using (var input = content.Open())
             await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
             {
-                var buffer = new byte[256 * 1024];
+                // No larger than the content: 256 KiB for every small instance was a large-object-heap allocation each.
+                var buffer = new byte[(int)Math.Min(256 * 1024, Math.Max(1, content.Length))];
                 int read;
                 while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                 {

@@ -102,7 +102,7 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
         string expected;
         if (IsMd5Hex(etag))
         {
-            expected = Convert.ToHexStringLower((await HashAsync(request.FilePath, 0, request.Size, cancellationToken).ConfigureAwait(false)).Md5);
+            expected = Convert.ToHexStringLower((await HashAsync(request.FilePath, 0, request.Size, cancellationToken, sha256: false).ConfigureAwait(false)).Md5);
         }
         else if (etag.Length > 33 && etag[32] == '-' && IsMd5Hex(etag[..32]))
         {
@@ -121,13 +121,14 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
         using var digests = new MemoryStream();
         var parts = 0;
         for (long offset = 0; offset < request.Size; offset += partSize, parts++)
-            digests.Write((await HashAsync(request.FilePath, offset, Math.Min(partSize, request.Size - offset), cancellationToken).ConfigureAwait(false)).Md5);
+            digests.Write((await HashAsync(request.FilePath, offset, Math.Min(partSize, request.Size - offset), cancellationToken, sha256: false).ConfigureAwait(false)).Md5);
         return Convert.ToHexStringLower(MD5.HashData(digests.ToArray())) + "-" + parts.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<UploadResult> SinglePutAsync(EndpointResilience endpoint, UploadRequest request, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
     {
-        var (md5, _) = await HashAsync(request.FilePath, 0, request.Size, cancellationToken).ConfigureAwait(false);
+        // The file's SHA-256 is known (the request's, from intake): only Content-MD5 needs a pass over the bytes.
+        var (md5, _) = await HashAsync(request.FilePath, 0, request.Size, cancellationToken, sha256: false).ConfigureAwait(false);
         var content = new ObjectContent(request.FilePath, 0, request.Size, md5, wrap, request.Sha256);
         var put = await endpoint.Pipeline.ExecuteAsync(async token =>
         {
@@ -266,20 +267,23 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
 
     private static bool IsMd5Hex(string etag) => etag.Length == 32 && etag.All(char.IsAsciiHexDigit);
 
-    /// <summary>MD5 (for Content-MD5) and SHA-256 (for the signer) of a byte range, in one read.</summary>
-    private static async Task<(byte[] Md5, byte[] Sha256)> HashAsync(string path, long offset, long length, CancellationToken cancellationToken)
+    /// <summary>
+    /// MD5 (for Content-MD5) and SHA-256 (for the signer) of a byte range, in one read; without <paramref name="sha256"/>
+    /// the MD5 only (the SHA-256 it returns is then empty).
+    /// </summary>
+    private static async Task<(byte[] Md5, byte[] Sha256)> HashAsync(string path, long offset, long length, CancellationToken cancellationToken, bool sha256 = true)
     {
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var sha = sha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         await using var content = new ObjectContent(path, offset, length, []).Open();
         var buffer = new byte[Math.Min(HashBuffer, Math.Max(1, length))];
         int read;
         while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
         {
             md5.AppendData(buffer, 0, read);
-            sha256.AppendData(buffer, 0, read);
+            sha?.AppendData(buffer, 0, read);
         }
-        return (md5.GetHashAndReset(), sha256.GetHashAndReset());
+        return (md5.GetHashAndReset(), sha?.GetHashAndReset() ?? []);
     }
 }
 

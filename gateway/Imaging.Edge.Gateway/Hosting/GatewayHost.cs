@@ -262,6 +262,7 @@ internal static class GatewayHost
         builder.Services.AddSingleton<UploadMetrics>();
         builder.Services.AddSingleton<UploadSlots>();
         builder.Services.AddSingleton<UploadPause>();
+        builder.Services.AddSingleton(sp => new ReceiverFirst(sp.GetRequiredService<DicomServer>()));
         builder.Services.AddHostedService<UploadWorker>();
         builder.Services.AddHostedService<ManifestUploader>();
         builder.Services.AddHostedService<MultipartSweeper>();

@@ -27,6 +27,7 @@ internal sealed class UploadWorker(
     UploadMetrics metrics,
     UploadPause pause,
     UploadSlots slotStates,
+    ReceiverFirst receiver,
     DataLayout layout,
     EdgeConfiguration configuration,
     TimeProvider clock,
@@ -60,7 +61,7 @@ internal sealed class UploadWorker(
             try
             {
                 slotStates.Progressed(slot.Index);
-                if (pause.IsPaused)
+                if (pause.IsPaused || receiver.Waits(slot.Index))
                     await Task.Delay(IdlePoll, clock, stoppingToken).ConfigureAwait(false);
                 else if (queue.Lease(slot.Owner, Lease) is { } instance)
                     await UploadOneAsync(instance, slot, stoppingToken).ConfigureAwait(false);

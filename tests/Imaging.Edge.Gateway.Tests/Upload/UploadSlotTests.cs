@@ -88,7 +88,28 @@ public sealed class UploadSlotTests : IDisposable
         await run.UntilAsync(() => _scene.State(id) == InstanceStates.Uploaded);
     }
 
-    private WorkerRun Start(IObjectStore store, int concurrency, UploadPause? pause = null, TimeSpan? attemptTimeout = null)
+    [Fact]
+    public async Task While_an_association_is_open_one_slot_uploads_and_all_resume_when_it_closes()
+    {
+        for (var i = 0; i < 4; i++) _scene.Receive();
+        var associations = 1;
+        var gate = new TaskCompletionSource();
+        var store = new FaultyStore(new FileSystemObjectStore(_cloud), failPuts: 0, () => new InvalidOperationException(), gate.Task);
+        using var run = Start(store, concurrency: 4, attemptTimeout: TimeSpan.FromDays(1), receiver: new ReceiverFirst(() => associations));
+        await run.UntilAsync(() => store.PutsStarted >= 1);
+        for (var round = 0; round < 20; round++) // the other slots come round their loop, several times
+        {
+            run.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5);
+        }
+        Assert.Equal(1, store.PutsStarted); // uploads go on (slot 0), but take one core at most from the receiver
+
+        associations = 0;
+        await run.UntilAsync(() => store.PutsStarted == 4);
+        gate.SetResult();
+    }
+
+    private WorkerRun Start(IObjectStore store, int concurrency, UploadPause? pause = null, TimeSpan? attemptTimeout = null, ReceiverFirst? receiver = null)
     {
         var configuration = EdgeConfiguration.FromRoot(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -102,7 +123,7 @@ public sealed class UploadSlotTests : IDisposable
         var worker = new UploadWorker(_scene.Queue.Leases, new UploadEndpoints(endpoint, null, writeToBoth: false),
             new ObjectUploader(new UploadSettings(), NullLogger.Instance), ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default),
             new BandwidthLimiter(BandwidthSchedule.Unlimited, clock), new UploadMetrics(clock), pause ?? new UploadPause(), slots,
-            _scene.Layout, configuration, clock, NullLogger<UploadWorker>.Instance);
+            receiver ?? new ReceiverFirst(() => 0), _scene.Layout, configuration, clock, NullLogger<UploadWorker>.Instance);
         return new WorkerRun(worker, slots, _scene.Clock);
     }
 
