@@ -27,7 +27,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # ---------------------------------------------------------------------------
 # Inside the namespace: syscalls.sh __ns KIND MODE INPUT WARM WORK
 # KIND storescp|gateway; MODE cpu|strace; gateway only: uploads paused unless KIND is gateway-uploads.
-# Last line: "RESULT instances cpu_ms fsyncs yields"
+# Last line: "RESULT instances cpu_ms fsyncs yields seconds"
 # ---------------------------------------------------------------------------
 ns_main() {
     local kind=$1 mode=$2 input=$3 warm=$4 work=$5 out
@@ -67,8 +67,10 @@ ns_main() {
         sleep 1   # strace attaches every thread; the summary counts only what follows
     fi
     c0=$(cpu_ticks "$pid")
+    local t0=$EPOCHREALTIME t1
     storescu -aec "$AE" -aet BENCH +sd 127.0.0.1 "$NS_PORT" "$input" >"$work/storescu.log" 2>&1
     c1=$(cpu_ticks "$pid")
+    t1=$EPOCHREALTIME
     local fsyncs=0 yields=0
     if [[ -n $strace_pid ]]; then
         kill -INT "$strace_pid"; wait "$strace_pid" 2>/dev/null || true
@@ -76,7 +78,7 @@ ns_main() {
         yields=$(awk '$NF == "sched_yield" {s += $4} END {print s + 0}' "$work/strace.txt")
     fi
     local ticks; ticks=$(getconf CLK_TCK)
-    echo "RESULT $n $(awk -v a="$c0" -v b="$c1" -v t="$ticks" 'BEGIN {printf "%.1f", (b - a) * 1000 / t}') $fsyncs $yields"
+    echo "RESULT $n $(awk -v a="$c0" -v b="$c1" -v t="$ticks" 'BEGIN {printf "%.1f", (b - a) * 1000 / t}') $fsyncs $yields $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')"
 }
 
 if [[ ${1:-} == __ns ]]; then shift; ns_main "$@"; exit; fi
@@ -97,7 +99,7 @@ fi
 "$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/warm" 1 >/dev/null
 "$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/small" "$COUNT" >/dev/null
 
-run() {  # run KIND MODE -> "instances cpu_ms fsyncs yields"
+run() {  # run KIND MODE -> "instances cpu_ms fsyncs yields seconds"
     local line
     sync
     "${NS[@]}" "$self" __ns "$1" "$2" "$tmp/in/small" "$tmp/in/warm" "$tmp/run/$1.$2" >"$tmp/ns.out" ||
@@ -110,17 +112,17 @@ per() { awk -v a="$1" -v n="$2" 'BEGIN {printf "%.2f", a / n}'; }
 
 echo
 echo "Per acknowledged small instance (CT_small, 39 KB), $COUNT instances, one association:"
-printf '%-34s %12s %14s %14s\n' receiver "CPU ms/inst" "fsync+fdatasync" "sched_yield"
+printf '%-34s %8s %12s %16s %12s\n' receiver inst/s "CPU ms/inst" "fsync+fdatasync" "sched_yield"
 for kind in storescp gateway gateway-uploads; do
-    read -r n cpu _ _ < <(run "$kind" cpu)
+    read -r n cpu _ _ secs < <(run "$kind" cpu)
     fs=- ys=-
     if [[ $kind != storescp ]]; then
-        read -r _ _ f y < <(run "$kind" strace)
+        read -r _ _ f y _ < <(run "$kind" strace)
         fs=$(per "$f" "$n"); ys=$(per "$y" "$n")
     fi
     label=$kind
     [[ $kind == gateway ]] && label="gateway, uploads paused"
     [[ $kind == gateway-uploads ]] && label="gateway, uploads to the file store"
-    printf '%-34s %12s %14s %14s\n' "$label" "$(per "$cpu" "$n")" "$fs" "$ys"
+    printf '%-34s %8s %12s %16s %12s\n' "$label" "$(per "$n" "$secs")" "$(per "$cpu" "$n")" "$fs" "$ys"
 done
-echo "(CPU from /proc/PID/stat utime+stime over the run, without strace; syscall counts from strace -f -c in another run)"
+echo "(inst/s and CPU (/proc/PID/stat utime+stime) from a run without strace; syscall counts from strace -f -c in another run)"
