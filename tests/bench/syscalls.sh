@@ -10,16 +10,9 @@
 #        BENCH_KEEP=1 (keep the temp dir)
 # Exit:  0 measured; 1 setup failure.
 set -euo pipefail
-unset INVOCATION_ID NOTIFY_SOCKET   # else the gateway takes itself for the service
-
 self=$(readlink -f "${BASH_SOURCE[0]}")
-here=$(dirname "$self")
-repo=$(cd "$here/../.." && pwd)
-. "$repo/tests/peers/lib.sh"
-export TCP_NODELAY=1
+. "$(dirname "$self")/netns.sh"
 GATEWAY_EXE=${BENCH_GATEWAY_EXE:-$repo/gateway/Imaging.Edge.Gateway/bin/Release/net10.0/imaging-edge}
-AE=IMAGING_EDGE
-NS_PORT=11112
 
 # cpu_ticks PID: utime+stime of the whole process (all threads), in clock ticks
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -87,7 +80,6 @@ COUNT=${BENCH_SMALL_COUNT:-500}
 for tool in storescu storescp echoscu unshare ip strace; do
     command -v "$tool" >/dev/null || { echo "syscalls.sh: $tool missing" >&2; exit 1; }
 done
-if [[ $(id -u) -eq 0 ]]; then NS=(unshare --net); else NS=(unshare --map-root-user --net); fi
 tmp=$(mktemp -d /tmp/imaging-edge-syscalls.XXXXXX)
 trap '[[ ${BENCH_KEEP:-0} == 1 ]] && echo "kept $tmp" >&2 || rm -rf "$tmp"' EXIT
 if [[ -z ${BENCH_GATEWAY_EXE:-} ]]; then

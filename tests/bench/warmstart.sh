@@ -8,15 +8,8 @@
 #   dotnet publish gateway/Imaging.Edge.Gateway -c Release -r linux-x64 --self-contained -o /tmp/jit
 #   tests/bench/warmstart.sh /tmp/jit/imaging-edge /tmp/r2r/imaging-edge
 set -euo pipefail
-unset INVOCATION_ID NOTIFY_SOCKET   # else the gateway takes itself for the service
-
 self=$(readlink -f "${BASH_SOURCE[0]}")
-here=$(dirname "$self")
-repo=$(cd "$here/../.." && pwd)
-. "$repo/tests/peers/lib.sh"
-export TCP_NODELAY=1
-AE=IMAGING_EDGE
-NS_PORT=11112
+. "$(dirname "$self")/netns.sh"
 
 if [[ ${1:-} == __ns ]]; then   # __ns EXE INPUT WORK -> "RESULT echo_ms seconds"
     exe=$2 input=$3 work=$4
@@ -45,7 +38,6 @@ fi
 (($#)) || { sed -n '2,9p' "$self" | sed 's/^# \{0,1\}//'; exit 2; }
 COUNT=${BENCH_FIRST_COUNT:-100}
 RUNS=${BENCH_RUNS:-3}
-if [[ $(id -u) -eq 0 ]]; then NS=(unshare --net); else NS=(unshare --map-root-user --net); fi
 tmp=$(mktemp -d /tmp/imaging-edge-warmstart.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 "$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in" "$COUNT" >/dev/null
