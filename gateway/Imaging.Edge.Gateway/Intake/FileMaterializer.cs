@@ -35,7 +35,7 @@ internal sealed class FileMaterializer(DataLayout layout, PendingFiles pending, 
         {
             var batch = pending.Next(BatchSize);
             if (batch.Count == 0) return 0;
-            TestFaults.BeforeMaterialize();
+            TestFaults.KillAt(TestFaults.BeforeMaterialize);
             var folders = new HashSet<string>(StringComparer.Ordinal);
             var paths = new Dictionary<long, string>();
             foreach (var file in batch)
@@ -46,6 +46,7 @@ internal sealed class FileMaterializer(DataLayout layout, PendingFiles pending, 
                 paths[file.InstanceId] = path;
             }
             foreach (var folder in folders) DirectorySync.Sync(folder);
+            TestFaults.KillAt(TestFaults.AfterMaterialize);
             // An erasure that claimed an instance meanwhile deleted its bytes: the file just written is its last copy.
             foreach (var erased in pending.Written(paths.Keys))
                 File.Delete(paths[erased]);
