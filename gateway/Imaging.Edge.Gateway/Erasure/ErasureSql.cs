@@ -15,10 +15,12 @@ internal static class ErasureSql
         FROM instances WHERE {PatientFilter} ORDER BY id;
         """;
 
-    /// <summary>Claims them: no worker leases an erasing row, and no upload in flight can be marked done on it.</summary>
+    /// <summary>Claims them: no worker leases an erasing row, and no upload in flight can be marked done on it. Bytes still
+    /// waiting for their file go at once (secure_delete), so the materializer never writes the file afterwards.</summary>
     public const string Claim = $"""
         UPDATE instances SET state = 'erasing', lease_owner = NULL, lease_expires_at = NULL, upload_checkpoint = NULL
         WHERE {PatientFilter};
+        DELETE FROM pending_files WHERE instance_id IN (SELECT id FROM instances WHERE {PatientFilter});
         """;
 
     /// <summary>

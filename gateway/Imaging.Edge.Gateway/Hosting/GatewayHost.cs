@@ -128,6 +128,7 @@ internal static class GatewayHost
         builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Received);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Intake);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Leases);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().PendingFiles);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Studies);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Outbox);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<QueueStores>().Operator);
@@ -136,7 +137,9 @@ internal static class GatewayHost
     /// <summary>Spool files removed, leases released, the study folders and the queue in agreement: before anything else.</summary>
     private static void AddRecovery(HostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<QueueRecovery>();
+        builder.Services.AddSingleton(sp => new QueueRecovery(sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<UploadLeases>(),
+            sp.GetRequiredService<QueueQueries>(), sp.GetRequiredService<IntakeStore>(), sp.GetRequiredService<Pseudonymizer>(),
+            sp.GetRequiredService<ILogger<QueueRecovery>>(), sp.GetRequiredService<PendingFiles>()));
         builder.Services.AddHostedService<StartupRecovery>();
     }
 
@@ -147,6 +150,9 @@ internal static class GatewayHost
         builder.Services.AddSingleton(sp => new SpoolIntake(sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<DiskSpaceGuard>(),
             sp.GetRequiredService<IntakeStore>(), sp.GetRequiredService<Pseudonymizer>(), DevicePriorities(configuration.Dicom),
             sp.GetRequiredService<ILogger<SpoolIntake>>()));
+        // Writes the files of small instances acknowledged with their bytes in the queue (serial devices use the same intake).
+        builder.Services.AddHostedService(sp => new FileMaterializer(sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<PendingFiles>(),
+            sp.GetRequiredService<ILogger<FileMaterializer>>()));
         builder.Services.AddSingleton(ServerOptions(configuration.Dicom) with { Listener = HandedOverListener() });
         builder.Services.AddSingleton(sp => new DicomServer(
             sp.GetRequiredService<DicomServerOptions>(),

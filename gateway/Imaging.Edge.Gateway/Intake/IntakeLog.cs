@@ -20,4 +20,7 @@ internal static partial class IntakeLog
     [LoggerMessage(2005, LogLevel.Information, "Instance of association {AssociationId}, message {MessageId} was already received with identical bytes: acknowledged, not queued twice")]
     public static partial void IdenticalDuplicate(ILogger logger, long associationId, int messageId);
 
+    [LoggerMessage(2007, LogLevel.Error, "Writing the files of acknowledged instances failed ({Reason}); their bytes stay in the queue and are tried again")]
+    public static partial void MaterializeFailed(ILogger logger, Exception exception, string reason);
+
 }

@@ -9,9 +9,12 @@ using Imaging.Edge.Gateway.Queue;
 namespace Imaging.Edge.Gateway.Intake;
 
 /// <summary>
-/// One instance on its way to disk. The one rule's order: write the spool file (hashing it as it goes) → fsync it →
-/// rename it into the study folder → fsync that folder → insert its queue row and commit; only then does
-/// <see cref="CompleteAsync"/> return Success. A re-send with identical bytes is acknowledged without a second copy.
+/// One instance on its way to disk. Up to <see cref="InMemoryLimit"/> the Part 10 bytes stay in memory and are committed
+/// with the queue row in one FULL transaction (one sync makes bytes and row durable; <see cref="FileMaterializer"/>
+/// writes the file afterwards). A larger one spills to a spool file, and the one rule's order is: write the spool file
+/// (hashing it as it goes) → fsync it → rename it into the study folder → fsync that folder → insert its queue row and
+/// commit. Only then does <see cref="CompleteAsync"/> return Success. A re-send with identical bytes is acknowledged
+/// without a second copy.
 /// While the data set arrives, free space is read again every <see cref="ReserveCheckBytes"/> written (more often
 /// near the reserve), and the instance is refused with 0xA700 before the reserve would be crossed: one data set
 /// that never ends cannot fill the disk. Instances smaller than that cost no extra system call.
@@ -20,12 +23,17 @@ internal sealed class SpoolFile : IInstanceSink
 {
     private readonly IntakeContext _intake;
     private readonly InstanceArrival _arrival;
-    private readonly string _spoolPath;
+    private string? _spoolPath;
+    private MemoryStream? _memory;
+    private bool _closed;
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     // The data set alone: what decides whether a re-send is identical (the meta group names the sending device).
     private readonly IncrementalHash _dataSetSha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private FileStream? _stream;
+
+    /// <summary>Part 10 bytes kept in memory before spilling to a spool file (memory stays below this × associations).</summary>
+    internal const int InMemoryLimit = 256 * 1024;
 
     /// <summary>Data set bytes written between two readings of the free space, far from the reserve.</summary>
     internal const long ReserveCheckBytes = 8 * 1024 * 1024;
@@ -33,23 +41,19 @@ internal sealed class SpoolFile : IInstanceSink
     private long _written;
     private long _nextReserveCheck;
 
-    private SpoolFile(IntakeContext intake, InstanceArrival arrival, string spoolPath, FileStream stream, long headroom)
+    private SpoolFile(IntakeContext intake, InstanceArrival arrival, long headroom)
     {
         _intake = intake;
         _arrival = arrival;
-        _spoolPath = spoolPath;
-        _stream = stream;
+        _memory = new MemoryStream();
         _nextReserveCheck = NextCheckDistance(headroom, 0);
     }
 
-    /// <summary>Creates the spool file and writes the Part 10 header into it.</summary>
+    /// <summary>Starts the instance with its Part 10 header (in memory until it outgrows <see cref="InMemoryLimit"/>).</summary>
     /// <param name="headroom">Bytes that could be written before the reserve, as read when the C-STORE began.</param>
     public static SpoolFile Create(IntakeContext intake, byte[] part10Header, InstanceArrival arrival, long headroom)
     {
-        var path = intake.Layout.NewSpoolPath();
-        // Unbuffered: each PDV is already a large contiguous write, and a per-instance buffer would only be copied through.
-        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-        var file = new SpoolFile(intake, arrival, path, stream, headroom);
+        var file = new SpoolFile(intake, arrival, headroom);
         try
         {
             file.Append(part10Header);
@@ -97,17 +101,29 @@ internal sealed class SpoolFile : IInstanceSink
 
     private void Append(ReadOnlySpan<byte> bytes)
     {
-        var stream = _stream ?? throw new ObjectDisposedException(nameof(SpoolFile));
-        stream.Write(bytes);
+        ObjectDisposedException.ThrowIf(_closed, this);
+        if (_memory is { } memory && memory.Length + bytes.Length > InMemoryLimit) Spill(memory);
+        if (_memory is { } small) small.Write(bytes);
+        else _stream!.Write(bytes);
         _sha256.AppendData(bytes);
+    }
+
+    /// <summary>The data set outgrew memory: what arrived so far goes to a new spool file, and the rest follows it.</summary>
+    private void Spill(MemoryStream memory)
+    {
+        _spoolPath = _intake.Layout.NewSpoolPath();
+        // Unbuffered: each PDV is already a large contiguous write, and a per-instance buffer would only be copied through.
+        _stream = new FileStream(_spoolPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        _stream.Write(memory.GetBuffer().AsSpan(0, (int)memory.Length));
+        _memory = null;
     }
 
     public async ValueTask<ushort> CompleteAsync(DataSetAttributes attributes, CancellationToken cancellationToken)
     {
-        var stream = _stream ?? throw new ObjectDisposedException(nameof(SpoolFile));
+        ObjectDisposedException.ThrowIf(_closed, this);
         var sha256 = _sha256.GetHashAndReset();
         var dataSetSha256 = _dataSetSha256.GetHashAndReset();
-        var size = stream.Length;
+        var size = _memory?.Length ?? _stream!.Length;
         var studyUid = attributes.StudyInstanceUid is { Length: > 0 } uid ? uid : "";
         var pseudonym = _intake.Pseudonymizer.Study(studyUid);
         var source = _arrival.Source;
@@ -123,23 +139,40 @@ internal sealed class SpoolFile : IInstanceSink
             return DimseStatus.Success;
         }
 
+        var layout = _intake.Layout;
+        var studyDir = layout.StudyDirectory(attributes.StudyInstanceUid);
+        var firstFreeVersion = copies.Count == 0 ? 0 : copies.Max(c => c.Version) + 1;
+        NewInstance Row(string finalPath, int version) => new(
+            _arrival.SopInstanceUid, version, studyUid, pseudonym, _intake.Pseudonymizer.Patient(attributes.PatientId),
+            _intake.Pseudonymizer.Issuer(attributes.IssuerOfPatientId),
+            attributes.SeriesInstanceUid, _arrival.SopClassUid, _arrival.TransferSyntaxUid, size, sha256, dataSetSha256,
+            layout.Relative(finalPath), source, _arrival.SourceHost, _arrival.Priority);
+
+        if (_memory is { } memory)
+        {
+            // Small: bytes and row in one FULL commit. The version is the first whose name no row and no file holds
+            // (rows of every earlier copy are in `copies`; a file without a row is indexed by recovery at start-up).
+            _memory = null;
+            _closed = true;
+            var free = firstFreeVersion;
+            while (File.Exists(Path.Combine(studyDir, DataLayout.InstanceFileName(_arrival.SopInstanceUid, free)))) free++;
+            _intake.Queue.Enqueue(Row(Path.Combine(studyDir, DataLayout.InstanceFileName(_arrival.SopInstanceUid, free)), free), memory.ToArray());
+            Stored(free, size);
+            return DimseStatus.Success;
+        }
+
+        var stream = _stream!;
         stream.Flush(flushToDisk: true);
         stream.Dispose();
         _stream = null;
+        _closed = true;
 
-        var layout = _intake.Layout;
-        var studyDir = layout.StudyDirectory(attributes.StudyInstanceUid);
         _intake.Coordination.EnsureDurableFolder(studyDir, layout.Studies);
-        var firstFreeVersion = copies.Count == 0 ? 0 : copies.Max(c => c.Version) + 1;
         var (finalPath, version) = MoveWithoutOverwriting(studyDir, _arrival.SopInstanceUid, firstFreeVersion);
         try
         {
             DirectorySync.Sync(studyDir);
-            _intake.Queue.Enqueue(new NewInstance(
-                _arrival.SopInstanceUid, version, studyUid, pseudonym, _intake.Pseudonymizer.Patient(attributes.PatientId),
-                _intake.Pseudonymizer.Issuer(attributes.IssuerOfPatientId),
-                attributes.SeriesInstanceUid, _arrival.SopClassUid, _arrival.TransferSyntaxUid, size, sha256, dataSetSha256,
-                layout.Relative(finalPath), source, _arrival.SourceHost, _arrival.Priority));
+            _intake.Queue.Enqueue(Row(finalPath, version));
         }
         catch
         {
@@ -147,9 +180,14 @@ internal sealed class SpoolFile : IInstanceSink
             File.Delete(finalPath);
             throw;
         }
+        Stored(version, size);
+        return DimseStatus.Success;
+    }
+
+    private void Stored(int version, long size)
+    {
         if (version > 0) IntakeLog.KeptAsNewVersion(_intake.Logger, _arrival.ConnectionId, version);
         IntakeLog.Stored(_intake.Logger, _arrival.ConnectionId, _arrival.MessageId, size);
-        return DimseStatus.Success;
     }
 
     /// <summary>An earlier copy with the same data set bytes that is still on disk or already safe in the cloud (uploaded,
@@ -158,7 +196,7 @@ internal sealed class SpoolFile : IInstanceSink
     private Func<StoredCopy, bool> IsIdenticalAndKept(byte[] dataSetSha256) => copy =>
         copy.State != InstanceStates.Erasing
         && copy.DataSetSha256.AsSpan().SequenceEqual(dataSetSha256)
-        && (copy.State is InstanceStates.Uploaded or InstanceStates.Evicted || File.Exists(_intake.Layout.Absolute(copy.LocalPath)));
+        && (copy.State is InstanceStates.Uploaded or InstanceStates.Evicted || copy.FilePending || File.Exists(_intake.Layout.Absolute(copy.LocalPath)));
 
     /// <summary>Never replaces a file already received: a copy with other bytes gets the next version number.</summary>
     private (string Path, int Version) MoveWithoutOverwriting(string studyDir, string sopInstanceUid, int firstVersion)
@@ -170,10 +208,10 @@ internal sealed class SpoolFile : IInstanceSink
             if (File.Exists(destination)) continue;
             try
             {
-                File.Move(_spoolPath, destination, overwrite: false);
+                File.Move(_spoolPath!, destination, overwrite: false);
                 return (destination, version);
             }
-            catch (DirectoryNotFoundException) when (File.Exists(_spoolPath) && folderAttempts++ < 3)
+            catch (DirectoryNotFoundException) when (File.Exists(_spoolPath!) && folderAttempts++ < 3)
             {
                 // Retention removed the study folder once it was empty, between our check and the move: make it again.
                 _intake.Coordination.EnsureDurableFolder(studyDir, _intake.Layout.Studies, gone: true);
@@ -197,8 +235,11 @@ internal sealed class SpoolFile : IInstanceSink
             // a full disk can fail the final flush; the file is deleted anyway
         }
         _stream = null;
+        _memory = null;
+        _closed = true;
         _sha256.Dispose();
         _dataSetSha256.Dispose();
+        if (_spoolPath is null) return ValueTask.CompletedTask;
         try
         {
             File.Delete(_spoolPath);

@@ -28,10 +28,14 @@ internal sealed class IntakeStore(QueueWriter writer, ReceivedToday received)
         RETURNING id;
         """;
 
+    private const string InsertPendingFile = "INSERT INTO pending_files (instance_id, bytes) VALUES ($id, $bytes);";
+
     private const string StudyState = "SELECT state FROM studies WHERE study_uid = $study;";
 
     private const string CopiesOfInstance = """
-        SELECT id, version, sha256, dataset_sha256, state, local_path FROM instances WHERE sop_instance_uid = $sop ORDER BY version;
+        SELECT id, version, sha256, dataset_sha256, state, local_path,
+               EXISTS (SELECT 1 FROM pending_files p WHERE p.instance_id = instances.id) AS file_pending
+        FROM instances WHERE sop_instance_uid = $sop ORDER BY version;
         """;
 
     /// <summary>The copies already stored under this SOP Instance UID, oldest first.</summary>
@@ -39,14 +43,19 @@ internal sealed class IntakeStore(QueueWriter writer, ReceivedToday received)
     {
         using var connection = writer.Database.Open();
         using var command = SqlCommands.Create(connection, null, CopiesOfInstance, ("$sop", sopInstanceUid));
-        return RowReader.All(command, r => new StoredCopy(r.Int64("id"), r.Int32("version"), r.Bytes("sha256"), r.Bytes("dataset_sha256"), r.String("state"), r.String("local_path")));
+        return RowReader.All(command, r => new StoredCopy(r.Int64("id"), r.Int32("version"), r.Bytes("sha256"), r.Bytes("dataset_sha256"), r.String("state"), r.String("local_path"), r.Int32("file_pending") == 1));
     }
+
+    /// <summary>Released after each commit that left a file pending: the materializer waits on it.</summary>
+    public SemaphoreSlim PendingFilesQueued { get; } = new(0, 1);
 
     /// <summary>
     /// Queues a durable instance: its study is created or updated (and reopened if it was stable) and the events
-    /// are written, all in one FULL transaction. Returns the new row's id.
+    /// are written, all in one FULL transaction. Returns the new row's id. With <paramref name="part10"/>, the file's
+    /// bytes are committed in the same transaction (one sync covers bytes and row) and written to
+    /// <see cref="NewInstance.LocalPath"/> later by the materializer.
     /// </summary>
-    public long Enqueue(NewInstance instance)
+    public long Enqueue(NewInstance instance, byte[]? part10 = null)
     {
         var now = 0L;
         var id = writer.Write(Durability.Full, transaction =>
@@ -62,6 +71,8 @@ internal sealed class IntakeStore(QueueWriter writer, ReceivedToday received)
                 ("$sha256", instance.Sha256), ("$dataset_sha256", instance.DataSetSha256), ("$path", instance.LocalPath), ("$source", instance.Source), ("$host", instance.SourceHost),
                 ("$now", now), ("$priority", instance.Priority), ("$patient", instance.PatientKey), ("$issuer", instance.IssuerKey)).ExecuteScalar(),
                 System.Globalization.CultureInfo.InvariantCulture);
+            if (part10 is not null)
+                writer.Statement(transaction, InsertPendingFile, ("$id", inserted), ("$bytes", part10)).ExecuteNonQuery();
             if (instanceCount == 1 || wasStable)
                 writer.AddEvent(transaction, QueueEvents.StudyReceived,
                     QueueEvents.Payload(("study", instance.StudyPseudonym), ("reopened", wasStable), ("source", instance.Source)));
@@ -71,6 +82,17 @@ internal sealed class IntakeStore(QueueWriter writer, ReceivedToday received)
             return inserted;
         });
         received.Add(DateTimeOffset.FromUnixTimeMilliseconds(now));
+        if (part10 is not null && PendingFilesQueued.CurrentCount == 0)
+        {
+            try
+            {
+                PendingFilesQueued.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // another commit woke it first: one wake-up drains every pending file
+            }
+        }
         return id;
     }
 

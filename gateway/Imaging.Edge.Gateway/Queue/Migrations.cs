@@ -115,5 +115,15 @@ internal static class Migrations
             expires_at INTEGER NOT NULL                  -- unix seconds
         ) WITHOUT ROWID;
         """,
+
+        // 6: small instances acknowledged with one commit: their Part 10 bytes wait here, in the same FULL transaction as
+        // their row, until the materializer has written them to the row's local_path (then the row here is deleted). A
+        // row with a pending file is never leased for upload; erasing the instance deletes its bytes (secure_delete).
+        """
+        CREATE TABLE IF NOT EXISTS pending_files (
+            instance_id INTEGER PRIMARY KEY REFERENCES instances (id) ON DELETE CASCADE,
+            bytes       BLOB    NOT NULL                 -- the Part 10 file, as it will be written
+        );
+        """,
     ];
 }

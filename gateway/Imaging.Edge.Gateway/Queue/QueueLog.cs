@@ -25,4 +25,7 @@ internal static partial class QueueLog
 
     [LoggerMessage(3006, LogLevel.Error, "Study stability check failed ({ErrorType}); tried again at the next check")]
     public static partial void StabilityCheckFailed(ILogger logger, Exception exception, string errorType);
+
+    [LoggerMessage(3007, LogLevel.Information, "Recovery wrote the files of {Files} acknowledged instances from their bytes in the queue")]
+    public static partial void PendingFilesWritten(ILogger logger, int files);
 }

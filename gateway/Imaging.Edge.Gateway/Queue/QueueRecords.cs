@@ -55,7 +55,8 @@ internal sealed record NewInstance(
     int Priority);
 
 /// <summary>A stored copy of a SOP instance, as the duplicate check sees it.</summary>
-internal sealed record StoredCopy(long Id, int Version, byte[] Sha256, byte[] DataSetSha256, string State, string LocalPath);
+/// <param name="FilePending">Its bytes wait in <c>pending_files</c>: kept, though its file is not written yet.</param>
+internal sealed record StoredCopy(long Id, int Version, byte[] Sha256, byte[] DataSetSha256, string State, string LocalPath, bool FilePending = false);
 
 /// <summary>One row of the queue with its study.</summary>
 internal sealed record QueuedInstance(

@@ -12,6 +12,7 @@ internal sealed class QueueStores : IDisposable
         Queries = new QueueQueries(database);
         Received = new ReceivedToday(Queries.CountReceivedSince);
         Intake = new IntakeStore(Writer, Received);
+        PendingFiles = new PendingFiles(Writer, Intake);
         Leases = new UploadLeases(Writer, Queries);
         Studies = new StudyStore(Writer);
         Outbox = new OutboxStore(Writer);
@@ -26,6 +27,9 @@ internal sealed class QueueStores : IDisposable
     public ReceivedToday Received { get; }
 
     public IntakeStore Intake { get; }
+
+    /// <summary>Bytes of small instances whose files are still to be written.</summary>
+    public PendingFiles PendingFiles { get; }
 
     public UploadLeases Leases { get; }
 

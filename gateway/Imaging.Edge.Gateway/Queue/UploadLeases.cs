@@ -7,11 +7,13 @@ namespace Imaging.Edge.Gateway.Queue;
 /// </summary>
 internal sealed class UploadLeases(QueueWriter writer, QueueQueries queries)
 {
-    /// <summary>Claims the next instance in one statement: priority first, then age (CONVENTIONS.md §8).</summary>
+    /// <summary>Claims the next instance in one statement: priority first, then age (CONVENTIONS.md §8). An instance whose
+    /// file still waits in <c>pending_files</c> is not offered: the worker reads files.</summary>
     private const string LeaseNext = """
         UPDATE instances SET state = 'uploading', lease_owner = $owner, lease_expires_at = $expires, attempts = attempts + 1
         WHERE id = (SELECT id FROM instances
                     WHERE state = 'pending' AND next_attempt_at <= $now
+                      AND NOT EXISTS (SELECT 1 FROM pending_files p WHERE p.instance_id = instances.id)
                     ORDER BY priority DESC, received_at, id LIMIT 1)
         RETURNING id;
         """;

@@ -7,25 +7,31 @@ using Imaging.Edge.Gateway.Privacy;
 using Imaging.Edge.Gateway.Queue;
 using Imaging.Edge.Gateway.Retention;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Imaging.Edge.Gateway.Recovery;
 
 /// <summary>
 /// Puts the data folder and the queue back in agreement at start-up, before the receiver accepts anything:
-/// spool files (never acknowledged) are removed; leases of the previous run are released; a file in the study
+/// spool files (never acknowledged) are removed; the files of small instances acknowledged with their bytes in the
+/// queue and not written yet are written (<see cref="FileMaterializer"/>), so that every row after it has its file; leases of the previous run are released; a file in the study
 /// folders without a row (a crash between rename and commit) is indexed again; a row whose file is gone is
 /// marked failed with a clear reason and reported.
 /// </summary>
-internal sealed class QueueRecovery(DataLayout layout, UploadLeases uploadLeases, QueueQueries queries, IntakeStore intake, Pseudonymizer pseudonymizer, ILogger<QueueRecovery> logger)
+internal sealed class QueueRecovery(DataLayout layout, UploadLeases uploadLeases, QueueQueries queries, IntakeStore intake, Pseudonymizer pseudonymizer, ILogger<QueueRecovery> logger,
+    PendingFiles? pendingFiles = null)
 {
     /// <summary>What recovery found and did.</summary>
     /// <param name="EvictionsFinished">Files of rows already evicted by retention that were still there (a crash between the
     /// commit and the deletion); they are deleted now.</param>
-    public sealed record Report(int SpoolFilesRemoved, int LeasesReleased, int FilesIndexed, int FilesQuarantined, int RowsWithoutFile, int EvictionsFinished = 0);
+    /// <param name="PendingFilesWritten">Files of acknowledged small instances written from their bytes in the queue.</param>
+    public sealed record Report(int SpoolFilesRemoved, int LeasesReleased, int FilesIndexed, int FilesQuarantined, int RowsWithoutFile, int EvictionsFinished = 0,
+        int PendingFilesWritten = 0);
 
     public Report Run()
     {
         var spool = RemoveSpoolFiles();
+        var written = pendingFiles is null ? 0 : new FileMaterializer(layout, pendingFiles, NullLogger<FileMaterializer>.Instance).MaterializeAll();
         var leases = uploadLeases.ReleaseAllLeases();
         // One walk of the study folders and one pass over the rows answer both questions (no row for a file, no file
         // for a row): with 100,000 instances waiting, a stat per row would be most of the start-up time.
@@ -35,7 +41,8 @@ internal sealed class QueueRecovery(DataLayout layout, UploadLeases uploadLeases
         var evictions = FinishEvictions(rows, onDisk);
         var known = rows.Select(r => r.LocalPath).ToHashSet(StringComparer.Ordinal);
         var (indexed, quarantined) = IndexOrphanFiles(onDisk.Where(path => !known.Contains(path)));
-        var report = new Report(spool, leases, indexed, quarantined, missing, evictions);
+        var report = new Report(spool, leases, indexed, quarantined, missing, evictions, written);
+        if (written > 0) QueueLog.PendingFilesWritten(logger, written);
         QueueLog.Recovered(logger, spool, leases, indexed, quarantined, missing);
         if (evictions > 0) RetentionLog.EvictionsFinished(logger, evictions);
         return report;

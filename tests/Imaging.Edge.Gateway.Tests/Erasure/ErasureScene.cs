@@ -58,6 +58,16 @@ internal sealed class ErasureScene : IDisposable
             SHA256.HashData(bytes), SHA256.HashData(bytes), Layout.Relative(path), "TESTSCU", "127.0.0.1", Priorities.Medium));
     }
 
+    /// <summary>Queues a small instance as the intake does: its bytes (carrying the patient ID) in the queue, its file not written yet.</summary>
+    public long ReceivePending(string patientId, string studyUid, string sopUid)
+    {
+        var path = Path.Combine(Layout.StudyDirectory(studyUid), DataLayout.InstanceFileName(sopUid, 0));
+        var bytes = Encoding.ASCII.GetBytes($"DICM {patientId} {studyUid} {sopUid} {new string('x', 3000)}");
+        return Queue.Intake.Enqueue(new NewInstance(sopUid, 0, studyUid, Pseudonymizer.Study(studyUid), Pseudonymizer.Patient(patientId),
+            null, "1.2.3.4", "1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.1.2.1", bytes.Length,
+            SHA256.HashData(bytes), SHA256.HashData(bytes), Layout.Relative(path), "TESTSCU", "127.0.0.1", Priorities.Medium), bytes);
+    }
+
     /// <summary>Uploads the instance to the folder bucket the way the worker does, and marks it uploaded.</summary>
     public async Task UploadAsync(long id)
     {

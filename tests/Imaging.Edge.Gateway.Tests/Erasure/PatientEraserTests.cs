@@ -2,7 +2,9 @@ using System.Text;
 using System.Text.Json;
 using Imaging.Edge.Gateway.Commands;
 using Imaging.Edge.Gateway.Erasure;
+using Imaging.Edge.Gateway.Intake;
 using Imaging.Edge.Gateway.Queue;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Imaging.Edge.Gateway.Tests.Erasure;
 
@@ -58,6 +60,26 @@ public sealed class PatientEraserTests
         Assert.Contains(result.Patient, audit.Result, StringComparison.Ordinal);
         Assert.DoesNotContain(CanaryId, audit.Result, StringComparison.Ordinal);
         Assert.DoesNotContain(CanaryId, result.ToJson().ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bytes_still_waiting_for_their_file_are_erased_from_the_queue_and_its_wal_and_never_written()
+    {
+        using var scene = new ErasureScene();
+        var pending = scene.ReceivePending(CanaryId, CanaryStudy, CanaryStudy + ".1");
+        var other = scene.ReceivePending(OtherId, OtherStudy, OtherStudy + ".1");
+        Assert.True(ErasureScene.AnyFileContains(scene.Root, CanaryId)); // in queue.db / its WAL: the bytes are there to find
+
+        var result = await scene.Eraser().EraseAsync(Request(CanaryId, cloud: true), writeAudit: true, sweepUnindexedFiles: true, default);
+
+        Assert.True(result.Complete, result.Problem);
+        Assert.True(result.WalTruncated);
+        Assert.Null(scene.Queue.Queries.Find(pending));
+        Assert.Equal(1, scene.Scalar("SELECT COUNT(*) FROM pending_files;"));
+        Assert.False(ErasureScene.AnyFileContains(scene.Root, CanaryId));
+        Assert.Equal(1, new FileMaterializer(scene.Layout, scene.Queue.PendingFiles, NullLogger<FileMaterializer>.Instance).MaterializeAll());
+        Assert.False(ErasureScene.AnyFileContains(scene.Root, CanaryId));
+        Assert.True(File.Exists(scene.Layout.Absolute(scene.Queue.Queries.Find(other)!.LocalPath)));
     }
 
     [Fact]

@@ -40,8 +40,9 @@ internal sealed class FaultGateway : IAsyncDisposable
         ["SecretKeyFile"] = Path.Combine(keyFolder, "secret-key"),
     };
 
-    /// <summary>Starts the gateway with <paramref name="upload"/> (whose endpoints came from <see cref="Endpoint"/> with <see cref="KeyFolder"/>).</summary>
-    public static async Task<FaultGateway> StartAsync(TemporaryDirectory folder, JsonObject upload)
+    /// <summary>Starts the gateway with <paramref name="upload"/> (whose endpoints came from <see cref="Endpoint"/> with <see cref="KeyFolder"/>),
+    /// and <paramref name="environment"/> (e.g. IMAGING_EDGE_TEST_FAULT). A second start over the same folder is a restart.</summary>
+    public static async Task<FaultGateway> StartAsync(TemporaryDirectory folder, JsonObject upload, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = GatewayProcess.FreePort();
         var config = new JsonObject
@@ -54,7 +55,7 @@ internal sealed class FaultGateway : IAsyncDisposable
         };
         var path = folder.Combine("edge.json");
         await File.WriteAllTextAsync(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        var process = GatewayProcess.Start(["run", "--config", path], new Dictionary<string, string>(), folder.Path);
+        var process = GatewayProcess.Start(["run", "--config", path], environment ?? new Dictionary<string, string>(), folder.Path);
         var gateway = new FaultGateway(folder, process, port);
         await process.WaitForPortAsync(port, TimeSpan.FromSeconds(30));
         return gateway;
@@ -140,6 +141,11 @@ internal sealed class FaultGateway : IAsyncDisposable
         }
         return rows;
     }
+
+    /// <summary>SIGKILL (power-loss stand-in).</summary>
+    public void Kill() => _process.Kill();
+
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
     public string LocalFile(FaultRow row) => Path.Combine(DataDir, row.LocalPath);
 

@@ -31,7 +31,7 @@ internal sealed class ReceiverUnderTest : IAsyncDisposable
         Database.Migrate();
         Queue = new QueueStores(Database, TimeProvider.System);
         Pseudonymizer = new Pseudonymizer(SiteSecret.Load(null, Layout.Root));
-        new QueueRecovery(Layout, Queue.Leases, Queue.Queries, Queue.Intake, Pseudonymizer, loggerFactory.CreateLogger<QueueRecovery>()).Run();
+        new QueueRecovery(Layout, Queue.Leases, Queue.Queries, Queue.Intake, Pseudonymizer, loggerFactory.CreateLogger<QueueRecovery>(), Queue.PendingFiles).Run();
         var options = new DicomServerOptions { AeTitle = AeTitle, BindAddress = IPAddress.Loopback, Port = 0 };
         Options = configure is null ? options : configure(options);
         DiskGuard = new DiskSpaceGuard(Layout.Root, reserveBytes);
@@ -39,7 +39,12 @@ internal sealed class ReceiverUnderTest : IAsyncDisposable
             devicePriorities ?? new Dictionary<string, int>(), loggerFactory.CreateLogger<SpoolIntake>());
         _server = new DicomServer(Options, intake, loggerFactory.CreateLogger<DicomServer>());
         _server.Start();
+        Materializer = new FileMaterializer(Layout, Queue.PendingFiles, loggerFactory.CreateLogger<FileMaterializer>());
+        Materializer.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
+
+    /// <summary>Writes the files of small instances after their acknowledgement, as the gateway's does.</summary>
+    public FileMaterializer Materializer { get; }
 
     public DicomServerOptions Options { get; }
     public DataLayout Layout { get; }
@@ -51,9 +56,12 @@ internal sealed class ReceiverUnderTest : IAsyncDisposable
     public string PortText => Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public DicomServer Server => _server;
 
-    /// <summary>Every received instance file.</summary>
-    public IReadOnlyList<string> ReceivedFiles() =>
-        Directory.EnumerateFiles(Layout.Studies, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+    /// <summary>Every received instance file (files still waiting in the queue are written first).</summary>
+    public IReadOnlyList<string> ReceivedFiles()
+    {
+        Materializer.MaterializeAll();
+        return Directory.EnumerateFiles(Layout.Studies, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+    }
 
     public IReadOnlyList<string> SpoolFiles() => Directory.EnumerateFiles(Layout.Spool).ToList();
 
@@ -79,6 +87,8 @@ internal sealed class ReceiverUnderTest : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
+        await Materializer.StopAsync(CancellationToken.None);
+        Materializer.Dispose();
         Queue.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _directory.Dispose();

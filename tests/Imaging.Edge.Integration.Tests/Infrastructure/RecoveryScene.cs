@@ -44,7 +44,7 @@ internal sealed class RecoveryScene : IDisposable
 
     /// <summary>Runs start-up recovery over the folder and returns its report.</summary>
     public QueueRecovery.Report Recover() =>
-        new QueueRecovery(Layout, Queue.Leases, Queue.Queries, Queue.Intake, Pseudonymizer, NullLogger<QueueRecovery>.Instance).Run();
+        new QueueRecovery(Layout, Queue.Leases, Queue.Queries, Queue.Intake, Pseudonymizer, NullLogger<QueueRecovery>.Instance, Queue.PendingFiles).Run();
 
     /// <summary>A queue row for an instance whose (made-up) file lives at studies/{study}/{sop}.dcm; the file is not written.</summary>
     public long Enqueue(string sopInstanceUid, string studyUid = "1.2.826.0.1.3680043.99.1", int priority = Priorities.Medium, int version = 0)

@@ -27,6 +27,7 @@ public sealed class RecoveryTests
             var send = await Dcmtk.StoreAsync(first, [file]);
             Assert.True(send.ExitCode == 0, send.Output);
             var row = Assert.Single(first.Queue.Queries.FindBySopInstanceUid(sop));
+            first.Materializer.MaterializeAll(); // small: its file is written after the acknowledgement
             storedPath = first.Layout.Absolute(row.LocalPath);
             storedSha256 = row.Sha256;
             studyDirName = Path.GetFileName(Path.GetDirectoryName(storedPath)!);

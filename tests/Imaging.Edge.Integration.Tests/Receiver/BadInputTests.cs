@@ -215,7 +215,8 @@ public sealed class BadInputTests
     {
         await using var receiver = NewReceiver();
         var uid = RawDataSet.NewUid();
-        var dataSet = RawDataSet.Instance(RawDicomConnection.CtImageStorage, uid, pixelBytes: 200_000);
+        // Large enough that its first half outgrows what the intake keeps in memory and goes to a spool file.
+        var dataSet = RawDataSet.Instance(RawDicomConnection.CtImageStorage, uid, pixelBytes: 800_000);
         await using (var raw = await RawDicomConnection.AssociateCtAsync(receiver.Port))
         {
             await raw.SendCommandAsync(1, StoreCommand(uid));
@@ -235,7 +236,8 @@ public sealed class BadInputTests
     {
         await using var receiver = NewReceiver();
         var uid = RawDataSet.NewUid();
-        var dataSet = RawDataSet.Instance(RawDicomConnection.CtImageStorage, uid, pixelBytes: 200_000);
+        // Large enough that its first half outgrows what the intake keeps in memory and goes to a spool file.
+        var dataSet = RawDataSet.Instance(RawDicomConnection.CtImageStorage, uid, pixelBytes: 800_000);
         await using var raw = await RawDicomConnection.AssociateCtAsync(receiver.Port);
         await raw.SendCommandAsync(1, StoreCommand(uid));
         await raw.SendDataSetAsync(1, dataSet.AsMemory(0, dataSet.Length / 2), last: false);

@@ -172,11 +172,12 @@ public sealed class DiskReserveTests
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(pixelHeader.AsSpan(8), 0xFFFF_FFF0); // 4 GiB of pixel data announced
         await using var raw = await RawDicomConnection.AssociateCtAsync(receiver.Port);
         await raw.SendCommandAsync(1, BadInputTests.StoreCommand(uid));
-        await raw.SendDataSetAsync(1, (byte[])[.. head, .. pixelHeader], last: false);
-        Assert.True(await BadInputTests.Eventually(() => SpoolLength(receiver) is not null), "the data set should be in a spool file");
-
+        // The first MiB takes it past what the intake keeps in memory (SpoolFile.InMemoryLimit): from then on it is in a spool file.
         var step = new byte[MiB];
-        long sent = head.Length + pixelHeader.Length;
+        await raw.SendDataSetAsync(1, (byte[])[.. head, .. pixelHeader, .. step], last: false, fragment: 64 * 1024);
+        long sent = head.Length + pixelHeader.Length + step.Length;
+        Assert.True(await BadInputTests.Eventually(() => SpoolLength(receiver) >= sent), "the data set should be in a spool file");
+
         var lowestFreeWhileSpooling = long.MaxValue;
         var refusedAfter = 0L;
         for (var i = 0; i < 64 && refusedAfter == 0; i++) // 64 MiB: more than the whole disk

@@ -75,6 +75,7 @@ public sealed class DuplicateAndPriorityTests
         Assert.Equal(0, (await Dcmtk.StoreAsync(receiver, urgent, ["-xe"], callingAe: "URGENT_CT")).ExitCode);
 
         var order = new List<string>();
+        receiver.Materializer.MaterializeAll(); // an instance is leased once its file is written
         while (receiver.Queue.Leases.Lease("test", TimeSpan.FromMinutes(1)) is { } leased)
             order.Add(leased.Source);
         Assert.Equal(["URGENT_CT", "URGENT_CT", "ROUTINE", "ROUTINE", "ROUTINE"], order);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Imaging.Edge.Integration.Tests.Infrastructure;
+using Imaging.Edge.Integration.Tests.Receiver;
 
 namespace Imaging.Edge.Integration.Tests.Retention;
 
@@ -93,7 +94,9 @@ public sealed class RetentionGatewayTests
         var later = FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), folder.Combine("in-later"), 1);
         var storeLater = await ProcessRunner.RunAsync("storescu", ["-aec", "IMAGING_EDGE", "-xe", "127.0.0.1", Text(port), later[0]]);
         Assert.True(storeLater.ExitCode == 0 && !storeLater.Output.Contains("Failed", StringComparison.OrdinalIgnoreCase), storeLater.Output);
-        Assert.Single(Directory.EnumerateFiles(studies, "*.dcm", SearchOption.AllDirectories));
+        // Small: acknowledged with its bytes in the queue, its file written right after (FileMaterializer).
+        Assert.True(await BadInputTests.Eventually(() => Directory.EnumerateFiles(studies, "*.dcm", SearchOption.AllDirectories).Count() == 1),
+            "the new instance's file was not written");
 
         // No study or instance UID in what the gateway logged.
         foreach (var uid in uids) Assert.DoesNotContain(uid, gateway.Output, StringComparison.Ordinal);
