@@ -149,6 +149,7 @@ public sealed class ErasePatientCommandLineTests(ITestOutputHelper output)
         var cloud = Path.Combine(receiver.Layout.Root, "cloud");
         var store = new FileSystemObjectStore(cloud);
         var keys = ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default);
+        receiver.Materializer.MaterializeAll(); // an instance is leased once its file is written
         while (receiver.Queue.Leases.Lease("test", TimeSpan.FromMinutes(5)) is { } row)
         {
             var key = keys.KeyFor(new ObjectKeyValues("site", "gateway", row.StudyUid, row.StudyPseudonym, row.SeriesUid ?? "", row.SopInstanceUid, row.Version, row.Sha256));

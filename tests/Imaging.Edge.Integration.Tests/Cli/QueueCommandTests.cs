@@ -31,6 +31,7 @@ public sealed class QueueCommandTests
         var files = FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), folder.Combine("send"), count);
         var store = await Dcmtk.StoreAsync(receiver, files);
         Assert.True(store.ExitCode == 0, store.Output);
+        receiver.Materializer.MaterializeAll(); // an instance is leased once its file is written (CI caught the race)
         var failed = receiver.Queue.Leases.Lease("test-worker", TimeSpan.FromMinutes(5)) ?? throw new InvalidOperationException("nothing to lease");
         receiver.Queue.Leases.MarkFailed(failed.Id, UploadError);
         var uploaded = receiver.Queue.Leases.Lease("test-worker", TimeSpan.FromMinutes(5)) ?? throw new InvalidOperationException("nothing to lease");
