@@ -85,6 +85,24 @@ internal sealed class FileMaterializer(DataLayout layout, PendingFiles pending, 
         _durableFolders.Add(folder);
     }
 
+    /// <summary>
+    /// A clean stop leaves every file written (tools that read the data folder, such as decommission, then see it as
+    /// before); what cannot be written stays in the queue and recovery writes it at the next start.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (TestFaults.HoldMaterializer) return;
+        try
+        {
+            MaterializeAll();
+        }
+        catch (Exception e)
+        {
+            IntakeLog.MaterializeFailed(logger, e, Privacy.Outbound.ErrorText(e));
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();

@@ -28,6 +28,9 @@ public sealed class ExampleConfigurationTests
         var store = await ProcessRunner.RunAsync("storescu", ["-aec", "IMAGING_EDGE", "-xe", "127.0.0.1", text(port), input]);
         Assert.True(store.ExitCode == 0, store.Output);
 
+        // A small instance's file is written just after its acknowledgement (its bytes are in the queue until then).
+        for (var i = 0; i < 150 && !Directory.EnumerateFiles(folder.Combine("var", "studies"), "*.dcm", SearchOption.AllDirectories).Any(); i++)
+            await Task.Delay(100);
         var local = Assert.Single(Directory.EnumerateFiles(folder.Combine("var", "studies"), "*.dcm", SearchOption.AllDirectories));
         List<string> keys = [];
         for (var i = 0; i < 150 && keys.Count == 0; i++)
