@@ -18,8 +18,14 @@ internal sealed class SerialDeviceListener : IAsyncDisposable
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    /// <summary>Complete messages waiting for storage. A device that waits for acknowledgements has at most one.</summary>
-    private const int MaxWaitingMessages = 64;
+    /// <summary>
+    /// Complete messages waiting for storage. A device that waits for acknowledgements has at most one; with
+    /// <see cref="MaxWireBytes"/> this bounds a flooding device's memory to 32 MiB.
+    /// </summary>
+    private const int MaxWaitingMessages = 8;
+
+    /// <summary>At most one link-problem line per device per interval: a device sending garbage cannot flood the journal (the status counts them all).</summary>
+    private static readonly TimeSpan ProblemLogInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>Bytes kept for one message's Raw Data instance (beyond it, the link's payload is kept instead).</summary>
     private const int MaxWireBytes = 4 * 1024 * 1024;
@@ -256,6 +262,7 @@ internal sealed class SerialDeviceListener : IAsyncDisposable
     {
         private readonly MemoryStream _wire = new();
         private bool _wireOverflow;
+        private long _problemLoggedAt = long.MinValue;
 
         public IDeviceLink? Link { get; set; }
 
@@ -301,8 +308,13 @@ internal sealed class SerialDeviceListener : IAsyncDisposable
             var device = listener.Device;
             listener._board.LinkProblem(device.Name);
             // A refusal below the reserve is said once per spell (RefuseData); a failed store was logged by the store.
-            if (problem.Kind is not (LinkProblemKind.RefusedBusy or LinkProblemKind.StoreFailed))
-                SerialLog.LinkProblem(listener._logger, device.Name, problem.Kind.ToString(), SafeText.Printable(problem.Detail));
+            if (problem.Kind is LinkProblemKind.RefusedBusy or LinkProblemKind.StoreFailed)
+                return;
+            var now = listener._time.GetTimestamp();
+            if (_problemLoggedAt != long.MinValue && listener._time.GetElapsedTime(_problemLoggedAt, now) < ProblemLogInterval)
+                return;
+            _problemLoggedAt = now;
+            SerialLog.LinkProblem(listener._logger, device.Name, problem.Kind.ToString(), SafeText.Printable(problem.Detail));
         }
     }
 }
