@@ -51,14 +51,15 @@ internal sealed class IntakeStore(QueueWriter writer, ReceivedToday received)
 
     /// <summary>
     /// Queues a durable instance: its study is created or updated (and reopened if it was stable) and the events
-    /// are written, all in one FULL transaction. Returns the new row's id. With <paramref name="part10"/>, the file's
+    /// are written, all in one FULL transaction shared with the acknowledgements of other associations arriving at
+    /// the same moment (<see cref="QueueWriter.WriteTogether{T}"/>). Returns the new row's id. With <paramref name="part10"/>, the file's
     /// bytes are committed in the same transaction (one sync covers bytes and row) and written to
     /// <see cref="NewInstance.LocalPath"/> later by the materializer.
     /// </summary>
     public long Enqueue(NewInstance instance, byte[]? part10 = null)
     {
         var now = 0L;
-        var id = writer.Write(Durability.Full, transaction =>
+        var id = writer.WriteTogether(transaction =>
         {
             now = writer.Now;
             var wasStable = writer.Statement(transaction, StudyState, ("$study", instance.StudyUid)).ExecuteScalar() as string == "stable";
@@ -98,6 +99,9 @@ internal sealed class IntakeStore(QueueWriter writer, ReceivedToday received)
 
     /// <summary>Records that an instance was received again with identical bytes: acknowledged, not queued twice.</summary>
     public void RecordIdenticalDuplicate(string studyPseudonym, string source) =>
-        writer.Write(Durability.Full, transaction =>
-            writer.AddEvent(transaction, QueueEvents.InstanceDuplicate, QueueEvents.Payload(("study", studyPseudonym), ("identical", true), ("source", source))));
+        writer.WriteTogether(transaction =>
+        {
+            writer.AddEvent(transaction, QueueEvents.InstanceDuplicate, QueueEvents.Payload(("study", studyPseudonym), ("identical", true), ("source", source)));
+            return true;
+        });
 }

@@ -19,6 +19,7 @@ internal sealed class QueueWriter : IDisposable
 
     private readonly TimeProvider _clock;
     private readonly Lock _lock = new();
+    private readonly CommitGroup _group = new();
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
     private Durability? _durability;
@@ -52,6 +53,63 @@ internal sealed class QueueWriter : IDisposable
             transaction.Commit();
             return result;
         }
+    }
+
+    /// <summary>
+    /// As <see cref="Write{T}"/> with <see cref="Durability.Full"/>, but changes of several threads that wait for the
+    /// writer at the same moment share one commit and so one sync (group commit): the acknowledgements of concurrent
+    /// associations. A lone caller is never delayed: whoever gets the write lock commits every change waiting then,
+    /// its own included; the others find theirs committed. Each change runs in its own savepoint, so one that throws
+    /// rolls back alone and its caller gets the exception; a failed commit fails every change of the group.
+    /// </summary>
+    public T WriteTogether<T>(Func<SqliteTransaction, T> work)
+    {
+        var change = _group.Add(transaction => work(transaction));
+        lock (_lock)
+        {
+            if (!change.Done)
+                CommitGroup(_group.TakeAll());
+        }
+        return (T)change.Result()!;
+    }
+
+    /// <summary>Number of commits of <see cref="WriteTogether{T}"/> groups so far (tests observe the grouping).</summary>
+    internal long GroupCommits { get; private set; }
+
+    /// <summary>Changes of <see cref="WriteTogether{T}"/> waiting for the write lock now.</summary>
+    internal int WaitingToCommit => _group.Waiting;
+
+    /// <summary>Runs every change of a group in one FULL transaction, each in a savepoint, and commits once. Under the write lock.</summary>
+    private void CommitGroup(IReadOnlyList<GroupedChange> changes)
+    {
+        try
+        {
+            Apply(Durability.Full);
+            using var transaction = _connection.BeginTransaction();
+            for (var i = 0; i < changes.Count; i++)
+            {
+                var savepoint = "change" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                transaction.Save(savepoint);
+                try
+                {
+                    changes[i].Ran(changes[i].Work(transaction));
+                    transaction.Release(savepoint);
+                }
+                catch (Exception e)
+                {
+                    transaction.Rollback(savepoint);
+                    transaction.Release(savepoint);
+                    changes[i].Failed(e);
+                }
+            }
+            transaction.Commit();
+            GroupCommits++;
+        }
+        catch (Exception e)
+        {
+            foreach (var change in changes) change.Failed(e);
+        }
+        foreach (var change in changes) change.Complete();
     }
 
     /// <summary>As <see cref="Write{T}"/>, for a change that returns nothing.</summary>
