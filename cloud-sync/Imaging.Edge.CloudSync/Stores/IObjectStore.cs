@@ -68,15 +68,27 @@ public interface IObjectStore
 /// <summary>
 /// A byte range of a local file to upload, with its MD5 (and, when known, its SHA-256: an S3 signer that is handed
 /// the payload hash does not read the body an extra time to compute it). <see cref="Open"/> may be called again for a retry.
+/// With <see cref="Bytes"/>, the range is read from those bytes (the whole file, in memory) instead of <see cref="Path"/>.
 /// </summary>
 public sealed record ObjectContent(string Path, long Offset, long Length, byte[] Md5, Func<Stream, Stream>? Wrap = null, byte[]? Sha256 = null)
 {
+    /// <summary>The file's bytes when they are in memory (a small instance whose file is not written yet), or null.</summary>
+    public byte[]? Bytes { get; init; }
+
     /// <summary>Opens the range for reading (through <see cref="Wrap"/>, for example a bandwidth limiter). Caller owns it.</summary>
     public Stream Open()
     {
-        var file = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        file.Position = Offset;
-        Stream range = new RangeStream(file, Length);
+        Stream range;
+        if (Bytes is { } bytes)
+        {
+            range = new MemoryStream(bytes, checked((int)Offset), checked((int)Length), writable: false);
+        }
+        else
+        {
+            var file = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            file.Position = Offset;
+            range = new RangeStream(file, Length);
+        }
         return Wrap is null ? range : Wrap(range);
     }
 }

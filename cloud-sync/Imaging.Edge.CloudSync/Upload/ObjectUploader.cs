@@ -102,7 +102,7 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
         string expected;
         if (IsMd5Hex(etag))
         {
-            expected = Convert.ToHexStringLower((await HashAsync(request.FilePath, 0, request.Size, cancellationToken, sha256: false).ConfigureAwait(false)).Md5);
+            expected = Convert.ToHexStringLower((await HashAsync(request, 0, request.Size, cancellationToken, sha256: false).ConfigureAwait(false)).Md5);
         }
         else if (etag.Length > 33 && etag[32] == '-' && IsMd5Hex(etag[..32]))
         {
@@ -121,15 +121,15 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
         using var digests = new MemoryStream();
         var parts = 0;
         for (long offset = 0; offset < request.Size; offset += partSize, parts++)
-            digests.Write((await HashAsync(request.FilePath, offset, Math.Min(partSize, request.Size - offset), cancellationToken, sha256: false).ConfigureAwait(false)).Md5);
+            digests.Write((await HashAsync(request, offset, Math.Min(partSize, request.Size - offset), cancellationToken, sha256: false).ConfigureAwait(false)).Md5);
         return Convert.ToHexStringLower(MD5.HashData(digests.ToArray())) + "-" + parts.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<UploadResult> SinglePutAsync(EndpointResilience endpoint, UploadRequest request, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
     {
         // The file's SHA-256 is known (the request's, from intake): only Content-MD5 needs a pass over the bytes.
-        var (md5, _) = await HashAsync(request.FilePath, 0, request.Size, cancellationToken, sha256: false).ConfigureAwait(false);
-        var content = new ObjectContent(request.FilePath, 0, request.Size, md5, wrap, request.Sha256);
+        var (md5, _) = await HashAsync(request, 0, request.Size, cancellationToken, sha256: false).ConfigureAwait(false);
+        var content = request.Range(0, request.Size, md5, wrap, request.Sha256);
         var put = await endpoint.Pipeline.ExecuteAsync(async token =>
         {
             var result = await endpoint.Store.PutAsync(request.Key, content, request.Metadata, token).ConfigureAwait(false);
@@ -207,8 +207,8 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
             {
                 var offset = (number - 1) * partSize;
                 var length = PartLength(number, partSize, request.Size);
-                var (md5, sha256) = await HashAsync(request.FilePath, offset, length, cancellationToken).ConfigureAwait(false);
-                var content = new ObjectContent(request.FilePath, offset, length, md5, wrap, sha256);
+                var (md5, sha256) = await HashAsync(request, offset, length, cancellationToken).ConfigureAwait(false);
+                var content = request.Range(offset, length, md5, wrap, sha256);
                 var part = await endpoint.Pipeline.ExecuteAsync(async token =>
                 {
                     var uploaded = await store.UploadPartAsync(request.Key, checkpoint.UploadId, number, content, token).ConfigureAwait(false);
@@ -271,11 +271,11 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
     /// MD5 (for Content-MD5) and SHA-256 (for the signer) of a byte range, in one read; without <paramref name="sha256"/>
     /// the MD5 only (the SHA-256 it returns is then empty).
     /// </summary>
-    private static async Task<(byte[] Md5, byte[] Sha256)> HashAsync(string path, long offset, long length, CancellationToken cancellationToken, bool sha256 = true)
+    private static async Task<(byte[] Md5, byte[] Sha256)> HashAsync(UploadRequest request, long offset, long length, CancellationToken cancellationToken, bool sha256 = true)
     {
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         using var sha = sha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-        await using var content = new ObjectContent(path, offset, length, []).Open();
+        await using var content = request.Range(offset, length, []).Open();
         var buffer = new byte[Math.Min(HashBuffer, Math.Max(1, length))];
         int read;
         while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)

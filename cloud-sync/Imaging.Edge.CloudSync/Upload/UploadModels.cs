@@ -8,6 +8,13 @@ public sealed record UploadRequest(string Key, string FilePath, long Size, byte[
     /// upload goes to the key with a content suffix instead (<see cref="Keys.ObjectKeyTemplate.WithContentSuffix"/>).
     /// </summary>
     public Func<Stores.ObjectInfo, bool>? MayReplace { get; init; }
+
+    /// <summary>The file's bytes when they are in memory (a small instance whose file is not written yet): read instead of <see cref="FilePath"/>.</summary>
+    public byte[]? Bytes { get; init; }
+
+    /// <summary>A range of the file (or of <see cref="Bytes"/>) as content to send.</summary>
+    internal Stores.ObjectContent Range(long offset, long length, byte[] md5, Func<Stream, Stream>? wrap = null, byte[]? sha256 = null) =>
+        new(FilePath, offset, length, md5, wrap, sha256) { Bytes = Bytes };
 }
 
 /// <summary>A verified cloud copy: the store holds <see cref="Size"/> bytes under <see cref="Key"/>.</summary>

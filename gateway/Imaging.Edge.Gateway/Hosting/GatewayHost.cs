@@ -152,7 +152,7 @@ internal static class GatewayHost
             sp.GetRequiredService<ILogger<SpoolIntake>>()));
         // Writes the files of small instances acknowledged with their bytes in the queue (serial devices use the same intake).
         builder.Services.AddHostedService(sp => new FileMaterializer(sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<PendingFiles>(),
-            sp.GetRequiredService<ILogger<FileMaterializer>>()));
+            sp.GetRequiredService<ILogger<FileMaterializer>>(), () => sp.GetRequiredService<DicomServer>().ActiveAssociations));
         builder.Services.AddSingleton(ServerOptions(configuration.Dicom) with { Listener = HandedOverListener() });
         builder.Services.AddSingleton(sp => new DicomServer(
             sp.GetRequiredService<DicomServerOptions>(),

@@ -10,11 +10,23 @@ namespace Imaging.Edge.Gateway.Intake;
 /// temp file in spool/ → fsync → rename to the row's path → one fsync per study folder per batch → the bytes are
 /// forgotten (NORMAL commit). Every step is idempotent: after a crash the same bytes are written again, and start-up
 /// recovery writes every remaining file before the receiver listens. One loop; an error is logged and tried again.
+/// <para>
+/// The writer gives way to the receiver: while an association is open it waits (the bytes are durable in the queue
+/// already, and uploads read them from there), so that the only sync an acknowledgement waits behind is its own
+/// commit. Once more than <see cref="HighWater"/> files wait, it writes anyway, to bound the queue's size.
+/// </para>
 /// </summary>
-internal sealed class FileMaterializer(DataLayout layout, PendingFiles pending, ILogger<FileMaterializer> logger) : BackgroundService
+internal sealed class FileMaterializer(DataLayout layout, PendingFiles pending, ILogger<FileMaterializer> logger, Func<int>? activeAssociations = null)
+    : BackgroundService
 {
     /// <summary>Files per batch: at most 16 × 256 KiB in memory, and one folder sync serves the whole batch.</summary>
     internal const int BatchSize = 16;
+
+    /// <summary>Files that may wait in the queue while associations are open: at most 1,024 × 256 KiB (256 MiB).</summary>
+    internal const int HighWater = 1024;
+
+    /// <summary>How often a writer that gives way looks again whether the associations ended.</summary>
+    private static readonly TimeSpan GiveWayPoll = TimeSpan.FromMilliseconds(250);
 
     private readonly Lock _lock = new();
     private readonly HashSet<string> _durableFolders = new(StringComparer.Ordinal);
@@ -47,12 +59,16 @@ internal sealed class FileMaterializer(DataLayout layout, PendingFiles pending, 
             }
             foreach (var folder in folders) DirectorySync.Sync(folder);
             TestFaults.KillAt(TestFaults.AfterMaterialize);
-            // An erasure that claimed an instance meanwhile deleted its bytes: the file just written is its last copy.
+            // An erasure that claimed an instance, or retention that evicted it after its verified upload, deleted its
+            // bytes meanwhile: the file just written must not outlive them.
             foreach (var erased in pending.Written(paths.Keys))
                 File.Delete(paths[erased]);
             return batch.Count;
         }
     }
+
+    /// <summary>Whether the writer waits now: an association is open and the queue holds fewer than <see cref="HighWater"/> files.</summary>
+    public bool GivesWay() => activeAssociations is not null && activeAssociations() > 0 && pending.Waiting() < HighWater;
 
     /// <summary>Temp file, fsync, rename over the final name: a file there is this instance's own earlier attempt.</summary>
     private void Write(string path, byte[] bytes)
@@ -111,7 +127,13 @@ internal sealed class FileMaterializer(DataLayout layout, PendingFiles pending, 
         {
             try
             {
-                while (MaterializeBatch() > 0) stoppingToken.ThrowIfCancellationRequested();
+                while (!GivesWay() && MaterializeBatch() > 0) stoppingToken.ThrowIfCancellationRequested();
+                if (GivesWay())
+                {
+                    // files are waiting for the association to end: look again soon, not at the next arrival
+                    await Task.Delay(GiveWayPoll, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -16,6 +16,8 @@ internal sealed class PendingFiles(QueueWriter writer, IntakeStore intake)
 
     private const string Count = "SELECT COUNT(*) FROM pending_files;";
 
+    private const string BytesOfInstance = "SELECT bytes FROM pending_files WHERE instance_id = $id;";
+
     /// <summary>Wakes the materializer (released by <see cref="IntakeStore.Enqueue"/>).</summary>
     public SemaphoreSlim Queued => intake.PendingFilesQueued;
 
@@ -27,10 +29,18 @@ internal sealed class PendingFiles(QueueWriter writer, IntakeStore intake)
         return RowReader.All(command, r => new PendingFile(r.Int64("instance_id"), r.String("local_path"), r.Bytes("bytes")));
     }
 
-    /// <summary>Forgets the bytes of files now durable. Returns the ids whose bytes were already gone (an erasure claimed them).</summary>
+    /// <summary>Forgets the bytes of files now durable. Returns the ids whose bytes were already gone (an erasure or an eviction took them).</summary>
     public IReadOnlyList<long> Written(IEnumerable<long> ids) =>
         writer.Write(Durability.Normal, transaction =>
             ids.Where(id => writer.Statement(transaction, Delete, ("$id", id)).ExecuteNonQuery() == 0).ToList());
+
+    /// <summary>The bytes of an instance whose file is not written yet, or null when its file is (or it is gone).</summary>
+    public byte[]? BytesOf(long instanceId)
+    {
+        using var connection = writer.Database.Open();
+        using var command = SqlCommands.Create(connection, null, BytesOfInstance, ("$id", instanceId));
+        return command.ExecuteScalar() as byte[];
+    }
 
     public long Waiting()
     {

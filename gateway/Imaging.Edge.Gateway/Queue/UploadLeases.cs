@@ -7,13 +7,12 @@ namespace Imaging.Edge.Gateway.Queue;
 /// </summary>
 internal sealed class UploadLeases(QueueWriter writer, QueueQueries queries)
 {
-    /// <summary>Claims the next instance in one statement: priority first, then age (CONVENTIONS.md §8). An instance whose
-    /// file still waits in <c>pending_files</c> is not offered: the worker reads files.</summary>
+    /// <summary>Claims the next instance in one statement: priority first, then age (CONVENTIONS.md §8). A small instance
+    /// whose file is not written yet is offered too: the worker reads its bytes from <c>pending_files</c>.</summary>
     private const string LeaseNext = """
         UPDATE instances SET state = 'uploading', lease_owner = $owner, lease_expires_at = $expires, attempts = attempts + 1
         WHERE id = (SELECT id FROM instances
                     WHERE state = 'pending' AND next_attempt_at <= $now
-                      AND NOT EXISTS (SELECT 1 FROM pending_files p WHERE p.instance_id = instances.id)
                     ORDER BY priority DESC, received_at, id LIMIT 1)
         RETURNING id;
         """;

@@ -20,6 +20,9 @@ internal static class RetentionSql
     /// <summary>Only a row that is still <c>uploaded</c> is evicted: nothing else ever loses its local copy here.</summary>
     public const string MarkEvicted = "UPDATE instances SET state = 'evicted' WHERE id = $id AND state = 'uploaded' RETURNING id;";
 
+    /// <summary>An evicted small instance whose file was never written: its bytes in the queue were its local copy.</summary>
+    public const string DeletePendingBytes = "DELETE FROM pending_files WHERE instance_id = $id;";
+
     public const string PruneAudit = "DELETE FROM audit WHERE at < $cutoff;";
 
     /// <summary>Events still in the outbox this late were never published (no broker configured, or none reachable).</summary>

@@ -18,8 +18,9 @@ internal sealed class RetentionStore(QueueWriter writer)
 
     /// <summary>
     /// Marks the rows evicted — only those still <c>uploaded</c> — and writes one <c>retention.evicted</c> event with
-    /// their count and bytes, in one transaction, durable when it returns. Returns the rows that were marked: only
-    /// their files may be deleted, and only after this returns.
+    /// their count and bytes, in one transaction, durable when it returns; bytes still waiting in the queue for their
+    /// file go in the same transaction. Returns the rows that were marked: only their files may be deleted, and only
+    /// after this returns.
     /// </summary>
     public IReadOnlyList<LocalCopy> MarkEvicted(IReadOnlyList<LocalCopy> copies, string reason)
     {
@@ -28,7 +29,11 @@ internal sealed class RetentionStore(QueueWriter writer)
         {
             var marked = new List<LocalCopy>(copies.Count);
             foreach (var copy in copies)
-                if (writer.Statement(transaction, RetentionSql.MarkEvicted, ("$id", copy.Id)).ExecuteScalar() is long) marked.Add(copy);
+            {
+                if (writer.Statement(transaction, RetentionSql.MarkEvicted, ("$id", copy.Id)).ExecuteScalar() is not long) continue;
+                writer.Statement(transaction, RetentionSql.DeletePendingBytes, ("$id", copy.Id)).ExecuteNonQuery();
+                marked.Add(copy);
+            }
             if (marked.Count > 0)
                 writer.AddEvent(transaction, QueueEvents.RetentionEvicted,
                     QueueEvents.Payload(("instances", marked.Count), ("bytes", marked.Sum(c => c.Size)), ("reason", reason)));

@@ -28,6 +28,7 @@ internal sealed class UploadWorker(
     UploadPause pause,
     UploadSlots slotStates,
     ReceiverFirst receiver,
+    PendingFiles pendingFiles,
     DataLayout layout,
     EdgeConfiguration configuration,
     TimeProvider clock,
@@ -119,7 +120,10 @@ internal sealed class UploadWorker(
         try
         {
             var path = layout.Absolute(instance.LocalPath);
-            if (!File.Exists(path))
+            // A small instance is uploaded from its bytes in the queue when its file is not written yet (the file
+            // writer gives way to the receiver), so that its upload need not wait for a file and its sync.
+            var bytes = pendingFiles.BytesOf(instance.Id);
+            if (bytes is null && !File.Exists(path))
             {
                 queue.MarkFailed(instance.Id, InstanceStates.FileMissing);
                 slotStates.Done(slot.Index);
@@ -141,7 +145,7 @@ internal sealed class UploadWorker(
             foreach (var endpoint in endpoints.Targets())
             {
                 var checkpoint = instance.UploadCheckpoint;
-                var request = new UploadRequest(key, path, instance.Size, instance.Sha256, metadata, checkpoint);
+                var request = new UploadRequest(key, path, instance.Size, instance.Sha256, metadata, checkpoint) { Bytes = bytes };
                 var progress = new QueueCheckpoints(queue, instance.Id, owner, () => slotStates.Progressed(slot.Index));
                 var result = await uploader.UploadAsync(endpoint, request, progress, limiter.Throttle, stoppingToken).ConfigureAwait(false);
                 written.Add((endpoint, result.Key));

@@ -61,6 +61,20 @@ internal sealed class RetentionScene : IDisposable
             Layout.Relative(path), "TESTSCU", "127.0.0.1", Priorities.Medium));
     }
 
+    /// <summary>
+    /// Queues a small instance as the one-commit intake does: its bytes in the queue (<see cref="PendingFiles"/>), its
+    /// file not written yet. Returns the row id.
+    /// </summary>
+    public long ReceiveSmall(int size = 4096)
+    {
+        var sop = "1.2.826.0.1.3680043.99.62." + (++_next).ToString(CultureInfo.InvariantCulture);
+        var path = Path.Combine(Layout.StudyDirectory(StudyUid), DataLayout.InstanceFileName(sop, 0));
+        var bytes = RandomNumberGenerator.GetBytes(size);
+        return Queue.Intake.Enqueue(new NewInstance(sop, 0, StudyUid, Pseudonymizer.Study(StudyUid), null, null, "1.2.3.4",
+            "1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.1.2.1", size, SHA256.HashData(bytes), SHA256.HashData(bytes),
+            Layout.Relative(path), "TESTSCU", "127.0.0.1", Priorities.Medium), bytes);
+    }
+
     /// <summary>Leases exactly this instance (the oldest pending is leased first, so callers upload in arrival order
     /// unless they lease and postpone) and marks it uploaded at the clock's time.</summary>
     public void Upload(long id)

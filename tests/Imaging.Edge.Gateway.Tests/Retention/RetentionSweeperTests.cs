@@ -89,6 +89,24 @@ public sealed class RetentionSweeperTests : IDisposable
     }
 
     [Fact]
+    public void A_small_instance_uploaded_before_its_file_was_written_is_evicted_with_its_bytes_in_the_queue()
+    {
+        var small = _scene.ReceiveSmall(size: 3000);
+        Assert.NotNull(_scene.Queue.PendingFiles.BytesOf(small));
+        _scene.Upload(small); // uploaded from the queue's bytes: the file writer gave way to an open association
+
+        var result = _scene.Sweeper(Options(keepDays: 0)).Sweep();
+
+        Assert.Equal(1, result.EvictedByAge);
+        Assert.Equal(InstanceStates.Evicted, _scene.State(small));
+        Assert.Null(_scene.Queue.PendingFiles.BytesOf(small));
+        // The file writer has nothing left to write: the evicted instance never becomes a file.
+        var writer = new FileMaterializer(_scene.Layout, _scene.Queue.PendingFiles, NullLogger<FileMaterializer>.Instance);
+        Assert.Equal(0, writer.MaterializeAll());
+        Assert.False(_scene.HasFile(small));
+    }
+
+    [Fact]
     public void Audit_and_outbox_rows_older_than_LogRetentionDays_are_pruned_younger_kept()
     {
         _scene.Queue.Operator.Audit("local:test", "old-action", "r1", "ok", (QueueEvents.CommandExecuted, """{"n":1}"""));

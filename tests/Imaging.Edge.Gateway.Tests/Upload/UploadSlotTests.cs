@@ -123,7 +123,7 @@ public sealed class UploadSlotTests : IDisposable
         var worker = new UploadWorker(_scene.Queue.Leases, new UploadEndpoints(endpoint, null, writeToBoth: false),
             new ObjectUploader(new UploadSettings(), NullLogger.Instance), ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default),
             new BandwidthLimiter(BandwidthSchedule.Unlimited, clock), new UploadMetrics(clock), pause ?? new UploadPause(), slots,
-            receiver ?? new ReceiverFirst(() => 0), _scene.Layout, configuration, clock, NullLogger<UploadWorker>.Instance);
+            receiver ?? new ReceiverFirst(() => 0), _scene.Queue.PendingFiles, _scene.Layout, configuration, clock, NullLogger<UploadWorker>.Instance);
         return new WorkerRun(worker, slots, _scene.Clock);
     }
 

@@ -77,6 +77,14 @@ internal sealed class ReceiverUnderTest : IAsyncDisposable
     public static byte[] DataSetBytes(string part10Path)
     {
         using var stream = File.OpenRead(part10Path);
+        return DataSetBytes(stream);
+    }
+
+    /// <summary>The data set bytes of a Part 10 file held in memory (an object read from the bucket).</summary>
+    public static byte[] DataSetBytes(byte[] part10) => DataSetBytes(new MemoryStream(part10, writable: false));
+
+    private static byte[] DataSetBytes(Stream stream)
+    {
         var header = Part10Reader.ReadHeader(stream);
         stream.Position = header.DataSetOffset;
         var bytes = new byte[stream.Length - header.DataSetOffset];

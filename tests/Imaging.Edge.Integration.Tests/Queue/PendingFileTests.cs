@@ -18,31 +18,40 @@ public sealed class PendingFileTests
     private const int Instances = 20;
 
     [Fact]
-    public async Task Acknowledged_then_killed_before_any_file_is_written_is_uploaded_intact_after_restart()
+    public async Task Uploaded_from_the_queue_before_any_file_is_written_then_killed_the_files_are_written_after_restart()
     {
         using var folder = new TemporaryDirectory();
         var files = FreshInstances.Write(PydicomCorpus.File("CT_small.dcm"), folder.Combine("sources"), Instances);
         await using var s3 = await FaultS3rver.StartAsync(Bucket);
         JsonObject Upload() => UploadFaultTests.Upload(FaultGateway.Endpoint(s3.ServiceUrl, Bucket, FaultGateway.KeyFolder(folder))); // one per start: a node has one parent
+        var dataSets = files.ToDictionary(f => CorpusFiles.Read(f).Meta.MediaStorageSopInstanceUid, CorpusFiles.DataSet, StringComparer.Ordinal);
 
         await using (var held = await FaultGateway.StartAsync(folder, Upload(), Fault("hold-materializer")))
         {
             await held.SendAsync(files); // every one acknowledged
-            var rows = held.Rows();
-            // The power-cut point: acknowledged, bytes and rows committed, no file written, nothing leased for upload.
-            Assert.Equal(Instances, rows.Count);
-            Assert.All(rows, r => Assert.False(File.Exists(held.LocalFile(r)), $"#{r.Id}: its file exists before the materializer ran"));
-            Assert.All(rows, r => Assert.Equal("pending", r.State));
+            // No file is written (the power-cut point of a file writer that never ran), yet every instance is
+            // uploaded from its bytes in the queue, and the object holds the data set that was sent.
+            var rows = await held.WaitForAsync(r => r.Count == Instances && r.All(x => x.State == "uploaded"), TimeSpan.FromSeconds(60));
+            Assert.True(rows.All(r => r.State == "uploaded"), FaultGateway.Describe(rows) + "\n" + held.Output);
+            Assert.All(rows, r => Assert.False(File.Exists(held.LocalFile(r)), $"#{r.Id}: its file exists though the file writer never ran"));
             Assert.Equal(Instances, PendingFileCount(held.DataDir));
+            foreach (var row in rows)
+            {
+                var stored = s3.ReadObject(Bucket, row.ObjectKey!);
+                Assert.True(stored is not null, $"#{row.Id}: {row.ObjectKey} is not in {Bucket}");
+                Assert.True(ReceiverUnderTest.DataSetBytes(stored).AsSpan().SequenceEqual(dataSets[row.SopInstanceUid]),
+                    $"#{row.Id}: the object does not hold the data set that was sent");
+            }
             held.Kill();
             await held.WaitForExitAsync(TimeSpan.FromSeconds(30));
         }
 
         await using var restarted = await FaultGateway.StartAsync(folder, Upload());
-        var uploaded = await restarted.WaitForAsync(r => r.Count == Instances && r.All(x => x.State == "uploaded"), TimeSpan.FromSeconds(60));
-        Assert.True(uploaded.All(r => r.State == "uploaded"), FaultGateway.Describe(uploaded) + "\n" + restarted.Output);
-        AssertSentBytes(restarted, files, uploaded);
-        UploadFaultTests.AssertObjectsIdentical(restarted, s3, Bucket, uploaded);
+        var after = restarted.Rows();
+        Assert.Equal(Instances, after.Count);
+        Assert.All(after, r => Assert.Equal("uploaded", r.State));
+        AssertSentBytes(restarted, files, after); // start-up recovery wrote every file
+        UploadFaultTests.AssertObjectsIdentical(restarted, s3, Bucket, after);
         Assert.Equal(0, PendingFileCount(restarted.DataDir));
     }
 
@@ -62,7 +71,7 @@ public sealed class PendingFileTests
             var store = await ProcessRunner.RunAsync("storescu",
                 ["-v", "-aec", "IMAGING_EDGE", "-nh", "127.0.0.1", faulty.Port.ToString(CultureInfo.InvariantCulture), .. files], TimeSpan.FromSeconds(60));
             acknowledged = Acknowledged(store.Output);
-            // The first commit wakes the materializer, which reaches the point and kills the process.
+            // Once the association ends, the file writer (which gives way while it is open) reaches the point and kills the process.
             await faulty.WaitForExitAsync(TimeSpan.FromSeconds(30));
         }
 
