@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Ingest benchmark (not a test): the gateway against dcmtk's storescp, both fed by
-# dcmtk's storescu over one association, each inside a private network namespace
-# (storescp cannot bind to 127.0.0.1 only).
-#   (a) BENCH_SMALL_COUNT (1000) copies of pydicom's CT_small.dcm   -> instances/s
-#   (b) BENCH_LARGE_COUNT (3) multi-frame instances of BENCH_LARGE_MB (50) MB -> MB/s
-#   (c) peak RSS (VmHWM) of the receiver after one BENCH_HUGE_MB (500) MB instance
+# Ingest benchmark (not a test): the gateway (uploads running, to its default file store) against
+# dcmtk's storescp (never syncs) and, when installed, Orthanc (syncs each instance), all fed by
+# dcmtk's storescu, each inside a private network namespace (storescp cannot bind to 127.0.0.1 only).
+#   (a) BENCH_SMALL_COUNT (1000) copies of pydicom's CT_small.dcm over one association -> instances/s
+#   (b) the same count over 4 concurrent associations (4 storescu processes, a quarter each)
+#   (c) BENCH_LARGE_COUNT (3) multi-frame instances of BENCH_LARGE_MB (50) MB -> MB/s
+#   (d) peak RSS (VmHWM) of the receiver after one BENCH_HUGE_MB (500) MB instance
+# Orthanc (Debian package `orthanc`, not installed by the test peers) takes the small workloads only.
 # Each case runs BENCH_RUNS (3) times, each time against a freshly started receiver
 # that has already taken one warm-up instance; the median is reported.
 #
@@ -69,6 +71,17 @@ ns_main() {
                 "$GATEWAY_EXE" run </dev/null >"$work/server.log" 2>&1 &
             pid=$!
             ;;
+        orthanc)
+            out="$work/orthanc"; mkdir -p "$out"
+            cat >"$work/orthanc.json" <<JSON
+{ "Name": "bench", "StorageDirectory": "$out/storage", "IndexDirectory": "$out/index", "DicomAet": "$AE",
+  "DicomPort": $NS_PORT, "HttpServerEnabled": false, "DicomServerEnabled": true, "Plugins": [],
+  "StorageCompression": false, "SyncStorageArea": true, "DicomCheckCalledAet": false, "DicomAlwaysAllowStore": true,
+  "DicomAlwaysAllowEcho": true, "DicomCheckModalityHost": false, "RemoteAccessAllowed": false }
+JSON
+            Orthanc "$work/orthanc.json" </dev/null >"$work/server.log" 2>&1 &
+            pid=$!
+            ;;
     esac
     # ready = answers C-ECHO
     local deadline=$((SECONDS + 60))
@@ -91,7 +104,16 @@ ns_main() {
         echo "$kind: warm-up storescu failed:" >&2; cat "$work/warm.log" >&2; return 1; }
     local t0 t1
     t0=$EPOCHREALTIME
-    if ! bg_run storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$input" >"$work/storescu.log" 2>&1; then
+    if [[ -d $input/part1 ]]; then
+        # concurrent associations: one storescu per part, all started together
+        local senders=() part rc=0
+        for part in "$input"/part*; do
+            storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$part" >"$work/storescu.$(basename "$part").log" 2>&1 &
+            senders+=($!)
+        done
+        for part in "${senders[@]}"; do wait "$part" || rc=$?; done
+        if ((rc != 0)); then echo "$kind: a storescu failed:" >&2; tail -n 20 "$work"/storescu.*.log >&2; return 1; fi
+    elif ! bg_run storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$input" >"$work/storescu.log" 2>&1; then
         echo "$kind: storescu failed:" >&2; tail -n 40 "$work/storescu.log" >&2; return 1
     fi
     t1=$EPOCHREALTIME
@@ -106,6 +128,8 @@ count_received() {  # count_received KIND DIR: stored instance files
     local kind=$1 dir=$2
     if [[ $kind == storescp ]]; then
         find "$dir" -type f | wc -l
+    elif [[ $kind == orthanc ]]; then
+        find "$dir/storage" -type f | wc -l
     elif [[ -d $dir/studies ]]; then
         find "$dir/studies" -type f -name '*.dcm' | wc -l
     else
@@ -169,6 +193,9 @@ fi
 echo "== making inputs in $tmp"
 bg_run "$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/warm" 1
 bg_run "$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/small" "$SMALL_COUNT"
+for p in 1 2 3 4; do   # the same number of instances, new UIDs, in four parts for four associations
+    bg_run "$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/small4/part$p" $((SMALL_COUNT / 4))
+done
 bg_run "$PEERS_PYTHON" "$here/make_inputs.py" large "$tmp/in/large" "$LARGE_COUNT" "$LARGE_MB"
 bg_run "$PEERS_PYTHON" "$here/make_inputs.py" large "$tmp/in/huge" 1 "$HUGE_MB"
 bytes_of() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
@@ -210,6 +237,7 @@ summarize() {  # summarize KIND WORKLOAD: median seconds, highest VmHWM over the
 }
 
 kinds=(storescp)
+command -v Orthanc >/dev/null && kinds+=(orthanc) || echo "ingest.sh: Orthanc not installed (apt-get install orthanc): its column stays empty" >&2
 status=0
 failures=()
 if ((!storescp_only)); then
@@ -222,17 +250,18 @@ if ((!storescp_only)); then
     fi
 fi
 # runs interleaved (storescp, gateway, storescp, ...) so that drift hits both alike
-declare -A EXPECTED=([small]=$((SMALL_COUNT + 1)) [large]=$((LARGE_COUNT + 1)) [huge]=2)
-for load in small large huge; do
+declare -A EXPECTED=([small]=$((SMALL_COUNT + 1)) [small4]=$((SMALL_COUNT / 4 * 4 + 1)) [large]=$((LARGE_COUNT + 1)) [huge]=2)
+for load in small small4 large huge; do
     for ((i = 1; i <= RUNS; i++)); do
         for kind in "${kinds[@]}"; do
             [[ -n ${FAILED[$kind]:-} ]] && continue
+            [[ $kind == orthanc && $load != small* ]] && continue
             run_one "$kind" "$load" "${EXPECTED[$load]}" "$i" || FAILED[$kind]=1
         done
     done
 done
 for kind in "${kinds[@]}"; do
-    for load in small large huge; do summarize "$kind" "$load"; done
+    for load in small small4 large huge; do summarize "$kind" "$load"; done
     if [[ -n ${FAILED[$kind]:-} ]]; then
         failures+=("$kind half failed (see the messages above)")
         status=1
@@ -260,20 +289,30 @@ verdict() {  # verdict VALUE OP LIMIT
 }
 
 echo
-echo "Ingest benchmark: storescu (dcmtk, TCP_NODELAY=1) -> receiver, one association, median of $RUNS"
+echo "Ingest benchmark: storescu (dcmtk, TCP_NODELAY=1) -> receiver, median of $RUNS"
 printf '%-9s %-26s %9s %9s %9s %10s %9s %11s\n' receiver workload instances MB seconds inst/s MB/s "VmHWM MB"
-for kind in storescp gateway; do
+small4_count=$((SMALL_COUNT / 4 * 4))
+for kind in storescp gateway orthanc; do
     row "$kind" small "$SMALL_COUNT" "$small_bytes"
+    row "$kind" small4 "$small4_count" "$small_bytes"
+    [[ $kind == orthanc ]] && continue
     row "$kind" large "$LARGE_COUNT" "$large_bytes"
     row "$kind" huge 1 "$huge_bytes"
 done
-printf '(small = %d x CT_small.dcm, large = %d x %d MB multi-frame, huge = 1 x %d MB; MB = 10^6 bytes;\n' \
-    "$SMALL_COUNT" "$LARGE_COUNT" "$LARGE_MB" "$HUGE_MB"
+printf '(small = %d x CT_small.dcm over one association, small4 = the same over 4 concurrent ones,\n' "$SMALL_COUNT"
+printf ' large = %d x %d MB multi-frame, huge = 1 x %d MB; MB = 10^6 bytes;\n' \
+    "$LARGE_COUNT" "$LARGE_MB" "$HUGE_MB"
 printf ' VmHWM = peak RSS of the receiver process over the runs)\n'
 
-small_r=n/a large_r=n/a rss=n/a
+small_r=n/a small4_r=n/a orthanc_r=n/a large_r=n/a rss=n/a
 if [[ -n ${SECS[gateway.small]:-} && -n ${SECS[storescp.small]:-} ]]; then
     small_r=$(ratio "${SECS[storescp.small]}" "${SECS[gateway.small]}")   # inst/s ratio = inverse time ratio
+fi
+if [[ -n ${SECS[gateway.small4]:-} && -n ${SECS[storescp.small4]:-} ]]; then
+    small4_r=$(ratio "${SECS[storescp.small4]}" "${SECS[gateway.small4]}")
+fi
+if [[ -n ${SECS[gateway.small4]:-} && -n ${SECS[orthanc.small4]:-} ]]; then
+    orthanc_r=$(ratio "${SECS[orthanc.small4]}" "${SECS[gateway.small4]}")
 fi
 if [[ -n ${SECS[gateway.large]:-} && -n ${SECS[storescp.large]:-} ]]; then
     large_r=$(ratio "${SECS[storescp.large]}" "${SECS[gateway.large]}")
@@ -281,11 +320,13 @@ fi
 [[ -n ${HWM[gateway.huge]:-} ]] && rss=$(fmt %.1f "${HWM[gateway.huge]} / 1024")
 echo
 printf 'gateway/storescp small instances/s : %-6s target >= 0.70   %s\n' "$small_r" "$(verdict "$small_r" '>=' 0.70)"
-printf 'gateway/storescp large MB/s        : %-6s target >= 1.00   %s\n' "$large_r" "$(verdict "$large_r" '>=' 1.00)"
+printf 'gateway/storescp small, 4 assoc.   : %-6s target >= 1.20   %s\n' "$small4_r" "$(verdict "$small4_r" '>=' 1.20)"
+printf 'gateway/Orthanc small, 4 assoc.    : %-6s target >= 4.00   %s\n' "$orthanc_r" "$(verdict "$orthanc_r" '>=' 4.00)"
+printf 'gateway/storescp large MB/s        : %-6s target >= 1.50   %s\n' "$large_r" "$(verdict "$large_r" '>=' 1.50)"
 printf 'gateway peak RSS, %4d MB instance  : %-6s target <  120 MB %s\n' "$HUGE_MB" "$rss" "$(verdict "$rss" '<' 120)"
 
 if ((status == 0)) && [[ ${BENCH_STRICT:-0} == 1 ]]; then
-    for r in "$small_r:>=:0.70" "$large_r:>=:1.00" "$rss:<:120"; do
+    for r in "$small_r:>=:0.70" "$small4_r:>=:1.20" "$orthanc_r:>=:4.00" "$large_r:>=:1.50" "$rss:<:120"; do
         IFS=: read -r v op lim <<<"$r"
         [[ $(verdict "$v" "$op" "$lim") == MET ]] || status=3
     done

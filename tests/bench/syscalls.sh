@@ -5,6 +5,7 @@
 #   - CPU ms per instance (utime+stime from /proc/PID/stat) of the gateway and of dcmtk's storescp,
 #     measured in separate runs without strace (strace inflates CPU)
 #   - the gateway with uploads paused ("receiver only") and running (to the default file store)
+#   - the gateway with uploads paused, the same count over 4 concurrent associations (group commit)
 # Usage: tests/bench/syscalls.sh
 # Env:   BENCH_SMALL_COUNT (500)  BENCH_GATEWAY_EXE=PATH (another imaging-edge; implies no build)
 #        BENCH_KEEP=1 (keep the temp dir)
@@ -19,7 +20,8 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # ---------------------------------------------------------------------------
 # Inside the namespace: syscalls.sh __ns KIND MODE INPUT WARM WORK
-# KIND storescp|gateway; MODE cpu|strace; gateway only: uploads paused unless KIND is gateway-uploads.
+# KIND storescp|gateway|gateway-uploads|gateway-4; MODE cpu|strace; gateway: uploads paused unless KIND is
+# gateway-uploads; gateway-4 sends INPUT's four parts over four concurrent associations.
 # Last line: "RESULT instances cpu_ms fsyncs yields seconds"
 # ---------------------------------------------------------------------------
 ns_main() {
@@ -47,12 +49,13 @@ ns_main() {
         fi
         sleep 0.1
     done
-    if [[ $kind == gateway ]]; then
+    if [[ $kind == gateway || $kind == gateway-4 ]]; then
         IMAGING_EDGE__Gateway__DataDir="$out" "$GATEWAY_EXE" control pause-uploads >/dev/null
     fi
     storescu -aec "$AE" -aet BENCH +sd 127.0.0.1 "$NS_PORT" "$warm" >"$work/warm.log" 2>&1 ||
         { echo "$kind: warm-up storescu failed" >&2; cat "$work/warm.log" >&2; return 1; }
     local n strace_pid="" c0 c1
+    [[ $kind == gateway-4 ]] && input="$input/../small4"
     n=$(find "$input" -type f | wc -l)
     if [[ $mode == strace ]]; then
         strace -f -c -q -o "$work/strace.txt" -p "$pid" &
@@ -61,7 +64,16 @@ ns_main() {
     fi
     c0=$(cpu_ticks "$pid")
     local t0=$EPOCHREALTIME t1
-    storescu -aec "$AE" -aet BENCH +sd 127.0.0.1 "$NS_PORT" "$input" >"$work/storescu.log" 2>&1
+    if [[ $kind == gateway-4 ]]; then
+        local part senders=()
+        for part in "$input"/part*; do
+            storescu -aec "$AE" -aet BENCH +sd 127.0.0.1 "$NS_PORT" "$part" >"$work/storescu.$(basename "$part").log" 2>&1 &
+            senders+=($!)
+        done
+        for part in "${senders[@]}"; do wait "$part"; done
+    else
+        storescu -aec "$AE" -aet BENCH +sd 127.0.0.1 "$NS_PORT" "$input" >"$work/storescu.log" 2>&1
+    fi
     c1=$(cpu_ticks "$pid")
     t1=$EPOCHREALTIME
     local fsyncs=0 yields=0
@@ -90,6 +102,7 @@ fi
 [[ -x $GATEWAY_EXE ]] || { echo "syscalls.sh: gateway executable missing: $GATEWAY_EXE" >&2; exit 1; }
 "$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/warm" 1 >/dev/null
 "$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/small" "$COUNT" >/dev/null
+for p in 1 2 3 4; do "$PEERS_PYTHON" "$here/make_inputs.py" small "$tmp/in/small4/part$p" $((COUNT / 4)) >/dev/null; done
 
 run() {  # run KIND MODE -> "instances cpu_ms fsyncs yields seconds"
     local line
@@ -105,7 +118,7 @@ per() { awk -v a="$1" -v n="$2" 'BEGIN {printf "%.2f", a / n}'; }
 echo
 echo "Per acknowledged small instance (CT_small, 39 KB), $COUNT instances, one association:"
 printf '%-34s %8s %12s %16s %12s\n' receiver inst/s "CPU ms/inst" "fsync+fdatasync" "sched_yield"
-for kind in storescp gateway gateway-uploads; do
+for kind in storescp gateway gateway-uploads gateway-4; do
     read -r n cpu _ _ secs < <(run "$kind" cpu)
     fs=- ys=-
     if [[ $kind != storescp ]]; then
@@ -115,6 +128,7 @@ for kind in storescp gateway gateway-uploads; do
     label=$kind
     [[ $kind == gateway ]] && label="gateway, uploads paused"
     [[ $kind == gateway-uploads ]] && label="gateway, uploads to the file store"
+    [[ $kind == gateway-4 ]] && label="gateway, paused, 4 associations"
     printf '%-34s %8s %12s %16s %12s\n' "$label" "$(per "$n" "$secs")" "$(per "$cpu" "$n")" "$fs" "$ys"
 done
 echo "(inst/s and CPU (/proc/PID/stat utime+stime) from a run without strace; syscall counts from strace -f -c in another run)"

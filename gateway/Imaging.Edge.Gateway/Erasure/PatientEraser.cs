@@ -59,10 +59,13 @@ internal sealed class PatientEraser(
         var (targets, studies) = store.Claim(patient, issuer, request.IssuerOptional);
         var cancelled = targets.Count(t => t.State is InstanceStates.Pending or InstanceStates.Uploading or InstanceStates.Failed);
         ErasureLog.Claimed(logger, request.RequestId, patient, targets.Count, cancelled, studies.Count);
+        TestFaults.KillAt(TestFaults.ErasureAfterClaim);
 
         var (files, folders) = DeleteLocalFiles(targets, studies, sweepUnindexedFiles, request.RequestId);
+        TestFaults.KillAt(TestFaults.ErasureAfterLocalDelete);
 
         var buckets = await DeleteObjectsAsync(StoresFor(request), targets, studies, request.RequestId, cancellationToken).ConfigureAwait(false);
+        TestFaults.KillAt(TestFaults.ErasureAfterObjectDelete);
         var failedBuckets = buckets.Where(b => b.Failed > 0 || b.Error is not null).ToList();
         var complete = failedBuckets.Count == 0;
         var problem = complete ? null
@@ -76,6 +79,7 @@ internal sealed class PatientEraser(
             request.Cloud, complete, targets.Count, studiesDeleted,
             cancelled, files, folders, events, buckets, WalTruncated: false, secureDelete, problem);
         store.RecordCompletion(request, result, writeAudit);
+        TestFaults.KillAt(TestFaults.ErasureAfterRowsDelete);
 
         var truncated = store.TruncateWal();
         if (!truncated) ErasureLog.WalNotTruncated(logger, request.RequestId);

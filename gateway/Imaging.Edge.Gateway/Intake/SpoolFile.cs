@@ -157,21 +157,26 @@ internal sealed class SpoolFile : IInstanceSink
             var free = firstFreeVersion;
             while (File.Exists(Path.Combine(studyDir, DataLayout.InstanceFileName(_arrival.SopInstanceUid, free)))) free++;
             _intake.Queue.Enqueue(Row(Path.Combine(studyDir, DataLayout.InstanceFileName(_arrival.SopInstanceUid, free)), free), memory.ToArray());
+            TestFaults.KillAt(TestFaults.SmallAfterCommit);
             Stored(free, size);
             return DimseStatus.Success;
         }
 
         var stream = _stream!;
+        TestFaults.KillAt(TestFaults.IntakeAfterWrite);
         stream.Flush(flushToDisk: true);
+        TestFaults.KillAt(TestFaults.IntakeAfterFlush);
         stream.Dispose();
         _stream = null;
         _closed = true;
 
         _intake.Coordination.EnsureDurableFolder(studyDir, layout.Studies);
         var (finalPath, version) = MoveWithoutOverwriting(studyDir, _arrival.SopInstanceUid, firstFreeVersion);
+        TestFaults.KillAt(TestFaults.IntakeAfterRename);
         try
         {
             DirectorySync.Sync(studyDir);
+            TestFaults.KillAt(TestFaults.IntakeAfterFolderFlush);
             _intake.Queue.Enqueue(Row(finalPath, version));
         }
         catch
@@ -180,6 +185,7 @@ internal sealed class SpoolFile : IInstanceSink
             File.Delete(finalPath);
             throw;
         }
+        TestFaults.KillAt(TestFaults.IntakeAfterCommit);
         Stored(version, size);
         return DimseStatus.Success;
     }

@@ -146,7 +146,9 @@ internal sealed class RetentionSweeper(
     {
         var marked = store.MarkEvicted(batch, reason);
         if (marked.Count == 0) return 0;
+        TestFaults.KillAt(TestFaults.RetentionAfterEvictedCommit);
         LocalCopies.Delete(layout, marked.Select(c => c.LocalPath), out var failures);
+        TestFaults.KillAt(TestFaults.RetentionAfterDelete);
         if (failures > 0) RetentionLog.DeleteFailed(logger, failures);
         RetentionLog.Evicted(logger, reason, marked.Count, marked.Sum(c => c.Size));
         return marked.Count;

@@ -152,8 +152,10 @@ internal sealed class UploadWorker(
                 destinations.Add(result.Endpoint);
                 etag ??= result.ETag;
             }
+            TestFaults.KillAt(TestFaults.UploadBeforeMarkUploaded);
             if (queue.MarkUploaded(instance.Id, owner, written[0].Key, string.Join('+', destinations), etag))
             {
+                TestFaults.KillAt(TestFaults.UploadAfterMarkUploaded);
                 metrics.Uploaded(instance.Size, destinations[0]);
                 GatewayUploadLog.Uploaded(logger, instance.Id, destinations[0], instance.Size);
             }
@@ -255,9 +257,13 @@ internal sealed class UploadWorker(
     /// <summary>Multipart progress goes into the instance's queue row, under its lease.</summary>
     private sealed class QueueCheckpoints(UploadLeases queue, long id, string owner, Action progressed) : IUploadCheckpoints
     {
+        private int _saved;
+
         public Task SaveAsync(string? checkpoint, CancellationToken cancellationToken)
         {
             queue.SaveCheckpoint(id, owner, checkpoint);
+            // the first save records the started upload, each later one a part done
+            if (Interlocked.Increment(ref _saved) > 1) TestFaults.KillAt(TestFaults.UploadAfterPart);
             progressed();
             return Task.CompletedTask;
         }

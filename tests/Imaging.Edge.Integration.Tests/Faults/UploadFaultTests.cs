@@ -35,7 +35,7 @@ public sealed class UploadFaultTests(ITestOutputHelper output)
             Assert.NotNull(row.ObjectKey);
             var stored = s3.ReadObject(bucket, row.ObjectKey);
             Assert.True(stored is not null, $"#{row.Id}: {row.ObjectKey} is not in {bucket}");
-            var local = File.ReadAllBytes(gateway.LocalFile(row));
+            var local = gateway.LocalBytes(row);
             Assert.True(local.AsSpan().SequenceEqual(stored), $"#{row.Id}: the object in {bucket} ({stored.Length} bytes) differs from the local file ({local.Length} bytes)");
         }
     }

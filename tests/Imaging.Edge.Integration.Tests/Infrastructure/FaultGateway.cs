@@ -149,6 +149,26 @@ internal sealed class FaultGateway : IAsyncDisposable
 
     public string LocalFile(FaultRow row) => Path.Combine(DataDir, row.LocalPath);
 
+    /// <summary>
+    /// The local copy's bytes: its file, or — a small instance whose file the gateway has not written yet (it waits for
+    /// the associations to end, and uploads read the queue) — its bytes in <c>pending_files</c>.
+    /// </summary>
+    public byte[] LocalBytes(FaultRow row)
+    {
+        var path = LocalFile(row);
+        if (File.Exists(path)) return File.ReadAllBytes(path);
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(DataDir, "queue.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 10,
+        }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT bytes FROM pending_files WHERE instance_id = $id;";
+        command.Parameters.AddWithValue("$id", row.Id);
+        // written in the meantime: the file is there now (renamed into place complete)
+        return command.ExecuteScalar() as byte[] ?? File.ReadAllBytes(path);
+    }
+
     public static string Describe(IEnumerable<FaultRow> rows) =>
         string.Join("\n", rows.Select(r => $"#{r.Id} {r.State} attempts={r.Attempts} next={r.NextAttemptAt:HH:mm:ss.fff} dest={r.Destination} error={r.LastError}"));
 
