@@ -42,7 +42,8 @@ internal sealed class FaultGateway : IAsyncDisposable
 
     /// <summary>Starts the gateway with <paramref name="upload"/> (whose endpoints came from <see cref="Endpoint"/> with <see cref="KeyFolder"/>),
     /// and <paramref name="environment"/> (e.g. IMAGING_EDGE_TEST_FAULT). A second start over the same folder is a restart.</summary>
-    public static async Task<FaultGateway> StartAsync(TemporaryDirectory folder, JsonObject upload, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<FaultGateway> StartAsync(TemporaryDirectory folder, JsonObject upload, IReadOnlyDictionary<string, string>? environment = null,
+        JsonObject? retention = null)
     {
         var port = GatewayProcess.FreePort();
         var config = new JsonObject
@@ -53,6 +54,7 @@ internal sealed class FaultGateway : IAsyncDisposable
             ["Upload"] = upload,
             ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Information" } },
         };
+        if (retention is not null) config["Retention"] = retention;
         var path = folder.Combine("edge.json");
         await File.WriteAllTextAsync(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var process = GatewayProcess.Start(["run", "--config", path], environment ?? new Dictionary<string, string>(), folder.Path);
@@ -148,6 +150,9 @@ internal sealed class FaultGateway : IAsyncDisposable
     public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
     public string LocalFile(FaultRow row) => Path.Combine(DataDir, row.LocalPath);
+
+    /// <summary>The configuration file this gateway runs with (for the command line beside it).</summary>
+    public string ConfigFile => _folder.Combine("edge.json");
 
     /// <summary>
     /// The local copy's bytes: its file, or — a small instance whose file the gateway has not written yet (it waits for

@@ -105,7 +105,7 @@ public sealed class PendingFileTests
     }
 
     /// <summary>The files storescu -v reported stored with success.</summary>
-    private static List<string> Acknowledged(string output)
+    internal static List<string> Acknowledged(string output)
     {
         var stored = new List<string>();
         string? current = null;
@@ -121,7 +121,7 @@ public sealed class PendingFileTests
         return stored;
     }
 
-    private static long PendingFileCount(string dataDir)
+    internal static long PendingFileCount(string dataDir)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
