@@ -268,7 +268,7 @@ internal static class GatewayHost
         builder.Services.AddSingleton<UploadMetrics>();
         builder.Services.AddSingleton<UploadSlots>();
         builder.Services.AddSingleton<UploadPause>();
-        builder.Services.AddSingleton(sp => new ReceiverFirst(sp.GetRequiredService<DicomServer>()));
+        builder.Services.AddSingleton(sp => new ReceiverFirst(sp.GetRequiredService<DicomServer>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<UploadWorker>();
         builder.Services.AddHostedService<ManifestUploader>();
         builder.Services.AddHostedService<MultipartSweeper>();

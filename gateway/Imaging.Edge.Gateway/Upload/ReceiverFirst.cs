@@ -3,16 +3,37 @@ using Imaging.Edge.Dicom.Network;
 namespace Imaging.Edge.Gateway.Upload;
 
 /// <summary>
-/// Uploads give way to the receiver: while a DICOM association is open, only the first upload slot starts new uploads
-/// and the others wait, so that uploads take one core at most from the instances being acknowledged (2 cores, shared).
-/// Uploads never stop: slot 0 goes on, and every slot resumes once no association is open.
+/// Uploads give way to the receiver: while DICOM associations are open, no upload slot starts a new upload for up to
+/// <see cref="Grace"/> (a CT study of a thousand instances arrives in seconds, and an upload beside it costs the
+/// acknowledgements CPU and, to a file store on the same disk, syncs); after that only the first slot uploads, so
+/// that uploads never stop under a receiver that is never idle and take one core at most from it. Every slot
+/// resumes the moment no association is open.
 /// </summary>
-internal sealed class ReceiverFirst(Func<int> activeAssociations)
+internal sealed class ReceiverFirst(Func<int> activeAssociations, TimeProvider clock)
 {
-    public ReceiverFirst(DicomServer receiver) : this(() => receiver.ActiveAssociations)
+    /// <summary>How long uploads wait for open associations before the first slot goes on regardless.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _lock = new();
+    private DateTimeOffset? _busySince;
+
+    public ReceiverFirst(DicomServer receiver, TimeProvider clock) : this(() => receiver.ActiveAssociations, clock)
     {
     }
 
     /// <summary>Whether <paramref name="slot"/> waits instead of leasing the next instance.</summary>
-    public bool Waits(int slot) => slot > 0 && activeAssociations() > 0;
+    public bool Waits(int slot)
+    {
+        var now = clock.GetUtcNow();
+        lock (_lock)
+        {
+            if (activeAssociations() == 0)
+            {
+                _busySince = null;
+                return false;
+            }
+            _busySince ??= now;
+            return slot > 0 || now - _busySince.Value < Grace;
+        }
+    }
 }

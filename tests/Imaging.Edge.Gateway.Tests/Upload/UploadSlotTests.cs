@@ -89,15 +89,23 @@ public sealed class UploadSlotTests : IDisposable
     }
 
     [Fact]
-    public async Task While_an_association_is_open_one_slot_uploads_and_all_resume_when_it_closes()
+    public async Task While_an_association_is_open_uploads_wait_then_one_slot_goes_on_and_all_resume_when_it_closes()
     {
         for (var i = 0; i < 4; i++) _scene.Receive();
         var associations = 1;
         var gate = new TaskCompletionSource();
         var store = new FaultyStore(new FileSystemObjectStore(_cloud), failPuts: 0, () => new InvalidOperationException(), gate.Task);
-        using var run = Start(store, concurrency: 4, attemptTimeout: TimeSpan.FromDays(1), receiver: new ReceiverFirst(() => associations));
+        using var run = Start(store, concurrency: 4, attemptTimeout: TimeSpan.FromDays(1), receiver: new ReceiverFirst(() => associations, _scene.Clock));
+        for (var round = 0; round < 20; round++) // every slot comes round its loop several times within the grace
+        {
+            run.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5);
+        }
+        Assert.Equal(0, store.PutsStarted); // the receiver first: nothing starts while the association is young
+
+        run.Clock.Advance(ReceiverFirst.Grace);
         await run.UntilAsync(() => store.PutsStarted >= 1);
-        for (var round = 0; round < 20; round++) // the other slots come round their loop, several times
+        for (var round = 0; round < 20; round++)
         {
             run.Clock.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(5);
@@ -123,7 +131,7 @@ public sealed class UploadSlotTests : IDisposable
         var worker = new UploadWorker(_scene.Queue.Leases, new UploadEndpoints(endpoint, null, writeToBoth: false),
             new ObjectUploader(new UploadSettings(), NullLogger.Instance), ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default),
             new BandwidthLimiter(BandwidthSchedule.Unlimited, clock), new UploadMetrics(clock), pause ?? new UploadPause(), slots,
-            receiver ?? new ReceiverFirst(() => 0), _scene.Queue.PendingFiles, _scene.Layout, configuration, clock, NullLogger<UploadWorker>.Instance);
+            receiver ?? new ReceiverFirst(() => 0, _scene.Clock), _scene.Queue.PendingFiles, _scene.Layout, configuration, clock, NullLogger<UploadWorker>.Instance);
         return new WorkerRun(worker, slots, _scene.Clock);
     }
 
