@@ -192,4 +192,23 @@ public sealed class TlsReceiverTests : IDisposable
 
         Assert.Contains("not issued by a trusted CA", refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Imaging_edge_echo_speaks_tls_and_refuses_a_server_its_ca_did_not_sign()
+    {
+        await using var receiver = Receiver();
+        var client = _pki.Client("IMAGING_EDGE");
+        var port = receiver.Server.TlsLocalEndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Task<ProcessResult> EchoAsync(string ca) => ProcessRunner.RunAsync("dotnet",
+            [GatewayProcess.ExecutablePath, "echo", "--tls-ca", ca, "--tls-cert", client.CertificateFile, "--tls-key", client.KeyFile,
+                "--aec", ReceiverUnderTest.AeTitle, "127.0.0.1", port], TimeSpan.FromSeconds(60));
+
+        var trusted = await EchoAsync(_pki.Ca.CertificateFile);
+        var untrusted = await EchoAsync(_pki.OtherCa.CertificateFile);
+
+        Assert.True(trusted.ExitCode == 0, trusted.Output);
+        Assert.Contains("status 0x0000", trusted.StandardOutput, StringComparison.Ordinal);
+        Assert.True(untrusted.ExitCode == 1, untrusted.Output);
+        Assert.Contains("the server certificate is not issued by a trusted CA", untrusted.StandardError, StringComparison.Ordinal);
+    }
 }
