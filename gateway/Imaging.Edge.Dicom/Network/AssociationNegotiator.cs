@@ -97,6 +97,10 @@ internal static class AssociationNegotiator
         return false;
     }
 
+    /// <summary>A caller refused for a reason found outside the request (its TLS certificate): calling AE title not recognised.</summary>
+    public static NegotiationOutcome RejectCaller(string description) =>
+        Rejected(RejectResult.Permanent, RejectSource.ServiceUser, RejectReasons.CallingAeTitleNotRecognized, description);
+
     private static NegotiationOutcome Rejected(RejectResult result, RejectSource source, byte reason, string description) =>
         new(null, new Dictionary<byte, AcceptedContext>(), new AssociateRejectPdu(result, source, reason), description);
 }

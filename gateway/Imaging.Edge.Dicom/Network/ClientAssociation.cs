@@ -5,6 +5,7 @@ using Imaging.Edge.Dicom.Data;
 using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Dicom.Files;
 using Imaging.Edge.Dicom.Network.Pdus;
+using Imaging.Edge.Dicom.Network.Tls;
 
 namespace Imaging.Edge.Dicom.Network;
 
@@ -18,7 +19,7 @@ public sealed class ClientAssociation : IAsyncDisposable
     private const int DefaultFragment = 1024 * 1024;
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly PduSender _sender;
     private readonly DicomClientOptions _options;
@@ -27,7 +28,7 @@ public sealed class ClientAssociation : IAsyncDisposable
     private ushort _nextMessageId = 1;
     private bool _open = true;
 
-    private ClientAssociation(Socket socket, NetworkStream stream, PipeReader reader, DicomClientOptions options, List<AcceptedContext> contexts, uint peerMaxPdu)
+    private ClientAssociation(Socket socket, Stream stream, PipeReader reader, DicomClientOptions options, List<AcceptedContext> contexts, uint peerMaxPdu)
     {
         _socket = socket;
         _stream = stream;
@@ -41,18 +42,24 @@ public sealed class ClientAssociation : IAsyncDisposable
     /// <summary>The contexts the peer accepted.</summary>
     public IReadOnlyList<AcceptedContext> AcceptedContexts => _contexts;
 
-    /// <summary>Connects and negotiates. Throws <see cref="AssociationRejectedException"/> when the peer rejects.</summary>
+    /// <summary>
+    /// Connects (over TLS with <see cref="DicomClientOptions.Tls"/>) and negotiates. Throws <see cref="AssociationRejectedException"/>
+    /// when the peer rejects, <see cref="TlsHandshakeException"/> when the TLS handshake fails.
+    /// </summary>
     public static async Task<ClientAssociation> ConnectAsync(DicomClientOptions options, IReadOnlyList<PresentationContextProposal> proposals, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
         try
         {
             using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 connectTimeout.CancelAfter(options.ConnectTimeout);
                 await socket.ConnectAsync(options.Host, options.Port, connectTimeout.Token).ConfigureAwait(false);
+                stream = new NetworkStream(socket, ownsSocket: true);
+                if (options.Tls is { } tls)
+                    stream = await TlsConnector.AuthenticateAsync(stream, options.Host, tls, connectTimeout.Token).ConfigureAwait(false);
             }
-            var stream = new NetworkStream(socket, ownsSocket: true);
             var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
             var request = new AssociateRequestPdu(options.CalledAeTitle, options.CallingAeTitle, WellKnownUids.ApplicationContext, proposals,
                 new UserInformation
@@ -84,6 +91,7 @@ public sealed class ClientAssociation : IAsyncDisposable
         }
         catch
         {
+            if (stream is not null) await stream.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             throw;
         }

@@ -11,6 +11,10 @@ public sealed record DicomClientOptions
     /// <summary>Largest P-DATA-TF PDU we accept from the peer.</summary>
     public uint MaxPduLength { get; init; } = 256 * 1024;
 
+    /// <summary>Connect over TLS (PS3.15 Annex B, the server's TLS port); null: plain TCP.</summary>
+    public Tls.ClientTls? Tls { get; init; }
+
+    /// <summary>How long the TCP connection, and then the TLS handshake, may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long to wait for any answer of the peer (association, response, release).</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Imaging.Edge.Dicom.Network.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace Imaging.Edge.Dicom.Network;
@@ -10,7 +11,8 @@ namespace Imaging.Edge.Dicom.Network;
 /// accepted; one more acceptable request is answered with a transient A-ASSOCIATE-RJ (local limit exceeded). Until
 /// then it counts against a pending budget of its own (<see cref="DicomServerOptions.MaxPendingConnections"/>; when
 /// full, the connection waiting longest is closed), and every connection counts against its remote address's cap
-/// (<see cref="DicomServerOptions.MaxConnectionsPerAddress"/>); a connection beyond it is closed at once.
+/// (<see cref="DicomServerOptions.MaxConnectionsPerAddress"/>); a connection beyond it is closed at once. The plain and
+/// the TLS listener (<see cref="DicomServerOptions.Tls"/>) each have their own accept loop and share these budgets.
 /// </summary>
 public sealed class DicomServer : IAsyncDisposable
 {
@@ -20,11 +22,9 @@ public sealed class DicomServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly HashSet<Task> _connections = [];
-    private Socket? _listener;
-    private Task? _acceptLoop;
+    private readonly List<AcceptLoop> _loops = [];
     private readonly ConnectionBudget _budget;
     private long _nextId;
-    private long _acceptedAt; // Environment.TickCount64 while the loop handles a connection it accepted; 0 while it waits
     private long _lastRefusalLog = -1000; // Environment.TickCount64 starts at 0: the first refusal is logged
     private int _refusedSinceLog;
 
@@ -36,8 +36,14 @@ public sealed class DicomServer : IAsyncDisposable
         _budget = new ConnectionBudget(options.MaxAssociations, options.MaxPendingConnections, options.MaxConnectionsPerAddress);
     }
 
-    /// <summary>The address actually bound (useful with port 0).</summary>
-    public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("not started"));
+    /// <summary>The plain listener's address actually bound (useful with port 0).</summary>
+    public IPEndPoint LocalEndPoint => Bound(tls: false);
+
+    /// <summary>The TLS listener's address actually bound.</summary>
+    public IPEndPoint TlsLocalEndPoint => Bound(tls: true);
+
+    private IPEndPoint Bound(bool tls) =>
+        (IPEndPoint)(_loops.FirstOrDefault(l => (l.Tls is not null) == tls)?.Listener.LocalEndPoint ?? throw new InvalidOperationException("not listening"));
 
     /// <summary>Associations established now (each holds a slot).</summary>
     public int ActiveAssociations => _budget.Associations;
@@ -55,28 +61,53 @@ public sealed class DicomServer : IAsyncDisposable
         get
         {
             if (_stopping.IsCancellationRequested) return TimeSpan.Zero;
-            if (_acceptLoop is null || _acceptLoop.IsCompleted) return null;
-            var since = Volatile.Read(ref _acceptedAt);
-            return since == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Environment.TickCount64 - since);
+            if (_loops.Count == 0) return null;
+            var busiest = TimeSpan.Zero;
+            foreach (var loop in _loops)
+            {
+                if (loop.Running is null || loop.Running.IsCompleted) return null;
+                var since = Volatile.Read(ref loop.AcceptedAt);
+                if (since != 0) busiest = TimeSpan.FromMilliseconds(Math.Max(busiest.TotalMilliseconds, Environment.TickCount64 - since));
+            }
+            return busiest;
         }
     }
 
-    /// <summary>Binds (or takes the handed-over listener) and starts accepting. Throws <see cref="SocketException"/> when the port cannot be bound.</summary>
+    /// <summary>
+    /// Binds (or takes the handed-over listener) and, with <see cref="DicomServerOptions.Tls"/>, the TLS port, then starts
+    /// accepting. Throws <see cref="SocketException"/> when a port cannot be bound (nothing is left listening then).
+    /// </summary>
     public void Start()
     {
-        var listener = _options.Listener ?? Bind();
-        _listener = listener;
-        DicomServerLog.Listening(_logger, listener.LocalEndPoint!, _options.AeTitle);
-        _acceptLoop = AcceptLoopAsync(listener, _stopping.Token);
+        try
+        {
+            if (_options.ServePlain)
+                _loops.Add(new AcceptLoop(_options.Listener ?? Bind(_options.Port), null));
+            if (_options.Tls is { } tls)
+                _loops.Add(new AcceptLoop(Bind(tls.Port), new TlsAcceptor(tls)));
+        }
+        catch
+        {
+            foreach (var loop in _loops) loop.Listener.Dispose();
+            _loops.Clear();
+            throw;
+        }
+        foreach (var loop in _loops)
+        {
+            if (loop.Tls is null) DicomServerLog.Listening(_logger, loop.Listener.LocalEndPoint!, _options.AeTitle);
+            else DicomServerLog.ListeningTls(_logger, loop.Listener.LocalEndPoint!, _options.AeTitle, loop.Tls.Settings.ClientCa is null ? "none"
+                : loop.Tls.Settings.RequireClientCertificate ? "required" : "optional");
+            loop.Running = AcceptLoopAsync(loop, _stopping.Token);
+        }
     }
 
-    private Socket Bind()
+    private Socket Bind(int port)
     {
         var listener = new Socket(_options.BindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Bind(new IPEndPoint(_options.BindAddress, _options.Port));
+            listener.Bind(new IPEndPoint(_options.BindAddress, port));
             listener.Listen(128);
         }
         catch
@@ -87,16 +118,17 @@ public sealed class DicomServer : IAsyncDisposable
         return listener;
     }
 
-    private async Task AcceptLoopAsync(Socket listener, CancellationToken stopping)
+    private async Task AcceptLoopAsync(AcceptLoop loop, CancellationToken stopping)
     {
+        var listener = loop.Listener;
         while (!stopping.IsCancellationRequested)
         {
             Socket socket;
             try
             {
-                Volatile.Write(ref _acceptedAt, 0);
+                Volatile.Write(ref loop.AcceptedAt, 0);
                 socket = await listener.AcceptAsync(stopping).ConfigureAwait(false);
-                Volatile.Write(ref _acceptedAt, Math.Max(1, Environment.TickCount64));
+                Volatile.Write(ref loop.AcceptedAt, Math.Max(1, Environment.TickCount64));
             }
             catch (OperationCanceledException)
             {
@@ -121,7 +153,7 @@ public sealed class DicomServer : IAsyncDisposable
             }
             socket.NoDelay = true;
             var id = Interlocked.Increment(ref _nextId);
-            var association = new ServerAssociation(socket, id, lease, _options, _handler, _logger);
+            var association = new ServerAssociation(socket, loop.Tls, id, lease, _options, _handler, _logger);
             Track(RunAsync(association, lease, stopping));
         }
     }
@@ -167,8 +199,11 @@ public sealed class DicomServer : IAsyncDisposable
     {
         if (_stopping.IsCancellationRequested) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener?.Dispose();
-        if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
+        foreach (var loop in _loops)
+        {
+            loop.Listener.Dispose();
+            if (loop.Running is not null) await loop.Running.ConfigureAwait(false);
+        }
         Task[] open;
         lock (_gate) open = [.. _connections];
         await Task.WhenAll(open).ConfigureAwait(false);
@@ -178,5 +213,14 @@ public sealed class DicomServer : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
+    }
+
+    /// <summary>One listening socket and its loop; <see cref="Tls"/> is null for the plain port.</summary>
+    private sealed class AcceptLoop(Socket listener, TlsAcceptor? tls)
+    {
+        public Socket Listener { get; } = listener;
+        public TlsAcceptor? Tls { get; } = tls;
+        public Task? Running { get; set; }
+        public long AcceptedAt; // Environment.TickCount64 while the loop handles a connection it accepted; 0 while it waits
     }
 }

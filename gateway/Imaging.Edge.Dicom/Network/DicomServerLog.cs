@@ -44,4 +44,10 @@ internal static partial class DicomServerLog
 
     [LoggerMessage(1012, LogLevel.Information, "Association {AssociationId}: {Command} is not provided, answered {Status:X4}")]
     public static partial void UnsupportedCommand(ILogger logger, long associationId, string command, ushort status);
+
+    [LoggerMessage(1013, LogLevel.Information, "DICOM TLS server listening on {EndPoint} as {AeTitle} (client certificates: {ClientCertificates})")]
+    public static partial void ListeningTls(ILogger logger, EndPoint endPoint, string aeTitle, string clientCertificates);
+
+    [LoggerMessage(1014, LogLevel.Warning, "Connection {AssociationId} from {Remote}: TLS handshake failed: {Reason}")]
+    public static partial void HandshakeFailed(ILogger logger, long associationId, EndPoint remote, string reason);
 }

@@ -15,6 +15,15 @@ public sealed record DicomServerOptions
     /// </summary>
     public System.Net.Sockets.Socket? Listener { get; init; }
 
+    /// <summary>False: no plain listener (<see cref="Port"/> and <see cref="Listener"/> unused); only <see cref="Tls"/> is served.</summary>
+    public bool ServePlain { get; init; } = true;
+
+    /// <summary>
+    /// A TLS listener on <see cref="ServerTls.Port"/> beside the plain one (PS3.15 Annex B). Both share the association
+    /// and connection limits below.
+    /// </summary>
+    public Tls.ServerTls? Tls { get; init; }
+
     /// <summary>
     /// Associations served at once; one more is rejected as transient, local limit exceeded (PS3.8 §9.3.4). A
     /// connection takes a slot only once its A-ASSOCIATE-RQ is accepted, not when it connects.

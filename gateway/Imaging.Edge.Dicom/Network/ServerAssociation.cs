@@ -3,9 +3,11 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Imaging.Edge.Dicom.Data;
 using Imaging.Edge.Dicom.Dimse;
 using Imaging.Edge.Dicom.Network.Pdus;
+using Imaging.Edge.Dicom.Network.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace Imaging.Edge.Dicom.Network;
@@ -19,8 +21,11 @@ internal sealed class ServerAssociation
 {
     private enum Phase { AwaitingRequest, Established, Closed }
 
-    private readonly NetworkStream _stream;
-    private readonly PduSender _sender;
+    private readonly NetworkStream _socketStream;
+    private readonly TlsAcceptor? _tls;
+    private Stream _stream; // the socket's stream, or the TLS stream over it once the handshake is done
+    private PduSender _sender;
+    private X509Certificate2? _clientCertificate;
     private readonly DicomServerOptions _options;
     private readonly IStoreHandler _handler;
     private readonly ILogger _logger;
@@ -39,9 +44,11 @@ internal sealed class ServerAssociation
     private int _instances;
     private bool _receivingMessage;
 
-    public ServerAssociation(Socket socket, long id, ConnectionBudget.ConnectionLease lease, DicomServerOptions options, IStoreHandler handler, ILogger logger)
+    public ServerAssociation(Socket socket, TlsAcceptor? tls, long id, ConnectionBudget.ConnectionLease lease, DicomServerOptions options, IStoreHandler handler, ILogger logger)
     {
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _socketStream = new NetworkStream(socket, ownsSocket: true);
+        _stream = _socketStream;
+        _tls = tls;
         _sender = new PduSender(_stream);
         _id = id;
         _lease = lease;
@@ -57,9 +64,15 @@ internal sealed class ServerAssociation
     {
         using var scope = _logger.BeginScope("association {AssociationId}", _id);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+        // ARTIM runs once from the connection's start, over the TLS handshake too: a request (or a handshake) trickled
+        // in byte by byte must not keep it alive.
+        timeout.CancelAfter(_options.ArtimTimeout);
+        PipeReader? reader = null;
         try
         {
+            if (_tls is not null && !await HandshakeAsync(_tls, timeout.Token, stopping).ConfigureAwait(false))
+                return;
+            reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
             await ReadLoopAsync(reader, timeout, stopping).ConfigureAwait(false);
         }
         catch (PduFormatException e) when (e.SuggestedReject is { } reject && _phase == Phase.AwaitingRequest)
@@ -107,15 +120,43 @@ internal sealed class ServerAssociation
         {
             _phase = Phase.Closed;
             if (_store is not null) await _store.AbandonAsync().ConfigureAwait(false);
-            await reader.CompleteAsync().ConfigureAwait(false);
+            if (reader is not null) await reader.CompleteAsync().ConfigureAwait(false);
             await _stream.DisposeAsync().ConfigureAwait(false);
+            await _socketStream.DisposeAsync().ConfigureAwait(false);
+            _clientCertificate?.Dispose();
         }
+    }
+
+    /// <summary>The TLS handshake; false (logged, connection to be closed) when it fails. Nothing of DICOM is read before it succeeds.</summary>
+    private async Task<bool> HandshakeAsync(TlsAcceptor tls, CancellationToken artim, CancellationToken stopping)
+    {
+        try
+        {
+            (_stream, _clientCertificate) = await tls.AuthenticateAsync(_socketStream, artim).ConfigureAwait(false);
+        }
+        catch (TlsHandshakeException e)
+        {
+            _phase = Phase.Closed; // no A-ABORT: there is no DICOM on this connection yet
+            DicomServerLog.HandshakeFailed(_logger, _id, _remote, e.Message);
+            return false;
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            _phase = Phase.Closed;
+            DicomServerLog.TimedOut(_logger, _id, _remote, "in the TLS handshake (ARTIM)");
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            _phase = Phase.Closed;
+            throw;
+        }
+        _sender = new PduSender(_stream);
+        return true;
     }
 
     private async Task ReadLoopAsync(PipeReader reader, CancellationTokenSource timeout, CancellationToken stopping)
     {
-        // ARTIM runs once from the connection's start: a request trickled in byte by byte must not keep it alive.
-        timeout.CancelAfter(_options.ArtimTimeout);
         long unconsumed = 0;
         while (true)
         {
@@ -184,7 +225,9 @@ internal sealed class ServerAssociation
     {
         var remoteAddress = (_remote as IPEndPoint)?.Address ?? IPAddress.None;
         // A slot is taken only by a request we would accept, and only now: connecting costs none.
-        var outcome = AssociationNegotiator.Negotiate(request, _options, remoteAddress, atAssociationLimit: false);
+        var outcome = CertificateBindingRefusal(request.CallingAeTitle) is { } refusal
+            ? AssociationNegotiator.RejectCaller(refusal)
+            : AssociationNegotiator.Negotiate(request, _options, remoteAddress, atAssociationLimit: false);
         if (outcome.Reject is null && !_lease.TryTakeAssociationSlot())
             outcome = AssociationNegotiator.Negotiate(request, _options, remoteAddress, atAssociationLimit: true);
         if (outcome.Reject is { } reject)
@@ -199,6 +242,20 @@ internal sealed class ServerAssociation
         _phase = Phase.Established;
         DicomServerLog.Accepted(_logger, _id, request.CallingAeTitle, _remote, _contexts.Count, request.PresentationContexts.Count);
         return true;
+    }
+
+    /// <summary>
+    /// With <see cref="ServerTls.BindClientCertificateToAeTitle"/>, a TLS caller may only use the AE title its certificate
+    /// names as common name; why not, or null when it may.
+    /// </summary>
+    private string? CertificateBindingRefusal(string callingAeTitle)
+    {
+        if (_tls is not { Settings.BindClientCertificateToAeTitle: true })
+            return null;
+        if (_clientCertificate is null)
+            return "no client certificate to bind the calling AE title to";
+        var commonName = _clientCertificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        return string.Equals(commonName, callingAeTitle.Trim(), StringComparison.Ordinal) ? null : "calling AE title differs from its client certificate";
     }
 
     private async ValueTask<bool> ReleaseAsync(CancellationToken cancellationToken)

@@ -33,7 +33,10 @@ internal static class RunVerb
         // One gateway per data folder; decommission and erase-patient see it by this lock, which needs the folder (made
         // durably, its entry synced in its parent: everything acknowledged later lives in it).
         var dataDir = Path.GetFullPath(configuration.Gateway.DataDir);
+        FileModes.RestrictNewFiles();
+        var createdNow = !Directory.Exists(dataDir);
         new Intake.DataLayout(dataDir).EnsureCreated();
+        FileModes.SecureDataFolder(dataDir, createdNow);
         using var instanceLock = GatewayLock.TryAcquire(dataDir);
         if (instanceLock is null)
         {

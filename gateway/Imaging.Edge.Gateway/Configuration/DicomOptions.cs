@@ -6,6 +6,8 @@ internal sealed class DicomOptions
     public const string Section = "Dicom";
 
     public string AeTitle { get; set; } = "IMAGING_EDGE";
+
+    /// <summary>The plain DICOM port; 0: none (only <see cref="DicomTlsOptions.Port"/>, which must then be set).</summary>
     public int Port { get; set; } = 11112;
     public string BindAddress { get; set; } = "0.0.0.0";
     public int MaxAssociations { get; set; } = 32;
@@ -26,6 +28,9 @@ internal sealed class DicomOptions
 
     /// <summary>Private storage SOP classes accepted beside those of PS3.4 Annex B.</summary>
     public List<string> PrivateSopClasses { get; set; } = [];
+
+    /// <summary>DICOM over TLS (<c>Dicom:Tls</c>, docs/security.md).</summary>
+    public DicomTlsOptions Tls { get; set; } = new();
 }
 
 /// <summary>One imaging device allowed to send (<c>Dicom:Devices:N</c>).</summary>

@@ -19,8 +19,13 @@ internal static partial class OptionsValidator
         var dicom = configuration.Dicom;
         if (!IsAeTitle(dicom.AeTitle))
             problems.Add($"Dicom:AeTitle: must be 1-16 characters of printable ASCII without '\\' and not only spaces (was '{dicom.AeTitle}')");
-        if (dicom.Port is < 1 or > 65535)
-            problems.Add($"Dicom:Port: must be between 1 and 65535 (was {dicom.Port})");
+        if (dicom.Port == 0 && dicom.Tls.Enabled)
+        {
+            // TLS only: no plain listener.
+        }
+        else if (dicom.Port is < 1 or > 65535)
+            problems.Add($"Dicom:Port: must be between 1 and 65535 (was {dicom.Port})"); // 0 is allowed with Dicom:Tls:Port (TLS only)
+        DicomTlsOptionsValidator.Validate(dicom, problems);
         if (!IPAddress.TryParse(dicom.BindAddress, out _))
             problems.Add($"Dicom:BindAddress: not an IP address (was '{dicom.BindAddress}')");
         if (dicom.MaxAssociations is < 1 or > 1024)

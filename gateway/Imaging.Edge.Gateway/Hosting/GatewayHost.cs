@@ -153,7 +153,15 @@ internal static class GatewayHost
         // Writes the files of small instances acknowledged with their bytes in the queue (serial devices use the same intake).
         builder.Services.AddHostedService(sp => new FileMaterializer(sp.GetRequiredService<DataLayout>(), sp.GetRequiredService<PendingFiles>(),
             sp.GetRequiredService<ILogger<FileMaterializer>>(), () => sp.GetRequiredService<DicomServer>().ActiveAssociations));
-        builder.Services.AddSingleton(ServerOptions(configuration.Dicom) with { Listener = HandedOverListener() });
+        var handedOver = HandedOverListener();
+        // The TLS files are read when the server is first needed (the host starting), so a bad one is reported like the
+        // other files only the running host checks: a configuration error, exit 2.
+        builder.Services.AddSingleton(sp => ServerOptions(configuration.Dicom) with
+        {
+            Listener = handedOver,
+            ServePlain = configuration.Dicom.Port != 0 || handedOver is not null,
+            Tls = DicomTlsCredentials.Load(configuration.Dicom.Tls, sp.GetRequiredService<ILogger<DicomServer>>(), sp.GetRequiredService<TimeProvider>()),
+        });
         builder.Services.AddSingleton(sp => new DicomServer(
             sp.GetRequiredService<DicomServerOptions>(),
             sp.GetRequiredService<SpoolIntake>(),

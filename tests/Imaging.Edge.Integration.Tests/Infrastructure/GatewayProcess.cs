@@ -31,19 +31,24 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// Set <c>JOURNAL_STREAM</c> to the device and inode of the process's standard output, as systemd does for a unit
     /// whose output goes to the journal (a shell finds them once the pipe exists, then becomes the gateway).
     /// </param>
+    /// <param name="umask">Start under this file-creation mask (for example "022", a login shell's), not the test runner's.</param>
     public static GatewayProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string workingDirectory,
-        bool journalStream = false)
+        bool journalStream = false, string? umask = null)
     {
-        var start = new ProcessStartInfo(journalStream ? "sh" : "dotnet")
+        var shell = journalStream || umask is not null;
+        var start = new ProcessStartInfo(shell ? "sh" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        if (journalStream)
-            foreach (var argument in new[] { "-c", "export JOURNAL_STREAM=$(stat -L -c %d:%i /proc/$$/fd/1); exec dotnet \"$@\"", "sh" })
+        if (shell)
+        {
+            var script = (umask is null ? "" : $"umask {umask}; ") + (journalStream ? "export JOURNAL_STREAM=$(stat -L -c %d:%i /proc/$$/fd/1); " : "") + "exec dotnet \"$@\"";
+            foreach (var argument in new[] { "-c", script, "sh" })
                 start.ArgumentList.Add(argument);
+        }
         start.ArgumentList.Add(ExecutablePath);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         // A CI disk fuller than the default high-water mark (85 %) would make retention evict uploaded copies that

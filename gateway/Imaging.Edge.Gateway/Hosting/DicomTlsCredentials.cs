@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Imaging.Edge.Dicom.Network.Tls;
+using Imaging.Edge.Gateway.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Imaging.Edge.Gateway.Hosting;
+
+/// <summary>
+/// Reads <c>Dicom:Tls</c>'s files when the gateway starts: the server certificate (and intermediates), its key (from the
+/// named file or the systemd credential), the client CA. Every problem is a <see cref="ConfigurationException"/> naming
+/// the key and the file, never the contents. A server certificate outside its validity dates is a warning, not a
+/// refusal: a box whose clock is not set yet at boot, or whose certificate lapsed, must still start, serve the plain
+/// port and upload what it holds; the TLS devices are refused by their own check and the log says why.
+/// </summary>
+internal static class DicomTlsCredentials
+{
+    /// <summary>How early a certificate running out is reported.</summary>
+    public static readonly TimeSpan ExpiryNotice = TimeSpan.FromDays(30);
+
+    public static ServerTls? Load(DicomTlsOptions tls, ILogger logger, TimeProvider time)
+    {
+        if (!tls.Enabled) return null;
+        var problems = new List<string>();
+        var certificatePath = Locate(tls.CertificateFile, DicomTlsOptions.CertificateCredential);
+        var keyPath = Locate(tls.KeyFile, DicomTlsOptions.KeyCredential);
+        var chain = ReadCertificates("Dicom:Tls:CertificateFile", certificatePath, problems);
+        var key = ReadKey("Dicom:Tls:KeyFile", keyPath, problems);
+        var clientCa = string.IsNullOrEmpty(tls.ClientCaFile) ? null : ReadCertificates("Dicom:Tls:ClientCaFile", tls.ClientCaFile, problems);
+        X509Certificate2? certificate = null;
+        if (chain is not null && key is not null)
+        {
+            var leaf = chain[0];
+            if (!leaf.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+                problems.Add($"Dicom:Tls:KeyFile: the key does not belong to the certificate of Dicom:Tls:CertificateFile ({keyPath}, {certificatePath})");
+            else
+                certificate = key switch
+                {
+                    RSA rsa => leaf.CopyWithPrivateKey(rsa),
+                    ECDsa ecdsa => leaf.CopyWithPrivateKey(ecdsa),
+                    _ => throw new InvalidOperationException("unexpected key type"),
+                };
+        }
+        key?.Dispose();
+        if (problems.Count > 0)
+            throw new ConfigurationException(problems);
+        WarnAboutDates(certificate!, logger, time.GetUtcNow().UtcDateTime);
+        return new ServerTls
+        {
+            Port = tls.Port,
+            Certificate = certificate!,
+            Intermediates = [.. chain!.Skip(1)],
+            ClientCa = clientCa,
+            RequireClientCertificate = tls.RequireClientCertificate,
+            BindClientCertificateToAeTitle = tls.BindAeTitleToCertificate,
+        };
+    }
+
+    private static string Locate(string? file, string credential) =>
+        !string.IsNullOrEmpty(file) ? file : Path.Combine(Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") ?? "", credential);
+
+    private static X509Certificate2Collection? ReadCertificates(string key, string path, List<string> problems)
+    {
+        if (ReadText(key, path, problems) is not { } pem) return null;
+        var certificates = new X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPem(pem);
+        }
+        catch (CryptographicException)
+        {
+            problems.Add($"{key}: not a PEM certificate file ({path})");
+            return null;
+        }
+        if (certificates.Count == 0)
+        {
+            problems.Add($"{key}: holds no PEM certificate (-----BEGIN CERTIFICATE-----) ({path})");
+            return null;
+        }
+        return certificates;
+    }
+
+    /// <summary>An unencrypted PEM private key, RSA or EC (PKCS#8, PKCS#1 or SEC1); the file's mode is its protection.</summary>
+    private static AsymmetricAlgorithm? ReadKey(string key, string path, List<string> problems)
+    {
+        if (ReadText(key, path, problems) is not { } pem) return null;
+        if (pem.Contains("ENCRYPTED", StringComparison.Ordinal))
+        {
+            problems.Add($"{key}: the key is encrypted; give it unencrypted (openssl pkey -in KEY -out KEY.plain) and protect the file (mode 0600) ({path})");
+            return null;
+        }
+        foreach (var create in new Func<AsymmetricAlgorithm>[] { RSA.Create, ECDsa.Create })
+        {
+            var algorithm = create();
+            try
+            {
+                switch (algorithm)
+                {
+                    case RSA rsa: rsa.ImportFromPem(pem); break;
+                    case ECDsa ecdsa: ecdsa.ImportFromPem(pem); break;
+                }
+                return algorithm;
+            }
+            catch (Exception e) when (e is ArgumentException or CryptographicException)
+            {
+                algorithm.Dispose();
+            }
+        }
+        problems.Add($"{key}: not a readable PEM private key (RSA or EC, unencrypted) ({path})");
+        return null;
+    }
+
+    private static string? ReadText(string key, string path, List<string> problems)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            problems.Add($"{key}: file not found ({path})");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"{key}: cannot be read: {e.GetType().Name} ({path})");
+        }
+        return null;
+    }
+
+    private static void WarnAboutDates(X509Certificate2 certificate, ILogger logger, DateTime now)
+    {
+        var notBefore = certificate.NotBefore.ToUniversalTime();
+        var notAfter = certificate.NotAfter.ToUniversalTime();
+        string Date(DateTime d) => d.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        if (now > notAfter)
+            DicomTlsLog.ServerCertificateDates(logger, $"expired on {Date(notAfter)}: TLS devices will refuse the gateway");
+        else if (now < notBefore)
+            DicomTlsLog.ServerCertificateDates(logger, $"not valid before {Date(notBefore)} (is the clock set?): TLS devices will refuse the gateway");
+        else if (notAfter - now < ExpiryNotice)
+            DicomTlsLog.ServerCertificateDates(logger, $"expires on {Date(notAfter)}: renew it (docs/security.md)");
+    }
+}
