@@ -130,8 +130,9 @@ count_received() {  # count_received KIND DIR: stored instance files
         find "$dir" -type f | wc -l
     elif [[ $kind == orthanc ]]; then
         find "$dir/storage" -type f | wc -l
-    elif [[ -d $dir/studies ]]; then
-        find "$dir/studies" -type f -name '*.dcm' | wc -l
+    elif [[ -f $dir/queue.db ]]; then
+        # acknowledged = a queue row: small instances become files only after the associations end
+        "$PEERS_PYTHON" -c 'import sqlite3, sys; print(sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True).execute("SELECT COUNT(*) FROM instances").fetchone()[0])' "$dir/queue.db"
     else
         find "$dir" -type f -name '*.dcm' \
             -not -path '*/spool/*' -not -path '*/tmp/*' -not -path '*/cloud/*' | wc -l

@@ -128,7 +128,7 @@ internal sealed class FileMaterializer(DataLayout layout, PendingFiles pending, 
             try
             {
                 while (!GivesWay() && MaterializeBatch() > 0) stoppingToken.ThrowIfCancellationRequested();
-                if (GivesWay())
+                if (GivesWay() && pending.Waiting() > 0)
                 {
                     // files are waiting for the association to end: look again soon, not at the next arrival
                     await Task.Delay(GiveWayPoll, stoppingToken).ConfigureAwait(false);
