@@ -9,19 +9,26 @@ public sealed class GroupCommitTests
     private static string InsertAudit(int n) =>
         $"INSERT INTO audit (at, actor, action, request_id, result) VALUES (1, 'local:test', 'probe', 'r{n}', 'ok');";
 
-    [Fact]
-    public async Task Changes_that_wait_while_a_commit_is_in_flight_ride_the_next_commit_together()
+    /// <summary>A commit that holds the write lock until <paramref name="release"/> is set: what arrives meanwhile waits.</summary>
+    private static Task CommitInFlight(QueueWriter writer, ManualResetEventSlim release)
     {
-        using var scene = new CommandScene();
-        var writer = scene.Queue.Writer;
         using var inFlight = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
         var holder = Task.Run(() => writer.Write(Durability.Full, _ =>
         {
             inFlight.Set();
             release.Wait(TimeSpan.FromSeconds(30));
         }));
         Assert.True(inFlight.Wait(TimeSpan.FromSeconds(10)));
+        return holder;
+    }
+
+    [Fact]
+    public async Task Changes_that_wait_while_a_commit_is_in_flight_ride_the_next_commit_together()
+    {
+        using var scene = new CommandScene();
+        var writer = scene.Queue.Writer;
+        using var release = new ManualResetEventSlim();
+        var holder = CommitInFlight(writer, release);
         var before = writer.GroupCommits;
 
         var changes = Enumerable.Range(1, 8).Select(n => Task.Run(() => writer.WriteTogether(transaction =>
@@ -45,14 +52,8 @@ public sealed class GroupCommitTests
     {
         using var scene = new CommandScene();
         var writer = scene.Queue.Writer;
-        using var inFlight = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        var holder = Task.Run(() => writer.Write(Durability.Full, _ =>
-        {
-            inFlight.Set();
-            release.Wait(TimeSpan.FromSeconds(30));
-        }));
-        Assert.True(inFlight.Wait(TimeSpan.FromSeconds(10)));
+        var holder = CommitInFlight(writer, release);
 
         var good = Task.Run(() => writer.WriteTogether(t => writer.Statement(t, InsertAudit(1)).ExecuteNonQuery()));
         SpinWait.SpinUntil(() => writer.WaitingToCommit == 1, TimeSpan.FromSeconds(10));
@@ -66,6 +67,7 @@ public sealed class GroupCommitTests
         SpinWait.SpinUntil(() => writer.WaitingToCommit == 3, TimeSpan.FromSeconds(10));
         Assert.Equal(3, writer.WaitingToCommit);
         release.Set();
+        await holder.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, await good.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(1, await alsoGood.WaitAsync(TimeSpan.FromSeconds(10)));
