@@ -61,10 +61,18 @@ done
 export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1
 for t in "${targets[@]}"; do
     out=$work/afl/$t
-    rm -rf "$out" && mkdir -p "$out"
-    nice -n 10 afl-fuzz -V "$seconds" -i "$corpus/$t" -o "$out" -t 10000 -m none \
-        -- dotnet "$work/bin/Imaging.Edge.Fuzz.dll" afl "$t" >"$out.log" 2>&1 || {
-        echo "run.sh: afl-fuzz failed for $t (log: $out.log)" >&2; tail -5 "$out.log" >&2; status=1; continue; }
+    # Once more if the dry run fails: on a loaded machine AFL++ 4.04c has been seen to report "No instrumentation
+    # detected" for a dotnet child that started slowly; the same corpus then runs fine.
+    for attempt in 1 2; do
+        rm -rf "$out" && mkdir -p "$out"
+        if nice -n 10 afl-fuzz -V "$seconds" -i "$corpus/$t" -o "$out" -t 10000 -m none \
+            -- dotnet "$work/bin/Imaging.Edge.Fuzz.dll" afl "$t" >"$out.log" 2>&1; then
+            break
+        fi
+        echo "run.sh: afl-fuzz failed for $t, attempt $attempt (log: $out.log)" >&2
+        tail -3 "$out.log" >&2
+    done
+    [[ -f $out/default/fuzzer_stats ]] || { status=1; continue; }
     stats=$out/default/fuzzer_stats
     execs=$(awk -F': ' '/^execs_done/ {print $2}' "$stats")
     crashed=$(awk -F': ' '/^saved_crashes/ {print $2}' "$stats")
