@@ -227,7 +227,7 @@ public sealed class HostileLoadTests(ITestOutputHelper output)
     {
         ["IMAGING_EDGE__Gateway__DataDir"] = dataDir,
         ["IMAGING_EDGE__Dicom__Port"] = port.ToString(CultureInfo.InvariantCulture),
-        ["IMAGING_EDGE__Dicom__BindAddress"] = "0.0.0.0",
+        ["IMAGING_EDGE__Dicom__BindAddress"] = "127.0.0.1",
         ["IMAGING_EDGE__Dicom__AeTitle"] = AeTitle,
         ["IMAGING_EDGE__Dicom__MaxAssociations"] = MaxAssociations.ToString(CultureInfo.InvariantCulture),
         ["IMAGING_EDGE__Dicom__MaxInstanceMegabytes"] = MaxInstanceMegabytes.ToString(CultureInfo.InvariantCulture),
