@@ -3,7 +3,7 @@
 # the fuzzer's own encoded messages (every target), pydicom's test files under 64 KiB (part10, dataset, with the
 # deflated, big-endian, implicit and encapsulated syntaxes among them), the shipped configuration examples (config)
 # and the hardware-profile captures (devicelink, deviceparser; built in). Crash-free inputs found interesting later
-# (findings) are added by hand as finding-* files and kept. Run from anywhere; needs a Release build.
+# (findings) are added by hand as finding-* files and kept. dcmtk's A-ASSOCIATE-RQs: capture-dcmtk-requests.py. Run from anywhere; needs a Release build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 corpus=tests/fuzz/corpus
@@ -14,6 +14,7 @@ dotnet "$fuzz" seeds "$corpus"
 pydicom_files=$(/usr/bin/python3 -c 'import pydicom.data, os; print(os.path.join(os.path.dirname(pydicom.data.__file__), "test_files"))')
 mapfile -t dcm < <(find "$pydicom_files" -maxdepth 1 -name '*.dcm' -size -64k | sort)
 dotnet "$fuzz" import "$corpus" "${dcm[@]}"
+/usr/bin/python3 tests/fuzz/capture-dcmtk-requests.py "$corpus"
 mkdir -p "$corpus/config"
 for f in packaging/edge.json packaging/examples/*.json; do
     cp "$f" "$corpus/config/seed-$(basename "$f")"
