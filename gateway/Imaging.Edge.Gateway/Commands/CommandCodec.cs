@@ -32,6 +32,10 @@ internal static class CommandCodec
             envelope = new CommandEnvelope(CommandRequest.Create(name, null, null), null, null);
             return true;
         }
+        // Utf8JsonReader does not check the bytes inside strings; GetString() would throw on them later, out of the
+        // MQTT handler instead of an answer (found by tests/Imaging.Edge.Fuzz, target command).
+        if (!System.Text.Unicode.Utf8.IsValid(payload))
+            return Fail("the request is not valid UTF-8", out error);
         try
         {
             var reader = new Utf8JsonReader(payload);

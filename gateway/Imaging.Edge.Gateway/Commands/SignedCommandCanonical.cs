@@ -25,7 +25,8 @@ internal static class SignedCommandCanonical
         var text = new StringBuilder(256).Append('[');
         foreach (var field in new[] { Version, site, gateway, command, requestId })
             WriteString(text, field).Append(',');
-        if (Math.Abs(timestamp) > MaxSafeInteger) throw new FormatException("the timestamp is out of range");
+        // A range test, not Math.Abs: that throws OverflowException on long.MinValue (found by tests/Imaging.Edge.Fuzz).
+        if (timestamp is > MaxSafeInteger or < -MaxSafeInteger) throw new FormatException("the timestamp is out of range");
         text.Append(timestamp.ToString(CultureInfo.InvariantCulture)).Append(',');
         WriteString(text, operatorName).Append(',');
         if (args.ValueKind != JsonValueKind.Object) throw new FormatException("args must be a JSON object");
