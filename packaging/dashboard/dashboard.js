@@ -358,6 +358,22 @@
   const COLUMNS = ['name', 'state', 'reasons', 'pending', 'failed', 'bytes', 'oldest', 'lastUpload', 'upload',
     'disk', 'heartbeat', 'trend', 'alerts'];
 
+  // rows on screen, or within a screen of it: only these are painted (see paint)
+  const onScreen = new Set();
+  const rowOwner = new WeakMap();
+  const screen = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      const gw = rowOwner.get(entry.target);
+      if (!gw) continue;
+      if (entry.isIntersecting) {
+        onScreen.add(gw);
+        if (gw.stale) dirty.add(gw);
+      } else {
+        onScreen.delete(gw);
+      }
+    }
+  }, { rootMargin: '600px 0px' });
+
   function gatewayFor(site, name) {
     const key = `${site}/${name}`;
     let gw = gateways.get(key);
@@ -406,6 +422,9 @@
     cells.answer.className = 'answer';
     actions.append(cells.answer);
     tbody.append(row);
+    rowOwner.set(row, gw);
+    screen.observe(row);
+    gw.stale = true;
     gateways.set(key, gw);
     orderDirty = true;
     $('empty').hidden = true;
@@ -416,6 +435,8 @@
     const gw = gateways.get(key);
     if (!gw) return;
     gw.row.remove();
+    screen.unobserve(gw.row);
+    onScreen.delete(gw);
     gateways.delete(key);
     dirty.delete(gw);
     if (detail === gw) hideDetail();
@@ -434,13 +455,13 @@
     return state;
   }
 
-  function render(gw, now) {
+  // What sorting, filtering, the summary and the alerts need: kept current for every gateway, no DOM work.
+  function compute(gw, now) {
     const s = gw.status || {};
     const q = s.queue || {};
     const up = s.upload || {};
     const disk = s.disk || {};
     const state = stateOf(gw, now);
-    const c = gw.cells;
     const v = gw.view;
     v.state = state;
     v.pending = typeof q.pending === 'number' ? q.pending : -1;
@@ -452,9 +473,25 @@
     v.disk = typeof disk.usedPercent === 'number' ? disk.usedPercent : -1;
     v.heartbeat = gw.heartbeatAt;
     v.reasons = reasonsOf(s);
+    v.alertLines = alertsOf(gw, s, state);
+    v.alerts = v.alertLines.length;
+    v.text = `${gw.key}\n${v.reasons.join('\n')}`.toLowerCase();
+    gw.alerts = rulesOf(gw, s, state, now);
     if (gw.row.dataset.state !== state) gw.row.dataset.state = state;
+  }
+
+  // The row's cells: only for rows on screen (or near it). A changed cell costs a layout, and 500 rows changing
+  // every second off screen would cost most of the main thread; a row scrolled into view is painted then.
+  function paint(gw, now) {
+    gw.stale = false;
+    const s = gw.status || {};
+    const q = s.queue || {};
+    const up = s.upload || {};
+    const disk = s.disk || {};
+    const c = gw.cells;
+    const v = gw.view;
     c.name.title = s.version ? `version ${s.version}` : '';
-    setText(c.state, state);
+    setText(c.state, v.state);
     c.state.title = s.ts ? `status of ${s.ts}` : '';
     setLines(c.reasons, v.reasons);
     setText(c.pending, numberOr(q.pending));
@@ -474,12 +511,8 @@
       disk.belowReserve ? 'below reserve' : '',
     ]);
     setText(c.heartbeat, gw.heartbeatAt ? ageSince(gw.heartbeatAt) : '–');
-    const alerts = alertsOf(gw, s, state);
-    v.alerts = alerts.length;
-    setLines(c.alerts, alerts);
-    gw.row.classList.toggle('alerting', alerts.length > 0);
-    gw.alerts = rulesOf(gw, s, state, now);
-    v.text = `${gw.key}\n${v.reasons.join('\n')}`.toLowerCase();
+    setLines(c.alerts, v.alertLines);
+    gw.row.classList.toggle('alerting', v.alerts > 0);
     if (now - gw.sparkAt >= SPARK_EVERY_MS) {
       gw.sparkAt = now;
       drawSpark(c.trend.children[0], merged(gw, 'backlog'), now);
@@ -619,7 +652,12 @@
   function flush() {
     const started = performance.now();
     const now = Date.now();
-    for (const gw of dirty) if (gateways.has(gw.key)) render(gw, now);
+    for (const gw of dirty) {
+      if (!gateways.has(gw.key)) continue;
+      compute(gw, now);
+      if (onScreen.has(gw)) paint(gw, now);
+      else gw.stale = true;
+    }
     const hadDirty = dirty.size > 0;
     dirty.clear();
     if (hadDirty || orderDirty) {

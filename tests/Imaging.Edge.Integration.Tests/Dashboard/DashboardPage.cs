@@ -83,6 +83,7 @@ internal sealed class DashboardPage : IAsyncDisposable
             (() => {
               const row = document.querySelector(`tr[data-gateway="${CSS.escape({{JsonSerializer.Serialize(gateway)}})}"]`);
               if (!row) return null;
+              row.scrollIntoView({ block: 'nearest' }); // the page paints only rows on screen
               const cells = { rowState: row.dataset.state, answer: row.querySelector('.answer')?.textContent ?? '' };
               for (const cell of row.cells)
                 cells[cell.className] = cell.children.length && cell.className !== 'commands'
