@@ -380,6 +380,7 @@
     if (gw) return gw;
     const row = document.createElement('tr');
     row.dataset.gateway = key;
+    row.dataset.state = 'unknown';
     const cells = {};
     for (const column of COLUMNS) {
       cells[column] = row.insertCell();
@@ -574,8 +575,8 @@
   // --- alerts list and acknowledgements ---------------------------------------------------------------
   function onAck(rest, payload) {
     // {root}/ops/{operator}/acks/{site}/{gateway}/{rule}[/{sub}]
-    if (rest.length < 7) return;
-    const id = rest.slice(4).join('/');
+    if (rest.length < 6) return;
+    const id = rest.slice(3).join('/');
     if (payload.length === 0) acks.delete(id);
     else {
       const json = parse(payload);
@@ -836,7 +837,10 @@
   function merged(gw, series) {
     const live = gw.series[series];
     const firstLive = live.length ? live[0][0] : Infinity;
-    return gw.history[series].filter((p) => p[0] < firstLive).concat(live);
+    const before = gw.history[series].filter((p) => p[0] < firstLive);
+    const points = before.concat(live);
+    points.fromHistory = before.length;
+    return points;
   }
 
   // Draws points [t, v] over the last hour into a 100x20 (or given) viewBox; data-points keeps the values for tests and
@@ -850,6 +854,7 @@
       `${(width - ((now - t) / HOUR_MS) * width).toFixed(1)},${(height - (v / max) * (height - 1) - 0.5).toFixed(1)}`).join(' ');
     if (polyline.getAttribute('points') !== coordinates) polyline.setAttribute('points', coordinates);
     svg.dataset.values = values.join(',');
+    svg.dataset.fromHistory = String(recent.filter((p) => points.fromHistory && points.indexOf(p) < points.fromHistory).length);
     svg.dataset.max = String(max);
     const label = svg.dataset.series === 'rate' ? 'upload rate' : svg.dataset.series;
     const format = svg.dataset.series === 'backlog' ? String : svg.dataset.series === 'disk' ? (x) => `${x.toFixed(1)} %` : (x) => `${formatBytes(x)}/s`;
