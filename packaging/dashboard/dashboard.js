@@ -564,7 +564,7 @@
       if (now - since >= settings.circuitOpenMs) add('circuit-open', circuit, `circuit ${circuit} open for ${formatAge((now - since) / 1000)}`, 0);
     }
     if (state === 'silent') add('silent', '', 'no heartbeat for 3 intervals', 0);
-    if (state === 'offline') add('offline', '', `offline: ${s.reason || 'no reason'}`, 0);
+    if (state === 'offline') add('offline', '', s.reason || 'no reason given', 0);
     if (s.queue && num(s.queue.erasing) > 0) add('erasure-unfinished', '', `${s.queue.erasing} instances held by an unfinished erasure`, 0);
     for (const device of Array.isArray(s.devices) ? s.devices : []) {
       if (device && device.connected === false) add('device-disconnected', String(device.name), `device ${device.name}: ${device.state || 'disconnected'} (${device.reason || 'no reason'})`, 0);
@@ -799,7 +799,7 @@
     th.append(button);
     button.addEventListener('click', () => {
       const key = th.dataset.sort;
-      sortDir = sortKey === key ? -sortDir : (key === 'name' ? 1 : -1); // numbers: biggest first
+      sortDir = sortKey === key ? -sortDir : (key === 'name' || key === 'state' ? 1 : -1); // worst state, biggest number first
       sortKey = key;
       for (const other of document.querySelectorAll('#gateways th[data-sort]')) other.removeAttribute('aria-sort');
       th.setAttribute('aria-sort', sortDir > 0 ? 'ascending' : 'descending');
@@ -848,7 +848,7 @@
   function drawSpark(svg, points, now, width = 100, height = 20) {
     const recent = points.filter((p) => now - p[0] <= HOUR_MS);
     const values = recent.map((p) => p[1]);
-    const max = Math.max(1, ...values);
+    const max = svg.dataset.series === 'disk' ? 100 : Math.max(1, ...values); // disk: always 0-100 %
     const polyline = svg.querySelector('polyline');
     const coordinates = recent.map(([t, v]) =>
       `${(width - ((now - t) / HOUR_MS) * width).toFixed(1)},${(height - (v / max) * (height - 1) - 0.5).toFixed(1)}`).join(' ');

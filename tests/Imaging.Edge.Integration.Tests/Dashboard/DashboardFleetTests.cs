@@ -108,6 +108,13 @@ public sealed class DashboardFleetTests(ITestOutputHelper output)
         Assert.Equal(0.5, ys[^1], 1);                               // the largest value touches the top
         Assert.Equal(20 - 0.5 - 10.0 / 250 * 19, ys[0], 1);
 
+        // the fleet as a 1366x768 laptop shows it (README images via packaging/dashboard/screenshots.sh, else the test output)
+        var shots = Environment.GetEnvironmentVariable("IMAGING_EDGE_SCREENSHOTS") is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "screenshots");
+        await page.ClickAsync("#group"); // ungrouped again, worst state first
+        await page.ClickAsync("th[data-sort='state'] button");
+        Assert.Equal("site-00/gw-002", (await page.EvaluateAsync("document.querySelector('#gateways tbody tr').dataset.gateway")).GetString());
+        await ScreenshotAsync(page, Path.Combine(shots, "dashboard-fleet.png"));
+
         // hostile strings (reasons, a device name) are text: no element made of them
         await page.EvaluateAsync("document.querySelector('tr[data-gateway=\"site-00/gw-003\"] button.open').click()");
         var devices = await page.WaitForAsync("document.querySelector('#detail-devices tbody')?.textContent.includes('onerror') && document.querySelector('#detail-devices tbody').textContent", "the hostile device name");
@@ -115,8 +122,18 @@ public sealed class DashboardFleetTests(ITestOutputHelper output)
         await page.WaitForRowAsync(FleetSimulator.Key(1), r => r["reasons"].Split('\n').Contains(FleetSimulator.Hostile), "the hostile reason as text");
         Assert.Equal(0, (await page.EvaluateAsync("document.querySelectorAll('img').length")).GetInt32());
         Assert.Equal("undefined", (await page.EvaluateAsync("typeof window.__xss")).GetString());
-        await page.ScreenshotAsync(folder.Combine("fleet-detail.png"));
-        output.WriteLine($"screenshot: {folder.Combine("fleet-detail.png")} ({new FileInfo(folder.Combine("fleet-detail.png")).Length} bytes)");
+        await page.EvaluateAsync("document.querySelector('tr[data-gateway=\"site-00/gw-003\"] button.open').click()");
+        await ScreenshotAsync(page, Path.Combine(shots, "dashboard-detail.png"));
+    }
+
+    /// <summary>Resizes to a laptop screen, lets the page repaint the rows now on screen, and writes the PNG.</summary>
+    private async Task ScreenshotAsync(DashboardPage page, string path)
+    {
+        await page.CallAsync("Emulation.setDeviceMetricsOverride", new() { ["width"] = 1366, ["height"] = 768, ["deviceScaleFactor"] = 1, ["mobile"] = false });
+        var flushes = (await page.EvaluateAsync("imagingEdgeDashboard.stats.flushes")).GetInt32();
+        await page.WaitForAsync($"imagingEdgeDashboard.stats.flushes > {flushes + 2}", "two flushes after the resize");
+        await page.ScreenshotAsync(path);
+        output.WriteLine($"screenshot: {path} ({new FileInfo(path).Length} bytes)");
     }
 
     private static Dictionary<string, double> Metrics(JsonElement result) =>
