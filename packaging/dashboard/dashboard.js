@@ -401,16 +401,7 @@
     open.title = 'details';
     open.addEventListener('click', () => showDetail(gw));
     cells.name.append(open);
-    for (const [series, label] of [['backlog', 'backlog'], ['rate', 'upload rate']]) {
-      const svg = document.createElementNS(SVG, 'svg');
-      svg.setAttribute('class', `spark ${series}`);
-      svg.setAttribute('viewBox', '0 0 100 20');
-      svg.setAttribute('preserveAspectRatio', 'none');
-      svg.dataset.series = series;
-      svg.append(document.createElementNS(SVG, 'title'), document.createElementNS(SVG, 'polyline'));
-      svg.firstChild.textContent = label;
-      cells.trend.append(svg);
-    }
+    cells.trend.append(chartSvg('spark', 'backlog', 100, 20), chartSvg('spark', 'rate', 100, 20));
     for (const command of COMMANDS) {
       const button = document.createElement('button');
       button.type = 'button';
@@ -833,6 +824,17 @@
   // --- sparklines and charts (SVG) --------------------------------------------------------------------
   const SVG = 'http://www.w3.org/2000/svg';
 
+  // an empty chart: drawSpark fills its polyline, data-values and title
+  function chartSvg(kind, series, width, height) {
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('class', `${kind} ${series}`);
+    svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    svg.setAttribute('preserveAspectRatio', 'none');
+    svg.dataset.series = series;
+    svg.append(document.createElementNS(SVG, 'title'), document.createElementNS(SVG, 'polyline'));
+    return svg;
+  }
+
   // history points (minutes before the page opened) then the live ones, over the last hour
   function merged(gw, series) {
     const live = gw.series[series];
@@ -870,13 +872,7 @@
       const figure = document.createElement('figure');
       const caption = document.createElement('figcaption');
       caption.textContent = series === 'rate' ? 'upload rate' : series === 'disk' ? 'disk used %' : 'backlog (instances)';
-      const svg = document.createElementNS(SVG, 'svg');
-      svg.setAttribute('class', `chart ${series}`);
-      svg.setAttribute('viewBox', '0 0 300 60');
-      svg.setAttribute('preserveAspectRatio', 'none');
-      svg.dataset.series = series;
-      svg.append(document.createElementNS(SVG, 'title'), document.createElementNS(SVG, 'polyline'));
-      figure.append(caption, svg);
+      figure.append(caption, chartSvg('chart', series, 300, 60));
       return figure;
     }));
     $('detail-answer').textContent = '';

@@ -22,10 +22,8 @@ public sealed class DashboardAlertTests
     public async Task Alerts_are_raised_by_the_rules_acknowledged_retained_and_seen_acknowledged_on_a_second_page()
     {
         using var folder = new TemporaryDirectory();
-        var mqttPort = GatewayProcess.FreePort();
-        var webSocketPort = GatewayProcess.FreePort();
-        while (webSocketPort == mqttPort) webSocketPort = GatewayProcess.FreePort();
-        await using var broker = await MosquittoProcess.StartAsync(mqttPort, folder.Combine("broker"), webSocketPort);
+        await using var broker = await DashboardBroker.StartAsync(folder);
+        var (mqttPort, webSocketPort) = (broker.MqttPort, broker.WebSocketPort);
         await using var fleet = await FakeFleet.ConnectAsync(mqttPort);
         await fleet.PublishStatusAsync("site-a", "gw-1", Status("site-a", "gw-1"));
         // circuitOpenMinutes=0: an open circuit alerts at once instead of after 10 minutes

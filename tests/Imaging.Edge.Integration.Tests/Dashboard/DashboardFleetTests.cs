@@ -18,10 +18,8 @@ public sealed class DashboardFleetTests(ITestOutputHelper output)
     public async Task A_fleet_of_500_is_summed_up_sorted_filtered_grouped_and_drawn_with_its_history()
     {
         using var folder = new TemporaryDirectory();
-        var mqttPort = GatewayProcess.FreePort();
-        var webSocketPort = GatewayProcess.FreePort();
-        while (webSocketPort == mqttPort) webSocketPort = GatewayProcess.FreePort();
-        await using var broker = await MosquittoProcess.StartAsync(mqttPort, folder.Combine("broker"), webSocketPort);
+        await using var broker = await DashboardBroker.StartAsync(folder);
+        var (mqttPort, webSocketPort) = (broker.MqttPort, broker.WebSocketPort);
         await using var fleet = await FakeFleet.ConnectAsync(mqttPort);
         await using var simulator = new FleetSimulator(fleet, Fleet);
         await simulator.StartAsync();

@@ -38,10 +38,9 @@ internal sealed class DashboardPage : IAsyncDisposable
 
     public Task<JsonElement> CallAsync(string method, System.Text.Json.Nodes.JsonObject? parameters = null) => _chromium.Page.CallAsync(method, parameters);
 
-    /// <summary>The page as a person sees it, at the given viewport, into a PNG file (test output, README images).</summary>
-    public async Task ScreenshotAsync(string path, int width = 1366, int height = 768)
+    /// <summary>The page as it is shown now into a PNG file (test output, README images).</summary>
+    public async Task ScreenshotAsync(string path)
     {
-        await CallAsync("Emulation.setDeviceMetricsOverride", new() { ["width"] = width, ["height"] = height, ["deviceScaleFactor"] = 1, ["mobile"] = false });
         var shot = await CallAsync("Page.captureScreenshot", new() { ["format"] = "png" });
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await File.WriteAllBytesAsync(path, Convert.FromBase64String(shot.GetProperty("data").GetString()!));

@@ -10,10 +10,8 @@ public sealed class DashboardWithGatewayTests
     public async Task The_page_shows_the_real_gateway_and_its_pause_button_pauses_uploads_with_an_audited_answer()
     {
         using var folder = new TemporaryDirectory();
-        var mqttPort = GatewayProcess.FreePort();
-        var webSocketPort = GatewayProcess.FreePort();
-        while (webSocketPort == mqttPort) webSocketPort = GatewayProcess.FreePort();
-        await using var broker = await MosquittoProcess.StartAsync(mqttPort, folder.Combine("broker"), webSocketPort);
+        await using var broker = await DashboardBroker.StartAsync(folder);
+        var (mqttPort, webSocketPort) = (broker.MqttPort, broker.WebSocketPort);
         var (gateway, _) = await TelemetryGateway.StartAsync(folder, mqttPort);
         await using var owned = gateway;
         await using var page = await DashboardPage.OpenAsync(webSocketPort, folder.Combine("chromium"), username: "alice");
@@ -33,10 +31,8 @@ public sealed class DashboardWithGatewayTests
     public async Task A_reloaded_page_draws_the_gateways_retained_history_and_its_detail_panel_shows_the_events()
     {
         using var folder = new TemporaryDirectory();
-        var mqttPort = GatewayProcess.FreePort();
-        var webSocketPort = GatewayProcess.FreePort();
-        while (webSocketPort == mqttPort) webSocketPort = GatewayProcess.FreePort();
-        await using var broker = await MosquittoProcess.StartAsync(mqttPort, folder.Combine("broker"), webSocketPort);
+        await using var broker = await DashboardBroker.StartAsync(folder);
+        var (mqttPort, webSocketPort) = (broker.MqttPort, broker.WebSocketPort);
         var (gateway, _) = await TelemetryGateway.StartAsync(folder, mqttPort);
         await using var owned = gateway;
         await using (var history = await MosquittoSubscriber.ConnectAsync(mqttPort, TelemetryGateway.Prefix + "/history"))

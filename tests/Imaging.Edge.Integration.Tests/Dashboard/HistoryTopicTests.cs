@@ -22,9 +22,11 @@ public sealed class HistoryTopicTests
         var store = await ProcessRunner.RunAsync("storescu", ["-aec", "IMAGING_EDGE", "127.0.0.1", TelemetryGateway.Text(dicomPort), .. files]);
         Assert.True(store.ExitCode == 0, store.Output);
 
-        // subscribed after the gateway connected: only a retained copy can arrive
+        await using (var early = await MosquittoSubscriber.ConnectAsync(mqttPort, History))
+            await early.WaitForAsync(History, j => j.GetProperty("points").GetArrayLength() >= 1, Patience);
+        // subscribed after the gateway published: the broker hands over its retained copy at once
         await using var late = await MosquittoSubscriber.ConnectAsync(mqttPort, History);
-        var history = await late.WaitForAsync(History, j => j.GetProperty("points").GetArrayLength() >= 1, Patience);
+        var history = await late.WaitForAsync(History, j => j.GetProperty("points").GetArrayLength() >= 1, TimeSpan.FromSeconds(10));
 
         Assert.Contains(late.Messages, m => m.Topic == History && m.Retained);
         Assert.Equal(1, history.GetProperty("schemaVersion").GetInt32());
