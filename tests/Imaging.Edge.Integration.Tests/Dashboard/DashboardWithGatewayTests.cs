@@ -59,4 +59,42 @@ public sealed class DashboardWithGatewayTests
         await reloaded.ClickAsync("tr[data-gateway='site-t/gw-t'] button.open");
         await reloaded.WaitForAsync("[...document.querySelectorAll('#detail-charts svg')].every((s) => Number(s.dataset.fromHistory) >= 1)", "the history in the detail charts (backlog, rate, disk)");
     }
+
+    [Fact]
+    public async Task Erase_patient_is_offered_only_with_a_loaded_key_the_gateway_knows_and_the_page_signs_it_with_WebCrypto()
+    {
+        using var folder = new TemporaryDirectory();
+        using var alice = new OperatorKey("alice");
+        await using var broker = await DashboardBroker.StartAsync(folder);
+        var publicKey = folder.Combine("alice.pub.pem");
+        await File.WriteAllTextAsync(publicKey, alice.PublicKeyPem);
+        var (gateway, _) = await TelemetryGateway.StartAsync(folder, broker.MqttPort, new Dictionary<string, string>
+        {
+            ["IMAGING_EDGE__Mqtt__Commands__AllowDestructive"] = "true",
+            ["IMAGING_EDGE__Mqtt__Commands__Operators__0__Name"] = "alice",
+            ["IMAGING_EDGE__Mqtt__Commands__Operators__0__PublicKeyFile"] = publicKey,
+        });
+        await using var owned = gateway;
+        await using var page = await DashboardPage.OpenAsync(broker.WebSocketPort, folder.Combine("chromium"), username: "alice");
+        await page.WaitForRowAsync("site-t/gw-t", r => r["rowState"] == "online", "the gateway online");
+        await page.ClickAsync("tr[data-gateway='site-t/gw-t'] button.open");
+        await page.WaitForAsync("document.querySelector('#erase-why').textContent === 'erase-patient: load a signing key to offer it'", "erase-patient held back without a key");
+        Assert.True((await page.EvaluateAsync("document.querySelector('#erase-form').hidden")).GetBoolean());
+
+        // the operator names the key and picks its PEM file (DevTools sets the file input as a person's choice would)
+        var privateKey = folder.Combine("alice.key.pem");
+        await File.WriteAllTextAsync(privateKey, alice.PrivateKeyPem);
+        await page.EvaluateAsync("document.getElementById('key-operator').value = 'alice'");
+        var document = await page.CallAsync("DOM.getDocument");
+        var input = await page.CallAsync("DOM.querySelector", new() { ["nodeId"] = document.GetProperty("root").GetProperty("nodeId").GetInt32(), ["selector"] = "#key-file" });
+        await page.CallAsync("DOM.setFileInputFiles", new() { ["nodeId"] = input.GetProperty("nodeId").GetInt32(), ["files"] = new System.Text.Json.Nodes.JsonArray(privateKey) });
+        await page.WaitForAsync("document.getElementById('key-state').textContent === 'key of alice loaded' && !document.querySelector('#erase-form').hidden", "erase-patient offered with alice's key");
+
+        await page.EvaluateAsync("window.confirm = () => true"); // the page asks before erasing; the test says yes
+        await page.EvaluateAsync("(() => { const f = document.getElementById('erase-form'); f.elements.patientId.value = 'PAT-4711'; f.requestSubmit(); })()");
+        var answer = await page.WaitForAsync("document.getElementById('detail-answer').dataset.kind !== 'waiting' && document.getElementById('detail-answer').textContent", "the erase-patient answer");
+        Assert.StartsWith("ok", answer.GetString(), StringComparison.Ordinal);
+        Assert.Equal("", (await page.EvaluateAsync("document.getElementById('erase-form').elements.patientId.value")).GetString());
+        Assert.Equal(1L, TelemetryGateway.Scalar(folder, "SELECT COUNT(*) FROM audit WHERE action = 'erase-patient' AND actor = 'mqtt:signed:alice' AND result NOT LIKE 'error%';"));
+    }
 }
