@@ -14,6 +14,8 @@ internal static class TelemetryMessages
 
     public static string HeartbeatTopic(string prefix) => prefix + "/heartbeat";
 
+    public static string HistoryTopic(string prefix) => prefix + "/history";
+
     public static string EventsTopic(string prefix) => prefix + "/events";
 
     public static string LogsTopic(string prefix, string level) => prefix + "/logs/" + level;

@@ -12,7 +12,7 @@ namespace Imaging.Edge.Gateway.Telemetry;
 /// <summary>
 /// Tells central operations how the gateway is doing over MQTT: the retained status (on change, at most every 2 s,
 /// and at least every heartbeat; offline on a clean stop; offline by Last Will when the connection drops), a
-/// heartbeat, the outbox events at QoS 1 (each deleted only after the broker's PUBACK), warnings and errors from the
+/// heartbeat, the last hour in one-minute points (retained, <see cref="TelemetryHistory"/>), the outbox events at QoS 1 (each deleted only after the broker's PUBACK), warnings and errors from the
 /// log (rate-limited), and commands with their answers. A broker that is down delays telemetry and nothing else:
 /// start-up does not wait for it and reconnection backs off exponentially up to 30 s.
 /// </summary>
@@ -41,6 +41,8 @@ internal sealed class TelemetryPublisher(
     private long _statusSeq;
     private long _heartbeatSeq;
     private long _logSeq;
+    private long _historySeq;
+    private readonly TelemetryHistory _history = new();
     private long _logsDroppedReported;
     private readonly LogRate _logRate = new(LogsPerSecond, LogBurst, clock.GetUtcNow());
     private DateTimeOffset _lastTrim = DateTimeOffset.MinValue;
@@ -150,6 +152,7 @@ internal sealed class TelemetryPublisher(
         var nextHeartbeat = DateTimeOffset.MinValue;
         var nextStatusCheck = DateTimeOffset.MinValue;
         string? published = null;
+        var historyPublished = false;
         try
         {
             while (_client.IsConnected && !stoppingToken.IsCancellationRequested)
@@ -163,6 +166,12 @@ internal sealed class TelemetryPublisher(
                     {
                         await PublishStatusAsync(TelemetryMessages.Status(now, Interlocked.Increment(ref _statusSeq), status), stoppingToken);
                         published = signature;
+                    }
+                    // on connect, then each time a minute closes: the retained copy is at most a minute behind
+                    if (_history.Observe(now, status) || !historyPublished)
+                    {
+                        await PublishHistoryAsync(now, stoppingToken);
+                        historyPublished = true;
                     }
                     if (now >= nextHeartbeat)
                     {
@@ -248,6 +257,11 @@ internal sealed class TelemetryPublisher(
             TelemetryLog.AnswerFailed(logger, e.GetType().Name);
         }
     }
+
+    private Task PublishHistoryAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        PublishAsync(TelemetryMessages.HistoryTopic(_prefix),
+            _history.Payload(now, ++_historySeq, _options.Commands.AllowDestructive, _options.Commands.Operators.Select(o => o.Name)),
+            MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken, retain: true);
 
     private Task PublishStatusAsync(byte[] payload, CancellationToken cancellationToken) =>
         PublishAsync(TelemetryMessages.StatusTopic(_prefix), payload, MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken, retain: true);

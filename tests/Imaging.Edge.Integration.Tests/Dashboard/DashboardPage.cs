@@ -36,6 +36,16 @@ internal sealed class DashboardPage : IAsyncDisposable
 
     public Task ClickAsync(string selector) => _chromium.Page.ClickAsync(selector);
 
+    public Task<JsonElement> CallAsync(string method, System.Text.Json.Nodes.JsonObject? parameters = null) => _chromium.Page.CallAsync(method, parameters);
+
+    /// <summary>The page as it is shown now into a PNG file (test output, README images).</summary>
+    public async Task ScreenshotAsync(string path)
+    {
+        var shot = await CallAsync("Page.captureScreenshot", new() { ["format"] = "png" });
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await File.WriteAllBytesAsync(path, Convert.FromBase64String(shot.GetProperty("data").GetString()!));
+    }
+
     /// <summary>Polls until the expression is truthy and returns its value; fails with what the page shows and logged.</summary>
     public async Task<JsonElement> WaitForAsync(string expression, string what)
     {
@@ -72,6 +82,7 @@ internal sealed class DashboardPage : IAsyncDisposable
             (() => {
               const row = document.querySelector(`tr[data-gateway="${CSS.escape({{JsonSerializer.Serialize(gateway)}})}"]`);
               if (!row) return null;
+              row.scrollIntoView({ block: 'nearest' }); // the page paints only rows on screen
               const cells = { rowState: row.dataset.state, answer: row.querySelector('.answer')?.textContent ?? '' };
               for (const cell of row.cells)
                 cells[cell.className] = cell.children.length && cell.className !== 'commands'

@@ -47,6 +47,14 @@ internal sealed class FakeFleet : IAsyncDisposable
 
     public Task PublishHeartbeatAsync(string site, string gateway, string json) => PublishAsync($"{Root}/{site}/{gateway}/heartbeat", json, retain: false);
 
+    /// <summary>Any topic under the root, at QoS 0 when <paramref name="fast"/> (a fleet's heartbeats: no PUBACK to wait for).</summary>
+    public Task PublishAsync(string topic, string json, bool retain, bool fast)
+    {
+        if (!fast) return PublishAsync(topic, json, retain);
+        return _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Encoding.UTF8.GetBytes(json)).WithRetainFlag(retain)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce).Build());
+    }
+
     /// <summary>Answers on a response topic the way the gateway does: same correlation data, JSON body.</summary>
     public async Task AnswerAsync(string responseTopic, byte[] correlationData, string json)
     {

@@ -94,6 +94,9 @@ internal sealed class DevToolsSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Any page-level DevTools method (Performance.getMetrics, Page.captureScreenshot, ...); returns its result.</summary>
+    public Task<JsonElement> CallAsync(string method, JsonObject? parameters = null) => SendAsync(method, parameters);
+
     /// <summary>Asks the browser to close. Does not throw: the browser may drop the connection before it answers.</summary>
     public async Task CloseBrowserAsync()
     {

@@ -18,6 +18,9 @@ internal sealed class OperatorKey(string name) : IDisposable
     /// <summary>The public key as PEM SubjectPublicKeyInfo, as the gateway's configuration takes it.</summary>
     public string PublicKeyPem => _key.ExportSubjectPublicKeyInfoPem();
 
+    /// <summary>The private key as PKCS#8 PEM, as an operator loads it into the dashboard.</summary>
+    public string PrivateKeyPem => _key.ExportPkcs8PrivateKeyPem();
+
     public static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
     /// <summary>
