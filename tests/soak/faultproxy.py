@@ -162,11 +162,11 @@ class FaultProxy:
                 if kind == "stall":
                     self._stopped.wait(self.stall_seconds)
                     return
-                if kind == "cut":
-                    keep = min(256 * 1024, length // 2)
-                    body = _recv_exact(client, keep, buffered)
+                if kind == "cut":   # the head goes first: the server answers an Expect: 100-continue
+                    upstream.sendall(head)
+                    body = _recv_exact(client, min(256 * 1024, length // 2), buffered)
                     if body is not None:
-                        upstream.sendall(head + body)
+                        upstream.sendall(body)
                     _reset(upstream)
                     _reset(client)
                     return

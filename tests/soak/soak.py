@@ -70,16 +70,12 @@ class Gateway:
         self.lock = threading.Lock()   # held by whoever kills, restarts or needs it up (the erasure)
         self.kills = 0
         self.starts = 0
+        self.exited_alone: list[int] = []   # exit codes of the times the gateway stopped without being asked
         self.env = {k: v for k, v in os.environ.items() if k not in ("INVOCATION_ID", "NOTIFY_SOCKET", "JOURNAL_STREAM")}
 
     def start(self) -> None:
-        out = open(self.log_path, "ab")
-        out.write(f"---- start {self.starts} at {time.time():.3f}\n".encode())
-        out.flush()
-        self.proc = subprocess.Popen([self.exe, "run", "--config", self.config], stdin=subprocess.DEVNULL,
-                                     stdout=out, stderr=subprocess.STDOUT, env=self.env)
-        out.close()
-        self.starts += 1
+        """Starts the gateway and waits until its DICOM port is open (after start-up recovery)."""
+        self.launch()
         proc = self.proc
 
         def up() -> bool:
@@ -88,15 +84,31 @@ class Gateway:
             return port_open(self.port)
         wait_until(up, 120, "the gateway's DICOM port")
 
+    def launch(self) -> None:
+        """Starts the gateway without waiting for it."""
+        out = open(self.log_path, "ab")
+        out.write(f"---- start {self.starts} at {time.time():.3f}\n".encode())
+        out.flush()
+        self.proc = subprocess.Popen([self.exe, "run", "--config", self.config], stdin=subprocess.DEVNULL,
+                                     stdout=out, stderr=subprocess.STDOUT, env=self.env)
+        out.close()
+        self.starts += 1
+
     def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
+        if self.proc and self.proc.poll() is not None:   # nobody asked it to stop: a finding, not a kill
+            self.exited_alone.append(self.proc.returncode)
+            return
+        if self.proc:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait()
             self.kills += 1
 
     def stop(self) -> int:
-        if not self.proc or self.proc.poll() is not None:
-            return self.proc.returncode if self.proc else 0
+        if self.proc and self.proc.poll() is not None:
+            self.exited_alone.append(self.proc.returncode)
+            return 0
+        if not self.proc:
+            return 0
         self.proc.send_signal(signal.SIGTERM)
         try:
             return self.proc.wait(90)
@@ -273,6 +285,7 @@ class Soak:
     def __init__(self, options):
         self.seed = options.seed
         self.minutes = options.minutes
+        self.min_kills = options.min_kills
         self.exe = options.gateway
         self.s3rver = options.s3rver
         self.large_share = 0.04
@@ -343,18 +356,28 @@ class Soak:
         return 640
 
     # ------------------------------------------------------------------ chaos
-    def killer(self, interval: tuple[float, float]) -> None:
-        """SIGKILL the gateway at random points, restart it at once."""
-        while not self.stop_chaos.wait(self.rng.uniform(*interval)):
+    def killer(self, early_share: float, life: tuple[float, float]) -> None:
+        """SIGKILL the gateway at random points and restart it at once. Some lives are short (killed 0.3-2.5 s
+        after the launch: in start-up recovery, or just after the port opened), the others last `life` seconds
+        after the port opened (uploads and retention get going)."""
+        delay = self.rng.uniform(*life)
+        while not self.stop_chaos.wait(delay):
             with self.gateway.lock:
                 self.gateway.kill()
-                self.gateway.start()
+                if self.rng.random() < early_share:
+                    self.gateway.launch()
+                    delay = self.rng.uniform(0.3, 2.5)
+                else:
+                    self.gateway.start()
+                    delay = self.rng.uniform(*life)
 
     def proxy_schedule(self) -> None:
         """The store's weather: calm, flaky (a fraction of requests broken), 503 storms, the store away a while."""
-        modes = [("pass", 0.0, 4), ("flaky", 0.15, 8), ("flaky", 0.4, 4), ("storm", 0.0, 3), ("down", 0.0, 4)]
+        # mostly weather the uploads get through (so that they run while the kills happen), now and then a bad spell
+        modes = [("pass", 0.0, 4), ("flaky", 0.1, 6), ("flaky", 0.25, 4), ("storm", 0.0, 2), ("down", 0.0, 3)]
+        weights = [4, 3, 1, 1, 1]
         while not self.stop_chaos.is_set():
-            mode, fraction, seconds = self.rng.choice(modes)
+            mode, fraction, seconds = self.rng.choices(modes, weights)[0]
             self.proxy.set_mode(mode, fraction)
             if self.stop_chaos.wait(self.rng.uniform(0.5, 1.5) * seconds):
                 break
@@ -432,10 +455,13 @@ class Soak:
     def erase_canary(self) -> None:
         """erase-patient through the control socket (as the local operator), with the gateway up; again until done."""
         deadline = time.monotonic() + 120
+        attempt = 0
         while True:
+            attempt += 1
             with self.gateway.lock:   # no kill in the middle of the command: a half-done erasure is re-run anyway
+                wait_until(lambda: port_open(self.gateway.port), 120, "the gateway (for the erasure)")
                 r = self.gateway.cli("control", "erase-patient", f"patientId={self.canary.id}", "cloud=true",
-                                     "requestId=soak-canary")
+                                     f"requestId=soak-canary-{attempt}")
             answer = r.stdout.strip()
             ok = r.returncode == 0 and '"complete": true' in answer.replace('":true', '": true')
             log(f"erase-patient of the canary: exit {r.returncode}{' (complete)' if ok else ''}")
@@ -456,15 +482,19 @@ class Soak:
         senders = [Sender(i, self) for i in range(4)]
         for s in senders:
             s.start()
-        interval = (0.8, 2.6) if self.minutes <= 5 else (2.0, 8.0)
-        threads = [threading.Thread(target=self.killer, args=(interval,), daemon=True),
+        kills = (0.6, (2.0, 6.0)) if self.minutes <= 5 else (0.4, (3.0, 12.0))
+        threads = [threading.Thread(target=self.killer, args=kills, daemon=True),
                    threading.Thread(target=self.proxy_schedule, daemon=True),
                    threading.Thread(target=self.broker_schedule, daemon=True)]
         for t in threads:
             t.start()
         t0 = time.monotonic()
-        self.send_canary()
-        log(f"canary patient acknowledged ({time.monotonic() - t0:.0f} s)")
+
+        def canary() -> None:
+            self.send_canary()
+            log(f"canary patient acknowledged ({time.monotonic() - t0:.0f} s)")
+        canary_thread = threading.Thread(target=canary, daemon=True)
+        canary_thread.start()
         disk_at = [0.35, 0.8] if self.minutes <= 5 else [x / 10 for x in range(1, 10, 2)]
         erase_at = 0.5
         events = sorted([(f, "disk") for f in disk_at] + [(erase_at, "erase")])
@@ -475,11 +505,17 @@ class Soak:
             if what == "disk":
                 self.fill_disk()
             else:
+                canary_thread.join()   # every canary instance acknowledged before the erasure
                 self.erase_canary()
         left = t0 + chaos_seconds - time.monotonic()
         if left > 0:
             time.sleep(left)
-        log("chaos over: senders stop, faults stop")
+        overtime = time.monotonic() + 90   # a slow machine: the chaos goes on until the kills asked for are done
+        while self.gateway.kills < self.min_kills and time.monotonic() < overtime:
+            time.sleep(0.5)
+        if self.gateway.kills < self.min_kills:
+            self.failures.append(f"only {self.gateway.kills} kills, {self.min_kills} asked for")
+        log(f"chaos over: senders stop, faults stop ({self.proxy.requests} store requests so far, {self.proxy.faults} broken)")
         self.stop_sending.set()
         for s in senders:
             s.join(180)
@@ -524,10 +560,11 @@ class Soak:
             try:
                 busy = db.execute("SELECT count(*) FROM instances WHERE state NOT IN ('uploaded', 'evicted', 'failed')").fetchone()[0]
                 outbox = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
-                studies = db.execute("SELECT count(*) FROM studies WHERE state NOT IN ('uploaded')").fetchone()[0] \
-                    if self.has_column(db, "studies", "state") else 0
+                # every study quiet, its last manifest generated and uploaded
+                studies = db.execute("SELECT count(*) FROM studies WHERE state != 'stable' OR manifest_version = 0 "
+                                     "OR manifest_uploaded_version < manifest_version").fetchone()[0]
                 self.drain_state = (busy, outbox, studies)
-                return busy == 0 and outbox == 0
+                return busy == 0 and outbox == 0 and studies == 0
             finally:
                 db.close()
         try:
@@ -537,12 +574,11 @@ class Soak:
         rc = self.gateway.stop()
         if rc != 0:
             self.failures.append(f"the gateway's clean stop exited with {rc}")
+        if self.gateway.exited_alone:
+            self.failures.append(f"the gateway stopped by itself {len(self.gateway.exited_alone)} times "
+                                 f"(exit codes {self.gateway.exited_alone}; see the log: grep -n 'crit:\\|BackgroundService failed')")
         time.sleep(1.5)   # the recorder gets the last QoS 1 messages
         self.recorder.stop()
-
-    @staticmethod
-    def has_column(db, table: str, column: str) -> bool:
-        return any(r[1] == column for r in db.execute(f"PRAGMA table_info({table})"))
 
     # ------------------------------------------------------------------ the independent check
     def check(self) -> None:
@@ -551,7 +587,14 @@ class Soak:
         objects_by_data_set: dict[str, list[str]] = {}
         self.corrupt = 0
         bucket_root = os.path.join(self.s3dir, "soak")
-        object_files = [p for p in glob.glob(os.path.join(bucket_root, "**", "*._S3rver_object"), recursive=True)]
+        # s3rver writes a PUT's body straight to the object file and its metadata file after it: an aborted PUT (a
+        # kill, a cut) leaves an object file without metadata, which s3rver never serves (HEAD and GET answer 404)
+        # and a real S3 never shows. Only what the store serves is in the bucket.
+        all_files = glob.glob(os.path.join(bucket_root, "**", "*._S3rver_object"), recursive=True)
+        object_files = [p for p in all_files if os.path.exists(p[:-len("object")] + "metadata.json")]
+        if len(all_files) > len(object_files):
+            self.notes.append(f"{len(all_files) - len(object_files)} s3rver leftovers of aborted PUTs (object file, "
+                              f"no metadata: not served) left out")
         dcm = 0
         for path in object_files:
             key = os.path.relpath(path, bucket_root)[:-len("._S3rver_object")]
@@ -582,6 +625,7 @@ class Soak:
                 self.lost += 1
                 if self.lost <= 10:
                     self.failures.append(f"acknowledged instance missing from the bucket: data set {sha[:16]} ({facts['size']} bytes)")
+        self.check_manifests(bucket_root, objects_by_data_set)
         versions = sum(1 for (sop, _), f in ledger.acked.items() if f["patient"] != erased) - \
             len({sop for (sop, _), f in ledger.acked.items() if f["patient"] != erased})
         log(f"bucket: {dcm} instance objects, {len(object_files) - dcm} other objects; "
@@ -606,6 +650,40 @@ class Soak:
                     self.failures.append(f"erased canary found in {os.path.relpath(path, self.tmp)} ({len(hits)} attributes/UIDs)")
         # 5. MQTT: nothing carries a UID or a patient attribute of any canary; every event once by seq; studies announced
         self.check_mqtt()
+
+    def check_manifests(self, bucket_root: str, objects_by_data_set: dict[str, list[str]]) -> None:
+        """Each study folder's last manifest lists every acknowledged instance version of the study under the key
+        where it is, and every object it lists is there with the SHA-256 it names."""
+        latest: dict[str, tuple[int, dict]] = {}
+        for path in glob.glob(os.path.join(bucket_root, "**", "manifest*.json._S3rver_object"), recursive=True):
+            folder = os.path.relpath(os.path.dirname(path), bucket_root)
+            version = int(re.search(r"\.v(\d+)\.json", path).group(1))
+            if version > latest.get(folder, (0, None))[0]:
+                with open(path, "rb") as f:
+                    latest[folder] = (version, json.load(f))
+        listed: dict[str, set[tuple[str, str]]] = {}
+        bad = 0
+        for folder, (_, manifest) in latest.items():
+            entries = listed.setdefault(folder, set())
+            for series in manifest.get("series", []):
+                for entry in series.get("instances", []):
+                    entries.add((entry["sopInstanceUid"], entry.get("key") or ""))
+                    if entry.get("state") != "uploaded":
+                        continue
+                    path = os.path.join(bucket_root, entry["key"] + "._S3rver_object")
+                    if not os.path.exists(path) or hashlib.sha256(open(path, "rb").read()).hexdigest() != entry["sha256"]:
+                        bad += 1
+        missing = 0
+        for (sop, sha), facts in self.ledger.acked.items():
+            keys = objects_by_data_set.get(sha, [])
+            if facts["patient"] == self.canary.id or not keys:
+                continue
+            if not any((sop, key) in listed.get(os.path.dirname(key), ()) for key in keys):
+                missing += 1
+        log(f"manifests: {len(latest)} studies, {missing} acknowledged instance versions not in their study's last "
+            f"manifest, {bad} listed objects missing or other bytes")
+        if missing or bad:
+            self.failures.append(f"manifests incomplete: {missing} instance versions not listed, {bad} listed objects wrong")
 
     def canary_uids(self) -> list[str]:
         return [u for s in self.canary.studies for u in (s.uid, s.series_uid)] + list(self.canary_sop_uids)
@@ -660,12 +738,15 @@ class Soak:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=2.5, help="length of the chaos phase")
+    parser.add_argument("--minutes", type=float, default=3, help="length of the chaos phase")
+    parser.add_argument("--min-kills", type=int, default=50, help="the chaos goes on (up to 90 s more) until this many kills")
     parser.add_argument("--seed", type=int, default=int(time.time()) % 100000)
     parser.add_argument("--gateway", required=True)
     parser.add_argument("--s3rver", required=True)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, bucket, data)")
     options = parser.parse_args()
+    # a timeout's SIGTERM still runs the clean-up (the peers stopped, the tmpfs unmounted)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     soak = Soak(options)
     log(f"seed {options.seed}")
     try:

@@ -132,8 +132,10 @@ internal sealed class TelemetryPublisher(
                 .Build(), stoppingToken);
             return null;
         }
+        // InvalidOperationException: MQTTnet's own state after a lost connection ("connect/disconnect is pending",
+        // "after the connection is established"), seen when the broker restarts (tests/soak); uncaught it stopped the host.
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException
-                                       or OperationCanceledException && !stoppingToken.IsCancellationRequested)
+                                       or InvalidOperationException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
         {
             TelemetryLog.ConnectError(logger, e.GetType().Name, e.Message);
             if (_client.IsConnected)
