@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The chaos soak (tests/soak/README.md): one command.
-#   tests/soak/run.sh                 short form (CI): ~2.5 minutes of chaos, ~3.5 minutes in all
+#   tests/soak/run.sh                 short form (CI): 2.5 minutes of chaos (longer until 50 kills), ~4 minutes in all
 #   tests/soak/run.sh --minutes 60    a long run (the chaos phase lasts N minutes)
 # Options: --seed N (repeat a run's random choices), --keep (keep the temporary folder: logs, bucket, data)
 # Env:     SOAK_GATEWAY_EXE=PATH (default: the Release build of this checkout; built if missing)

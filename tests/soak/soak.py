@@ -482,7 +482,7 @@ class Soak:
         senders = [Sender(i, self) for i in range(4)]
         for s in senders:
             s.start()
-        kills = (0.6, (2.0, 6.0)) if self.minutes <= 5 else (0.4, (3.0, 12.0))
+        kills = (0.6, (1.5, 5.0)) if self.minutes <= 5 else (0.4, (3.0, 12.0))
         threads = [threading.Thread(target=self.killer, args=kills, daemon=True),
                    threading.Thread(target=self.proxy_schedule, daemon=True),
                    threading.Thread(target=self.broker_schedule, daemon=True)]
@@ -568,7 +568,7 @@ class Soak:
             finally:
                 db.close()
         try:
-            wait_until(drained, 150, "the queue to drain", every=0.5)
+            wait_until(drained, max(150, 6 * self.minutes), "the queue to drain", every=0.5)
         except RuntimeError as e:
             self.failures.append(f"{e}: instances busy, outbox, studies = {getattr(self, 'drain_state', None)}")
         rc = self.gateway.stop()
@@ -636,7 +636,9 @@ class Soak:
             self.failures.append(f"{len(spool)} files left in spool/ after a clean stop")
         # 4. the canary patient nowhere: bucket (objects and metadata), the data folder's bytes (queue.db, its WAL)
         self.leaks = 0
-        tokens = [t.encode() for t in self.canary.attributes()] + \
+        # the birth date as a DICOM element (8 digits alone could be any number in a file)
+        tokens = [self.canary.name.encode(), self.canary.id.encode(),
+                  b"\x10\x00\x30\x00DA\x08\x00" + self.canary.birth_date.encode()] + \
                  [u.encode() for u in self.canary_uids()]
         for root in (self.s3dir, self.data):
             for path in glob.glob(os.path.join(root, "**"), recursive=True):
@@ -692,10 +694,18 @@ class Soak:
         path = os.path.join(self.tmp, "mqtt.txt")
         with open(path, "rb") as f:
             raw = f.read()
-        secrets = {t.encode() for p in self.ledger.patients for t in p.attributes()} | {u.encode() for u in self.ledger.uids}
-        # every UID and patient attribute contains a run of digits/letters; look them up token by token
-        words = set(re.findall(rb"[0-9A-Za-z.^\-]+", raw))
-        leaked = [w for w in words if w in secrets] + [s for s in secrets if len(s) > 12 and s in raw and s not in words]
+        secrets = {t.encode() for p in self.ledger.patients for t in (p.name, p.id)} | {u.encode() for u in self.ledger.uids}
+        dates = {b'"' + p.birth_date.encode() for p in self.ledger.patients}   # a birth date as a string, not a number
+        # every UID and patient attribute is a run of letters, digits, '^', '-' and dots: look them up token by token,
+        # and every dotted part-run of a token too (a UID with something glued on)
+        leaked = set()
+        for token in set(re.findall(rb"[0-9A-Za-z^\-]+(?:\.[0-9A-Za-z^\-]+)*", raw)):
+            parts = token.split(b".")
+            for i in range(len(parts)):
+                for j in range(i + 1, len(parts) + 1):
+                    if b".".join(parts[i:j]) in secrets:
+                        leaked.add(b".".join(parts[i:j]))
+        leaked |= {d for d in dates if d in raw}
         if leaked:
             self.leaks += len(leaked)
             self.failures.append(f"{len(leaked)} UIDs or patient attributes of canaries in MQTT messages")
@@ -738,7 +748,7 @@ class Soak:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=3, help="length of the chaos phase")
+    parser.add_argument("--minutes", type=float, default=2.5, help="length of the chaos phase")
     parser.add_argument("--min-kills", type=int, default=50, help="the chaos goes on (up to 90 s more) until this many kills")
     parser.add_argument("--seed", type=int, default=int(time.time()) % 100000)
     parser.add_argument("--gateway", required=True)
