@@ -138,8 +138,15 @@ internal sealed class TelemetryPublisher(
                                        or InvalidOperationException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
         {
             TelemetryLog.ConnectError(logger, e.GetType().Name, e.Message);
-            if (_client.IsConnected)
-                await _client.DisconnectAsync(cancellationToken: CancellationToken.None);
+            try
+            {
+                if (_client.IsConnected)
+                    await _client.DisconnectAsync(cancellationToken: CancellationToken.None);
+            }
+            catch (Exception d) when (d is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                // the connection died under the disconnect (broken pipe, seen in tests/soak): it is gone either way
+            }
             // MQTTnet reports a refused CONNECT (bad password, not authorised) as an exception whose message has the code.
             return e is MQTTnet.Adapter.MqttConnectingFailedException ? "refused: " + e.Message : e.GetType().Name;
         }
