@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # THE test command: installs the peers, builds the solution (Release), runs every
-# test project and prints, as its last line:
+# test project and the chaos soak's short form (tests/soak/run.sh, ~4 min) and prints, as its last line:
 #     tests: N passed, M failed, K skipped
 # summed over the TRX files of this run (tests/results/). Exits non-zero if the
 # build failed, any test failed, the test run itself failed, or no test ran.
@@ -69,6 +69,19 @@ for proj in "${projects[@]}"; do
     fi
 done
 
+# The chaos soak's short form (tests/soak/README.md) counts as one test; SOAK=0 leaves it out.
+soak_passed=0 soak_failed=0
+if [[ ${SOAK:-1} != 0 ]]; then
+    soak_rc=0
+    timeout --kill-after=20 "${SOAK_TIMEOUT:-360}" tests/soak/run.sh >"$results/soak.log" 2>&1 || soak_rc=$?
+    tail -n 1 "$results/soak.log"
+    if ((soak_rc == 0)); then soak_passed=1; else
+        soak_failed=1
+        echo "run.sh: the soak failed (exit $soak_rc); its log: tests/results/soak.log" >&2
+        grep -E 'FAILED|Traceback|Error' "$results/soak.log" | tail -n 20 >&2 || true
+    fi
+fi
+
 read -r passed failed skipped ntrx < <(python3 - "$results" <<'PY'
 # Count the top-level UnitTestResult outcomes of every TRX file (the Counters element
 # leaves xunit's skipped tests out of notExecuted); failures also come from Counters
@@ -103,6 +116,7 @@ print(passed, failed, skipped, n)
 PY
 )
 
+passed=$((passed + soak_passed)); failed=$((failed + soak_failed))
 status=0
 if ((test_rc != 0)); then status=1; fi
 if ((ntrx == 0)); then

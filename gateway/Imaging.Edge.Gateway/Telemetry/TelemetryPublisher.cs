@@ -134,12 +134,21 @@ internal sealed class TelemetryPublisher(
                 .Build(), stoppingToken);
             return null;
         }
+        // InvalidOperationException: MQTTnet's own state after a lost connection ("connect/disconnect is pending",
+        // "after the connection is established"), seen when the broker restarts (tests/soak); uncaught it stopped the host.
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException
-                                       or OperationCanceledException && !stoppingToken.IsCancellationRequested)
+                                       or InvalidOperationException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
         {
             TelemetryLog.ConnectError(logger, e.GetType().Name, e.Message);
-            if (_client.IsConnected)
-                await _client.DisconnectAsync(cancellationToken: CancellationToken.None);
+            try
+            {
+                if (_client.IsConnected)
+                    await _client.DisconnectAsync(cancellationToken: CancellationToken.None);
+            }
+            catch (Exception d) when (d is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                // the connection died under the disconnect (broken pipe, seen in tests/soak): it is gone either way
+            }
             // MQTTnet reports a refused CONNECT (bad password, not authorised) as an exception whose message has the code.
             return e is MQTTnet.Adapter.MqttConnectingFailedException ? "refused: " + e.Message : e.GetType().Name;
         }
