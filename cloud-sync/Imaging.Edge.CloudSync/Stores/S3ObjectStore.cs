@@ -245,12 +245,16 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    /// <summary>S3 error codes: what is worth retrying, and what needs a person.</summary>
+    /// <summary>
+    /// S3 error codes: what is worth retrying, and what needs a person. <c>MalformedXML</c> is transient: the XML bodies
+    /// (CompleteMultipartUpload, DeleteObjects) are ours and well-formed when sent, so a store that cannot parse one
+    /// received it damaged on the way (the chaos soak's corrupting proxy), and sending it again is the cure.
+    /// </summary>
     internal static ObjectStoreErrorKind Classify(string? code, int status) => code switch
     {
         "NoSuchUpload" => ObjectStoreErrorKind.NoSuchUpload,
         "SlowDown" or "Throttling" or "ThrottlingException" or "RequestTimeout" or "RequestTimeTooSkewed" or "InternalError"
-            or "ServiceUnavailable" or "BadDigest" or "IncompleteBody" or "OperationAborted" => ObjectStoreErrorKind.Transient,
+            or "ServiceUnavailable" or "BadDigest" or "IncompleteBody" or "OperationAborted" or "MalformedXML" => ObjectStoreErrorKind.Transient,
         "AccessDenied" or "NoSuchBucket" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "InvalidArgument" or "InvalidBucketName"
             or "AccountProblem" or "AllAccessDisabled" or "InvalidRequest" or "EntityTooLarge" or "MethodNotAllowed" => ObjectStoreErrorKind.Permanent,
         _ when status >= 500 || status == 429 || status == 408 => ObjectStoreErrorKind.Transient,

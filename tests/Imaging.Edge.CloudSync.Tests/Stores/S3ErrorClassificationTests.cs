@@ -12,6 +12,7 @@ public sealed class S3ErrorClassificationTests
     [InlineData("ServiceUnavailable", 503)]
     [InlineData("BadDigest", 400)]
     [InlineData("IncompleteBody", 400)]
+    [InlineData("MalformedXML", 400)]
     [InlineData(null, 503)]
     [InlineData(null, 500)]
     [InlineData(null, 502)]
