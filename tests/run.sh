@@ -19,7 +19,7 @@ export IMAGING_EDGE_TEST_PYTHON=/usr/bin/python3   # has pydicom; a pyenv python
 export IMAGING_EDGE_TEST_S3RVER="$root/tests/peers/.node/node_modules/.bin/s3rver"
 
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-420}     # seconds; whole run must stay under 20 minutes
-TEST_TIMEOUT=${TEST_TIMEOUT:-720}
+TEST_TIMEOUT=${TEST_TIMEOUT:-900}
 
 summary() {  # summary N M K
     echo "tests: $1 passed, $2 failed, $3 skipped"
