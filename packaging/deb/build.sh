@@ -74,6 +74,7 @@ build_one() {
     mkdir -p "$share/hardware-profiles"
     cp "$repo"/hardware-profiles/*.json "$share/hardware-profiles/"
     cp -r "$repo/packaging/dashboard" "$share/dashboard"
+    rm -f "$share"/dashboard/*.sh   # the page only: its development scripts (screenshots) stay in the repository
     cp -r "$repo/packaging/examples" "$share/examples"
     ln -s ../lib/imaging-edge/imaging-edge "$stage/usr/bin/imaging-edge"
     cp "$repo/packaging/systemd/imaging-edge.service" "$repo/packaging/systemd/imaging-edge.socket" "$stage/lib/systemd/system/"

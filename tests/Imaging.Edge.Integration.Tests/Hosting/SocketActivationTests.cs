@@ -25,6 +25,7 @@ public sealed class SocketActivationTests
             ["IMAGING_EDGE__Gateway__DataDir"] = folder.Combine("var"),
         }, folder.Path);
 
+        await WaitForListeningAsync(activated); // systemd-socket-activate binds after it has started
         // The first connection starts the gateway (as systemd would on a connection to the socket); echoscu's waits in
         // the socket's queue until the gateway, after its recovery, accepts it.
         var echo = await ProcessRunner.RunAsync("echoscu", ["-to", "60", "-aec", "IMAGING_EDGE", "127.0.0.1", Text(activated)], TimeSpan.FromSeconds(90));
@@ -37,5 +38,17 @@ public sealed class SocketActivationTests
         Assert.Contains($"127.0.0.1:{activated}", gateway.Output, StringComparison.Ordinal);
         gateway.Terminate();
         Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>Waits until a socket listens on 127.0.0.1:<paramref name="port"/> (/proc/net/tcp, state 0A), without connecting to it.</summary>
+    private static async Task WaitForListeningAsync(int port)
+    {
+        var local = "0100007F:" + port.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(20))
+        {
+            if (File.ReadLines("/proc/net/tcp").Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Any(f => f.Length > 3 && f[1] == local && f[3] == "0A")) return;
+        }
+        Assert.Fail($"nothing listens on 127.0.0.1:{port} after 30 s");
     }
 }
