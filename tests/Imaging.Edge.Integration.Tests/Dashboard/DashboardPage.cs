@@ -14,10 +14,11 @@ internal sealed class DashboardPage : IAsyncDisposable
 
     private DashboardPage(HeadlessChromium chromium) => _chromium = chromium;
 
-    public static async Task<DashboardPage> OpenAsync(int webSocketPort, string profileFolder, string? username = null, string extraQuery = "")
+    /// <param name="pageFile">Another copy of index.html (an older version to compare with); the repository's by default.</param>
+    public static async Task<DashboardPage> OpenAsync(int webSocketPort, string profileFolder, string? username = null, string extraQuery = "", string? pageFile = null)
     {
         var query = $"?broker=ws://127.0.0.1:{webSocketPort}&root={FakeFleet.Root}" + (username is null ? "" : $"&username={Uri.EscapeDataString(username)}") + extraQuery;
-        var url = new Uri(Repository.File("packaging", "dashboard", "index.html")).AbsoluteUri + query;
+        var url = new Uri(pageFile ?? Repository.File("packaging", "dashboard", "index.html")).AbsoluteUri + query;
         var page = new DashboardPage(await HeadlessChromium.StartAsync(url, profileFolder, Patience));
         try
         {
