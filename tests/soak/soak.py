@@ -400,6 +400,10 @@ class Soak:
         after the port opened (uploads and retention get going). One killer a gateway, each on its own clock."""
         delay = rng.uniform(*life)
         while not self.stop_chaos.wait(delay):
+            # no kill while the primary is away: a restarted gateway's circuit is closed again, and with a kill every
+            # few seconds it would never collect the failures that open it, so the backup would never take over
+            while self.primary_away and not self.stop_chaos.wait(0.2):
+                pass
             with gateway.lock:
                 gateway.kill()
                 if rng.random() < early_share:
@@ -430,7 +434,8 @@ class Soak:
 
     def primary_goes_away(self, seconds: float) -> None:
         """The primary store away for a while (every connection to it reset): longer than the circuit break
-        (3 s), so that the gateways' circuits open and the backup takes over; then the weather resumes."""
+        (3 s), so that the gateways' circuits open and the backup takes over (the killers pause meanwhile); then the
+        weather resumes."""
         with self.weather:
             self.primary_away = True
             self.proxy.set_mode("down")
