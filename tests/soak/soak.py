@@ -58,6 +58,17 @@ def port_open(port: int) -> bool:
         return False
 
 
+def control_open(data: str) -> bool:
+    """Whether the gateway's control socket (in its data folder) accepts a connection."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(0.5)
+        try:
+            s.connect(os.path.join(data, "control.sock"))
+            return True
+        except OSError:
+            return False
+
+
 def wait_until(condition, timeout: float, what: str, every: float = 0.05) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -523,7 +534,9 @@ class Soak:
         while True:
             attempt += 1
             with self.gateway.lock:   # no kill in the middle of the command: a half-done erasure is re-run anyway
-                wait_until(lambda: port_open(self.gateway.port), 120, "the gateway (for the erasure)")
+                # the control socket opens a moment after the DICOM port (a command given in between finds no gateway)
+                wait_until(lambda: port_open(self.gateway.port) and control_open(self.gateway.data), 120,
+                           "the gateway's control socket (for the erasure)")
                 r = self.gateway.cli("control", "erase-patient", f"patientId={self.canary.id}", "cloud=true",
                                      f"requestId=soak-canary-{attempt}")
             answer = r.stdout.strip()
