@@ -792,7 +792,8 @@ class Soak:
         for bucket_root in buckets.values():
             for path in glob.glob(os.path.join(bucket_root, "**", "manifest*.json._S3rver_object"), recursive=True):
                 folder = os.path.relpath(os.path.dirname(path), bucket_root)
-                version = int(re.search(r"\.v(\d+)\.json", path).group(1))
+                # a manifest whose key held other bytes went under `.sha256-{16 hex}` before its extension
+                version = int(re.search(r"\.v(\d+)(?:\.sha256-[0-9a-f]+)?\.json", path).group(1))
                 if version > latest.get(folder, (0, None))[0]:
                     with open(path, "rb") as f:
                         latest[folder] = (version, json.load(f))
