@@ -29,10 +29,15 @@ import time
 
 import dicomgen
 from faultproxy import FaultProxy
+from serialplayer import SerialPlayer
 
 AE = "IMAGING_EDGE"
-SITE, GATEWAY = "soak", "gw1"
+SITE = "soak"
+GATEWAYS = ("gw1", "gw2")   # two gateways of one site, one bucket: each its own data folder, port and key prefix
+BUCKET, BACKUP_BUCKET = "soak", "soak-backup"
 RESERVE_MB = 64
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SERIAL_DEVICE = "soak-lab-1"
 
 
 def log(message: str) -> None:
@@ -53,6 +58,17 @@ def port_open(port: int) -> bool:
         return False
 
 
+def control_open(data: str) -> bool:
+    """Whether the gateway's control socket (in its data folder) accepts a connection."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(0.5)
+        try:
+            s.connect(os.path.join(data, "control.sock"))
+            return True
+        except OSError:
+            return False
+
+
 def wait_until(condition, timeout: float, what: str, every: float = 0.05) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -64,8 +80,8 @@ def wait_until(condition, timeout: float, what: str, every: float = 0.05) -> Non
 class Gateway:
     """The gateway process: started, SIGKILLed (power-cut stand-in), restarted, stopped cleanly."""
 
-    def __init__(self, exe: str, config: str, port: int, log_path: str):
-        self.exe, self.config, self.port, self.log_path = exe, config, port, log_path
+    def __init__(self, name: str, exe: str, config: str, port: int, data: str, log_path: str):
+        self.name, self.exe, self.config, self.port, self.data, self.log_path = name, exe, config, port, data, log_path
         self.proc: subprocess.Popen | None = None
         self.lock = threading.Lock()   # held by whoever kills, restarts or needs it up (the erasure)
         self.kills = 0
@@ -177,6 +193,7 @@ class Ledger:
         self.lock = threading.Lock()
         self.sent = 0
         self.acked: dict[tuple[str, str], dict] = {}   # (sop uid, data set sha256) -> facts
+        self.acked_by: dict[tuple[str, str], set[str]] = {}   # (sop uid, data set sha256) -> gateways that acknowledged it
         self.acked_count = 0
         self.refused = 0
         self.uids: set[str] = set()                   # every UID of every instance made (the MQTT check)
@@ -195,6 +212,9 @@ class Sender(threading.Thread):
     def __init__(self, index: int, soak: "Soak"):
         super().__init__(daemon=True, name=f"sender{index}")
         self.index, self.soak = index, soak
+        # senders spread over the gateways of the site; now and then one sends to the other gateway (re-routed)
+        self.home = soak.gateways[index % len(soak.gateways)]
+        self.others = [g for g in soak.gateways if g is not self.home]
         self.rng = random.Random(soak.seed * 100 + index)
         self.folder = os.path.join(soak.tmp, f"sender{index}")
         os.makedirs(self.folder)
@@ -244,14 +264,16 @@ class Sender(threading.Thread):
         try:
             while not self.soak.stop_sending.is_set():
                 files = self.batch()
-                self.send(files)
+                # a re-routed device: the same or other bytes of an instance one gateway has go to the other one too
+                rerouted = self.others and self.mine_acked and self.rng.random() < 0.1
+                self.send(files, self.rng.choice(self.others) if rerouted else self.home)
         except BaseException as e:   # the main thread reports it
             self.error = e
 
-    def send(self, files: list[str]) -> None:
+    def send(self, files: list[str], gateway: Gateway) -> None:
         result = subprocess.run(
             ["storescu", "-v", "-aec", AE, "-aet", f"SOAK{self.index}", "-nh", "-to", "20", "-td", "60", "-ta", "20",
-             "127.0.0.1", str(self.soak.gateway.port), *files],
+             "127.0.0.1", str(gateway.port), *files],
             capture_output=True, text=True, env=dict(os.environ, TCP_NODELAY="1"), stdin=subprocess.DEVNULL)
         current, answered = None, set()
         ledger = self.soak.ledger
@@ -268,6 +290,7 @@ class Sender(threading.Thread):
                     with ledger.lock:
                         ledger.acked_count += 1
                         ledger.acked.setdefault((facts["sop"], facts["sha"]), facts)
+                        ledger.acked_by.setdefault((facts["sop"], facts["sha"]), set()).add(gateway.name)
                     if current not in self.mine_acked:
                         self.mine_acked.append(current)
                 else:
@@ -299,6 +322,12 @@ class Soak:
         self.faults = 0
         self.tmpfs = None
         self.rng = random.Random(self.seed)
+        self.serial = options.serial
+        self.backup = options.backup if options.backup is not None else self.minutes > 5
+        self.player: SerialPlayer | None = None
+        self.weather = threading.Lock()    # the proxy's mode: the weather schedule, or the primary away for a while
+        self.primary_away = False
+        self.away_spells = 0
 
     # ------------------------------------------------------------------ set-up
     def setup(self) -> None:
@@ -309,15 +338,11 @@ class Soak:
             self.tmpfs = data_root
         else:
             self.notes.append("no tmpfs (not root or mount refused): the disk-full phase is skipped")
-        self.data = os.path.join(data_root, "data")
         self.s3dir = os.path.join(self.tmp, "s3")
-        os.makedirs(self.s3dir)
-        self.s3port = free_port()
-        self.s3log = open(os.path.join(self.tmp, "s3rver.log"), "ab")
-        self.s3proc = subprocess.Popen(["node", self.s3rver, "--address", "127.0.0.1", "--port", str(self.s3port),
-                                        "--directory", self.s3dir, "--configure-bucket", "soak", "--silent"],
-                                       stdin=subprocess.DEVNULL, stdout=self.s3log, stderr=self.s3log)
-        wait_until(lambda: port_open(self.s3port), 30, "s3rver")
+        self.s3port, self.s3proc = self.start_s3rver(self.s3dir, BUCKET, "s3rver.log")
+        # the backup store: a second s3rver, reached directly; it takes over while the primary (behind the proxy) is away
+        self.s3bdir = os.path.join(self.tmp, "s3-backup")
+        self.s3bport, self.s3bproc = self.start_s3rver(self.s3bdir, BACKUP_BUCKET, "s3rver-backup.log")
         self.proxy = FaultProxy(self.s3port, self.seed, stall_seconds=15)
         self.mqtt = Mosquitto(os.path.join(self.tmp, "mosquitto"))
         self.mqtt.start()
@@ -327,49 +352,82 @@ class Soak:
         for name in ("access-key", "secret-key"):
             with open(os.path.join(keys, name), "w") as f:
                 f.write("S3RVER")
-        conf_dir = os.path.join(self.tmp, "conf")   # a folder of its own: the config watcher watches its folder
-        os.makedirs(conf_dir)
+
+        def endpoint(port: int, bucket: str) -> dict:
+            return {"ServiceUrl": f"http://127.0.0.1:{port}", "Bucket": bucket, "Region": "us-east-1", "PathStyle": True,
+                    "AccessKeyFile": f"{keys}/access-key", "SecretKeyFile": f"{keys}/secret-key"}
+        self.gateways: list[Gateway] = []
+        for name in GATEWAYS:
+            conf_dir = os.path.join(self.tmp, f"conf-{name}")   # a folder of its own: the config watcher watches its folder
+            os.makedirs(conf_dir)
+            port = free_port()
+            data = os.path.join(data_root, f"data-{name}")   # both on the tmpfs: the disk-full spells hit both
+            config = {
+                "Gateway": {"DataDir": data, "SiteId": SITE, "GatewayId": name},
+                "Dicom": {"Port": port, "BindAddress": "127.0.0.1", "AeTitle": AE},
+                "Queue": {"StableStudySeconds": 5},
+                "Upload": {
+                    "Destination": "s3", "S3": endpoint(self.proxy.port, BUCKET),
+                    **({"BackupS3": endpoint(self.s3bport, BACKUP_BUCKET), "Mode": "Failover"} if self.backup else {}),
+                    "Concurrency": 4, "MultipartThresholdMegabytes": 5, "PartSizeMegabytes": 5,
+                    "AttemptTimeoutSeconds": 8, "MaxRetryAttempts": 2, "CircuitBreakSeconds": 3,
+                },
+                "Mqtt": {"Host": "127.0.0.1", "Port": self.mqtt.port, "HeartbeatSeconds": 5},
+                "Retention": {"ReserveMegabytes": RESERVE_MB, "KeepUploadedDays": 0, "HighWaterPercent": 90,
+                              "SweepIntervalSeconds": 5},
+                "Logging": {"LogLevel": {"Default": "Information"}},
+            }
+            if self.serial and not self.gateways:   # the laboratory instrument is cabled to the first gateway
+                self.serial_folder = os.path.join(self.tmp, "serial")
+                os.makedirs(self.serial_folder)
+                config["Serial"] = {"ProfilesDirectory": os.path.join(REPO, "hardware-profiles"), "Devices": [
+                    {"Name": SERIAL_DEVICE, "Port": os.path.join(self.serial_folder, "ttyLAB0"), "Profile": "astm-e1394",
+                     "Priority": "High"}]}
+            path = os.path.join(conf_dir, "edge.json")
+            with open(path, "w") as f:
+                json.dump(config, f, indent=2)
+            self.gateways.append(Gateway(name, self.exe, path, port, data, os.path.join(self.tmp, f"gateway-{name}.log")))
+        self.gateway = self.gateways[0]   # the canary's and the serial device's gateway
+        for gateway in self.gateways:
+            gateway.start()
+
+    def start_s3rver(self, folder: str, bucket: str, log_name: str) -> tuple[int, subprocess.Popen]:
+        os.makedirs(folder)
         port = free_port()
-        config = {
-            "Gateway": {"DataDir": self.data, "SiteId": SITE, "GatewayId": GATEWAY},
-            "Dicom": {"Port": port, "BindAddress": "127.0.0.1", "AeTitle": AE},
-            "Queue": {"StableStudySeconds": 5},
-            "Upload": {
-                "Destination": "s3",
-                "S3": {"ServiceUrl": f"http://127.0.0.1:{self.proxy.port}", "Bucket": "soak", "Region": "us-east-1",
-                       "PathStyle": True, "AccessKeyFile": f"{keys}/access-key", "SecretKeyFile": f"{keys}/secret-key"},
-                "Concurrency": 4, "MultipartThresholdMegabytes": 5, "PartSizeMegabytes": 5,
-                "AttemptTimeoutSeconds": 8, "MaxRetryAttempts": 2, "CircuitBreakSeconds": 3,
-            },
-            "Mqtt": {"Host": "127.0.0.1", "Port": self.mqtt.port, "HeartbeatSeconds": 5},
-            "Retention": {"ReserveMegabytes": RESERVE_MB, "KeepUploadedDays": 0, "HighWaterPercent": 90,
-                          "SweepIntervalSeconds": 5},
-            "Logging": {"LogLevel": {"Default": "Information"}},
-        }
-        self.config = os.path.join(conf_dir, "edge.json")
-        with open(self.config, "w") as f:
-            json.dump(config, f, indent=2)
-        self.gateway = Gateway(self.exe, self.config, port, os.path.join(self.tmp, "gateway.log"))
-        self.gateway.start()
+        out = open(os.path.join(self.tmp, log_name), "ab")
+        proc = subprocess.Popen(["node", self.s3rver, "--address", "127.0.0.1", "--port", str(port),
+                                 "--directory", folder, "--configure-bucket", bucket, "--silent"],
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=out)
+        out.close()
+        wait_until(lambda: port_open(port), 30, "s3rver")
+        return port, proc
 
     def tmpfs_mb(self) -> int:
         return 640
 
     # ------------------------------------------------------------------ chaos
-    def killer(self, early_share: float, life: tuple[float, float]) -> None:
+    def killer(self, gateway: Gateway, rng: random.Random, early_share: float, life: tuple[float, float]) -> None:
         """SIGKILL the gateway at random points and restart it at once. Some lives are short (killed 0.3-2.5 s
         after the launch: in start-up recovery, or just after the port opened), the others last `life` seconds
-        after the port opened (uploads and retention get going)."""
-        delay = self.rng.uniform(*life)
+        after the port opened (uploads and retention get going). One killer a gateway, each on its own clock."""
+        delay = rng.uniform(*life)
         while not self.stop_chaos.wait(delay):
-            with self.gateway.lock:
-                self.gateway.kill()
-                if self.rng.random() < early_share:
-                    self.gateway.launch()
-                    delay = self.rng.uniform(0.3, 2.5)
+            # no kill while the primary is away: a restarted gateway's circuit is closed again, and with a kill every
+            # few seconds it would never collect the failures that open it, so the backup would never take over
+            while self.primary_away and not self.stop_chaos.wait(0.2):
+                pass
+            with gateway.lock:
+                gateway.kill()
+                if rng.random() < early_share:
+                    gateway.launch()
+                    delay = rng.uniform(0.3, 2.5)
                 else:
-                    self.gateway.start()
-                    delay = self.rng.uniform(*life)
+                    gateway.start()
+                    delay = rng.uniform(*life)
+
+    @property
+    def kills(self) -> int:
+        return sum(g.kills for g in self.gateways)
 
     def proxy_schedule(self) -> None:
         """The store's weather: calm, flaky (a fraction of requests broken), 503 storms, the store away a while."""
@@ -378,10 +436,28 @@ class Soak:
         weights = [4, 3, 1, 1, 1]
         while not self.stop_chaos.is_set():
             mode, fraction, seconds = self.rng.choices(modes, weights)[0]
-            self.proxy.set_mode(mode, fraction)
+            with self.weather:
+                if not self.primary_away:
+                    self.proxy.set_mode(mode, fraction)
             if self.stop_chaos.wait(self.rng.uniform(0.5, 1.5) * seconds):
                 break
-        self.proxy.set_mode("pass")
+        with self.weather:
+            self.proxy.set_mode("pass")
+
+    def primary_goes_away(self, seconds: float) -> None:
+        """The primary store away for a while (every connection to it reset): longer than the circuit break
+        (3 s), so that the gateways' circuits open and the backup takes over (the killers pause meanwhile); then the
+        weather resumes."""
+        with self.weather:
+            self.primary_away = True
+            self.proxy.set_mode("down")
+        self.away_spells += 1
+        log(f"primary store away for {seconds:.0f} s")
+        self.stop_chaos.wait(seconds)
+        with self.weather:
+            self.primary_away = False
+            self.proxy.set_mode("pass")
+        log("primary store back")
 
     def broker_schedule(self) -> None:
         while not self.stop_chaos.wait(self.rng.uniform(15, 30)):
@@ -459,7 +535,9 @@ class Soak:
         while True:
             attempt += 1
             with self.gateway.lock:   # no kill in the middle of the command: a half-done erasure is re-run anyway
-                wait_until(lambda: port_open(self.gateway.port), 120, "the gateway (for the erasure)")
+                # the control socket opens a moment after the DICOM port (a command given in between finds no gateway)
+                wait_until(lambda: port_open(self.gateway.port) and control_open(self.gateway.data), 120,
+                           "the gateway's control socket (for the erasure)")
                 r = self.gateway.cli("control", "erase-patient", f"patientId={self.canary.id}", "cloud=true",
                                      f"requestId=soak-canary-{attempt}")
             answer = r.stdout.strip()
@@ -483,11 +561,19 @@ class Soak:
         for s in senders:
             s.start()
         kills = (0.6, (1.5, 5.0)) if self.minutes <= 5 else (0.4, (3.0, 12.0))
-        threads = [threading.Thread(target=self.killer, args=kills, daemon=True),
-                   threading.Thread(target=self.proxy_schedule, daemon=True),
-                   threading.Thread(target=self.broker_schedule, daemon=True)]
+        threads = [threading.Thread(target=self.killer, args=(g, random.Random(self.seed * 10 + i), *kills), daemon=True)
+                   for i, g in enumerate(self.gateways)]
+        threads += [threading.Thread(target=self.proxy_schedule, daemon=True),
+                    threading.Thread(target=self.broker_schedule, daemon=True)]
         for t in threads:
             t.start()
+        if self.serial:
+            serial_patient = dicomgen.Patient(random.Random(self.seed + 11), "SER")
+            self.ledger.patients.append(serial_patient)
+            self.player = SerialPlayer(self.serial_folder, os.path.join(REPO, "hardware-profiles", "captures",
+                                                                        "astm-e1394", "results.astm"),
+                                       serial_patient, self.seed + 13, self.stop_sending)
+            self.player.start()
         t0 = time.monotonic()
 
         def canary() -> None:
@@ -496,14 +582,17 @@ class Soak:
         canary_thread = threading.Thread(target=canary, daemon=True)
         canary_thread.start()
         disk_at = [0.35, 0.8] if self.minutes <= 5 else [x / 10 for x in range(1, 10, 2)]
+        away_at = [] if not self.backup else [0.2, 0.65] if self.minutes <= 5 else [x / 10 for x in range(2, 10, 2)]
         erase_at = 0.5
-        events = sorted([(f, "disk") for f in disk_at] + [(erase_at, "erase")])
+        events = sorted([(f, "disk") for f in disk_at] + [(f, "away") for f in away_at] + [(erase_at, "erase")])
         for fraction, what in events:
             wait = t0 + fraction * chaos_seconds - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
             if what == "disk":
                 self.fill_disk()
+            elif what == "away":
+                self.primary_goes_away(self.rng.uniform(12, 20))
             else:
                 canary_thread.join()   # every canary instance acknowledged before the erasure
                 self.erase_canary()
@@ -511,14 +600,18 @@ class Soak:
         if left > 0:
             time.sleep(left)
         overtime = time.monotonic() + 90   # a slow machine: the chaos goes on until the kills asked for are done
-        while self.gateway.kills < self.min_kills and time.monotonic() < overtime:
+        while self.kills < self.min_kills and time.monotonic() < overtime:
             time.sleep(0.5)
-        if self.gateway.kills < self.min_kills:
-            self.failures.append(f"only {self.gateway.kills} kills, {self.min_kills} asked for")
+        if self.kills < self.min_kills:
+            self.failures.append(f"only {self.kills} kills, {self.min_kills} asked for")
         log(f"chaos over: senders stop, faults stop ({self.proxy.requests} store requests so far, {self.proxy.faults} broken)")
         self.stop_sending.set()
         for s in senders:
             s.join(180)
+        if self.player:
+            self.player.join(60)
+            if self.player.error:
+                self.failures.append(f"the serial player failed: {self.player.error!r}")
         self.stop_chaos.set()
         for t in threads:
             t.join(120)
@@ -531,121 +624,156 @@ class Soak:
         self.drain()
         self.check()
         line = (f"soak: sent {self.ledger.sent}, acknowledged {self.ledger.acked_count}, refused {self.ledger.refused}, "
-                f"kills {self.gateway.kills}, faults {self.faults}, lost {self.lost}, corrupt {self.corrupt}, leaks {self.leaks}")
+                f"kills {self.kills}, faults {self.faults}, lost {self.lost}, corrupt {self.corrupt}, leaks {self.leaks}")
         for note in self.notes:
             log(f"note: {note}")
         for failure in self.failures:
             log(f"FAILED: {failure}")
         log(f"duration {time.monotonic() - started:.0f} s; proxy faults {self.proxy.counts} of {self.proxy.requests} requests; "
-            f"mosquitto restarts {self.mqtt.restarts}; gateway starts {self.gateway.starts}")
+            f"mosquitto restarts {self.mqtt.restarts}; primary away {self.away_spells} times; gateway starts "
+            f"{', '.join(f'{g.name} {g.starts} ({g.kills} kills)' for g in self.gateways)}"
+            + (f"; serial messages sent {self.player.sent}, acknowledged {self.player.acked}, cables {self.player.plugs}"
+               if self.player else ""))
         print(line, flush=True)
         return 1 if self.failures or self.lost or self.corrupt or self.leaks else 0
 
     def drain(self) -> None:
-        """Every postponed upload due now (as after an operator's `queue retry`), then wait until the queue is empty."""
-        with self.gateway.lock:
-            self.gateway.stop()
-            db = sqlite3.connect(os.path.join(self.data, "queue.db"), timeout=30)
-            with db:
-                db.execute("UPDATE instances SET next_attempt_at = 0, attempts = 0 WHERE state = 'pending'")
-                failed = db.execute("SELECT last_error, count(*) FROM instances WHERE state = 'failed' "
-                                    "GROUP BY last_error").fetchall()
-            db.close()
-            if failed:
-                # failed for good (a 400 from the store: the proxy flipped a byte of a request's XML body): the local
-                # copy stays and the status says so; the operator's retry brings them back, as it would on a box
-                r = self.gateway.cli("queue", "retry", "--all-failed")
-                self.notes.append(f"failed instances after the chaos, retried with `queue retry --all-failed` "
-                                  f"(exit {r.returncode}): {failed}")
-            self.gateway.start()
+        """Every postponed upload due now (as after an operator's `queue retry`), then wait until the queues are empty."""
+        for gateway in self.gateways:
+            with gateway.lock:
+                gateway.stop()
+                db = sqlite3.connect(os.path.join(gateway.data, "queue.db"), timeout=30)
+                with db:
+                    db.execute("UPDATE instances SET next_attempt_at = 0, attempts = 0 WHERE state = 'pending'")
+                    failed = db.execute("SELECT last_error, count(*) FROM instances WHERE state = 'failed' "
+                                        "GROUP BY last_error").fetchall()
+                db.close()
+                if failed:
+                    # failed for good (a 400 from the store: the proxy flipped a byte of a request's XML body): the local
+                    # copy stays and the status says so; the operator's retry brings them back, as it would on a box
+                    r = gateway.cli("queue", "retry", "--all-failed")
+                    self.notes.append(f"{gateway.name}: failed instances after the chaos, retried with "
+                                      f"`queue retry --all-failed` (exit {r.returncode}): {failed}")
+                gateway.start()
         log("draining")
 
-        def drained() -> bool:
-            db = sqlite3.connect(f"file:{os.path.join(self.data, 'queue.db')}?mode=ro", uri=True, timeout=10)
+        def drained(gateway: Gateway) -> bool:
+            db = sqlite3.connect(f"file:{os.path.join(gateway.data, 'queue.db')}?mode=ro", uri=True, timeout=10)
             try:
                 busy = db.execute("SELECT count(*) FROM instances WHERE state NOT IN ('uploaded', 'evicted', 'failed')").fetchone()[0]
                 outbox = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
                 # every study quiet, its last manifest generated and uploaded
                 studies = db.execute("SELECT count(*) FROM studies WHERE state != 'stable' OR manifest_version = 0 "
                                      "OR manifest_uploaded_version < manifest_version").fetchone()[0]
-                self.drain_state = (busy, outbox, studies)
+                self.drain_state = (gateway.name, busy, outbox, studies)
                 return busy == 0 and outbox == 0 and studies == 0
             finally:
                 db.close()
         try:
-            wait_until(drained, max(150, 6 * self.minutes), "the queue to drain", every=0.5)
+            wait_until(lambda: all(drained(g) for g in self.gateways), max(150, 6 * self.minutes), "the queues to drain", every=0.5)
         except RuntimeError as e:
-            self.failures.append(f"{e}: instances busy, outbox, studies = {getattr(self, 'drain_state', None)}")
-        rc = self.gateway.stop()
-        if rc != 0:
-            self.failures.append(f"the gateway's clean stop exited with {rc}")
-        if self.gateway.exited_alone:
-            self.failures.append(f"the gateway stopped by itself {len(self.gateway.exited_alone)} times "
-                                 f"(exit codes {self.gateway.exited_alone}; see the log: grep -n 'crit:\\|BackgroundService failed')")
+            self.failures.append(f"{e}: gateway, instances busy, outbox, studies = {getattr(self, 'drain_state', None)}")
+        for gateway in self.gateways:
+            rc = gateway.stop()
+            if rc != 0:
+                self.failures.append(f"{gateway.name}'s clean stop exited with {rc}")
+            if gateway.exited_alone:
+                self.failures.append(f"{gateway.name} stopped by itself {len(gateway.exited_alone)} times "
+                                     f"(exit codes {gateway.exited_alone}; see the log: grep -n 'crit:\\|BackgroundService failed')")
+            db = sqlite3.connect(f"file:{os.path.join(gateway.data, 'queue.db')}?mode=ro", uri=True, timeout=10)
+            try:
+                where = db.execute("SELECT destination, count(*) FROM instances WHERE destination IS NOT NULL "
+                                   "GROUP BY destination").fetchall()
+            finally:
+                db.close()
+            log(f"{gateway.name}: uploaded instances by destination (its rows): {dict(where)}")
         time.sleep(1.5)   # the recorder gets the last QoS 1 messages
         self.recorder.stop()
 
     # ------------------------------------------------------------------ the independent check
     def check(self) -> None:
         ledger = self.ledger
-        # 1. the bucket, from s3rver's own folder: every object's bytes, its key's hash, its data set
+        # 1. both buckets, from the s3rver folders: every object's bytes, its key's hash, its data set. An instance
+        # counts as present if it is byte-identical in either bucket (the backup holds what came while the primary was away)
         objects_by_data_set: dict[str, list[str]] = {}
         self.corrupt = 0
-        bucket_root = os.path.join(self.s3dir, "soak")
-        # s3rver writes a PUT's body straight to the object file and its metadata file after it: an aborted PUT (a
-        # kill, a cut) leaves an object file without metadata, which s3rver never serves (HEAD and GET answer 404)
-        # and a real S3 never shows. Only what the store serves is in the bucket.
-        all_files = glob.glob(os.path.join(bucket_root, "**", "*._S3rver_object"), recursive=True)
-        object_files = [p for p in all_files if os.path.exists(p[:-len("object")] + "metadata.json")]
-        if len(all_files) > len(object_files):
-            self.notes.append(f"{len(all_files) - len(object_files)} s3rver leftovers of aborted PUTs (object file, "
-                              f"no metadata: not served) left out")
-        dcm = 0
-        for path in object_files:
-            key = os.path.relpath(path, bucket_root)[:-len("._S3rver_object")]
-            with open(path, "rb") as f:
-                blob = f.read()
-            if not key.endswith(".dcm"):
-                continue
-            dcm += 1
-            claimed = os.path.basename(key).split(".")[0]
-            if hashlib.sha256(blob).hexdigest() != claimed:
-                self.corrupt += 1
-                self.failures.append(f"object {key}: its bytes do not have the SHA-256 its key names")
-                continue
-            try:
-                objects_by_data_set.setdefault(dicomgen.data_set_sha256(blob), []).append(key)
-                if dicomgen.transfer_syntax(blob) != "1.2.840.10008.1.2.1":
-                    self.failures.append(f"object {key}: transfer syntax {dicomgen.transfer_syntax(blob)}")
-            except ValueError:
-                self.corrupt += 1
-                self.failures.append(f"object {key}: not a Part 10 file")
-        # 2. every acknowledged instance (not of the erased patient) is there, byte-identical data set
+        buckets = {BUCKET: os.path.join(self.s3dir, BUCKET), BACKUP_BUCKET: os.path.join(self.s3bdir, BACKUP_BUCKET)}
+        small_objects: list[bytes] = []   # device objects are small: where the serial messages are looked for
+        dcm: dict[str, int] = {}
+        others = 0
+        for bucket, bucket_root in buckets.items():
+            # s3rver writes a PUT's body straight to the object file and its metadata file after it: an aborted PUT (a
+            # kill, a cut) leaves an object file without metadata, which s3rver never serves (HEAD and GET answer 404)
+            # and a real S3 never shows. Only what the store serves is in the bucket.
+            all_files = glob.glob(os.path.join(bucket_root, "**", "*._S3rver_object"), recursive=True)
+            object_files = [p for p in all_files if os.path.exists(p[:-len("object")] + "metadata.json")]
+            if len(all_files) > len(object_files):
+                self.notes.append(f"{bucket}: {len(all_files) - len(object_files)} s3rver leftovers of aborted PUTs "
+                                  f"(object file, no metadata: not served) left out")
+            dcm[bucket] = 0
+            for path in object_files:
+                key = os.path.relpath(path, bucket_root)[:-len("._S3rver_object")]
+                if not key.endswith(".dcm"):
+                    others += 1
+                    continue
+                with open(path, "rb") as f:
+                    blob = f.read()
+                dcm[bucket] += 1
+                claimed = os.path.basename(key).split(".")[0]
+                if hashlib.sha256(blob).hexdigest() != claimed:
+                    self.corrupt += 1
+                    self.failures.append(f"object {bucket}/{key}: its bytes do not have the SHA-256 its key names")
+                    continue
+                if len(blob) < 256 * 1024:
+                    small_objects.append(blob)
+                try:
+                    objects_by_data_set.setdefault(dicomgen.data_set_sha256(blob), []).append(key)
+                    if dicomgen.transfer_syntax(blob) != "1.2.840.10008.1.2.1":
+                        self.failures.append(f"object {bucket}/{key}: transfer syntax {dicomgen.transfer_syntax(blob)}")
+                except ValueError:
+                    self.corrupt += 1
+                    self.failures.append(f"object {bucket}/{key}: not a Part 10 file")
+        if self.away_spells and not dcm[BACKUP_BUCKET]:
+            self.failures.append(f"the primary was away {self.away_spells} times and the backup never took over (no object in it)")
+        # 2. every acknowledged instance (not of the erased patient) is there, byte-identical data set, under the key
+        # prefix of each gateway that acknowledged it: one gateway's object never stands in for (or over) the other's
         self.lost = 0
         erased = self.canary.id
         for (sop, sha), facts in ledger.acked.items():
             if facts["patient"] == erased:
                 continue
-            if sha not in objects_by_data_set:
-                self.lost += 1
-                if self.lost <= 10:
-                    self.failures.append(f"acknowledged instance missing from the bucket: data set {sha[:16]} ({facts['size']} bytes)")
-        self.check_manifests(bucket_root, objects_by_data_set)
-        versions = sum(1 for (sop, _), f in ledger.acked.items() if f["patient"] != erased) - \
-            len({sop for (sop, _), f in ledger.acked.items() if f["patient"] != erased})
-        log(f"bucket: {dcm} instance objects, {len(object_files) - dcm} other objects; "
-            f"{len(ledger.acked)} distinct acknowledged instance versions ({versions} second versions of a SOP Instance UID)")
-        # 3. no orphan spool files after the clean stop
-        spool = [p for p in glob.glob(os.path.join(self.data, "spool", "**"), recursive=True) if os.path.isfile(p)]
-        if spool:
-            self.failures.append(f"{len(spool)} files left in spool/ after a clean stop")
-        # 4. the canary patient nowhere: bucket (objects and metadata), the data folder's bytes (queue.db, its WAL)
+            for gateway in sorted(ledger.acked_by[(sop, sha)]):
+                if not any(k.startswith(f"{SITE}/{gateway}/") for k in objects_by_data_set.get(sha, ())):
+                    self.lost += 1
+                    if self.lost <= 10:
+                        self.failures.append(f"instance acknowledged by {gateway} missing from both buckets under its "
+                                             f"prefix: data set {sha[:16]} ({facts['size']} bytes)")
+        self.check_manifests(buckets, objects_by_data_set)
+        kept = [k for k, f in ledger.acked.items() if f["patient"] != erased]
+        both = sum(1 for k in kept if len(ledger.acked_by[k]) > 1)
+        versions = len(kept) - len({sop for sop, _ in kept})
+        log(f"buckets: {dcm[BUCKET]} instance objects in the primary, {dcm[BACKUP_BUCKET]} in the backup, {others} other "
+            f"objects; {len(ledger.acked)} distinct acknowledged instance versions ({versions} second versions of a SOP "
+            f"Instance UID, {both} acknowledged by both gateways)")
+        # 3. every message the serial instrument saw acknowledged is in an object (the Raw Data keeps the frames as sent)
+        if self.player:
+            missing = sum(1 for m in self.player.acked_frames if not any(m in blob for blob in small_objects))
+            log(f"serial: {self.player.acked} messages acknowledged, {missing} not found in the buckets")
+            if missing:
+                self.lost += missing
+                self.failures.append(f"{missing} acknowledged serial messages not in either bucket")
+        # 4. no orphan spool files after the clean stop
+        for gateway in self.gateways:
+            spool = [p for p in glob.glob(os.path.join(gateway.data, "spool", "**"), recursive=True) if os.path.isfile(p)]
+            if spool:
+                self.failures.append(f"{gateway.name}: {len(spool)} files left in spool/ after a clean stop")
+        # 5. the canary patient nowhere: buckets (objects and metadata), the data folders' bytes (queue.db, its WAL)
         self.leaks = 0
         # the birth date as a DICOM element (8 digits alone could be any number in a file)
         tokens = [self.canary.name.encode(), self.canary.id.encode(),
                   b"\x10\x00\x30\x00DA\x08\x00" + self.canary.birth_date.encode()] + \
                  [u.encode() for u in self.canary_uids()]
-        for root in (self.s3dir, self.data):
+        for root in (self.s3dir, self.s3bdir, *(g.data for g in self.gateways)):
             for path in glob.glob(os.path.join(root, "**"), recursive=True):
                 if not os.path.isfile(path):
                     continue
@@ -655,19 +783,21 @@ class Soak:
                 if hits:
                     self.leaks += 1
                     self.failures.append(f"erased canary found in {os.path.relpath(path, self.tmp)} ({len(hits)} attributes/UIDs)")
-        # 5. MQTT: nothing carries a UID or a patient attribute of any canary; every event once by seq; studies announced
+        # 6. MQTT: nothing carries a UID or a patient attribute of any canary; every event once by seq; studies announced
         self.check_mqtt()
 
-    def check_manifests(self, bucket_root: str, objects_by_data_set: dict[str, list[str]]) -> None:
-        """Each study folder's last manifest lists every acknowledged instance version of the study under the key
-        where it is, and every object it lists is there with the SHA-256 it names."""
+    def check_manifests(self, buckets: dict[str, str], objects_by_data_set: dict[str, list[str]]) -> None:
+        """Each study folder's last manifest (in either bucket) lists every acknowledged instance version of the study
+        under the key where it is, and every object it lists is in one of the buckets with the SHA-256 it names."""
         latest: dict[str, tuple[int, dict]] = {}
-        for path in glob.glob(os.path.join(bucket_root, "**", "manifest*.json._S3rver_object"), recursive=True):
-            folder = os.path.relpath(os.path.dirname(path), bucket_root)
-            version = int(re.search(r"\.v(\d+)\.json", path).group(1))
-            if version > latest.get(folder, (0, None))[0]:
-                with open(path, "rb") as f:
-                    latest[folder] = (version, json.load(f))
+        for bucket_root in buckets.values():
+            for path in glob.glob(os.path.join(bucket_root, "**", "manifest*.json._S3rver_object"), recursive=True):
+                folder = os.path.relpath(os.path.dirname(path), bucket_root)
+                # a manifest whose key held other bytes went under `.sha256-{16 hex}` before its extension
+                version = int(re.search(r"\.v(\d+)(?:\.sha256-[0-9a-f]+)?\.json", path).group(1))
+                if version > latest.get(folder, (0, None))[0]:
+                    with open(path, "rb") as f:
+                        latest[folder] = (version, json.load(f))
         listed: dict[str, set[tuple[str, str]]] = {}
         bad = 0
         for folder, (_, manifest) in latest.items():
@@ -677,17 +807,19 @@ class Soak:
                     entries.add((entry["sopInstanceUid"], entry.get("key") or ""))
                     if entry.get("state") != "uploaded":
                         continue
-                    path = os.path.join(bucket_root, entry["key"] + "._S3rver_object")
-                    if not os.path.exists(path) or hashlib.sha256(open(path, "rb").read()).hexdigest() != entry["sha256"]:
+                    paths = [os.path.join(root, entry["key"] + "._S3rver_object") for root in buckets.values()]
+                    if not any(os.path.exists(p) and hashlib.sha256(open(p, "rb").read()).hexdigest() == entry["sha256"]
+                               for p in paths):
                         bad += 1
         missing = 0
         for (sop, sha), facts in self.ledger.acked.items():
-            keys = objects_by_data_set.get(sha, [])
-            if facts["patient"] == self.canary.id or not keys:
+            if facts["patient"] == self.canary.id:
                 continue
-            if not any((sop, key) in listed.get(os.path.dirname(key), ()) for key in keys):
-                missing += 1
-        log(f"manifests: {len(latest)} studies, {missing} acknowledged instance versions not in their study's last "
+            for gateway in self.ledger.acked_by[(sop, sha)]:
+                keys = [k for k in objects_by_data_set.get(sha, []) if k.startswith(f"{SITE}/{gateway}/")]
+                if keys and not any((sop, key) in listed.get(os.path.dirname(key), ()) for key in keys):
+                    missing += 1
+        log(f"manifests: {len(latest)} study folders, {missing} acknowledged instance versions not in their study's last "
             f"manifest, {bad} listed objects missing or other bytes")
         if missing or bad:
             self.failures.append(f"manifests incomplete: {missing} instance versions not listed, {bad} listed objects wrong")
@@ -714,36 +846,51 @@ class Soak:
         if leaked:
             self.leaks += len(leaked)
             self.failures.append(f"{len(leaked)} UIDs or patient attributes of canaries in MQTT messages")
-        seqs, received, messages = {}, set(), 0
-        prefix = f"imaging-edge/v1/{SITE}/{GATEWAY}/events "
+        # per gateway: its seq numbers, the studies it announced (the event names the study by its pseudonym, so
+        # they are counted, not matched)
+        seqs: dict[str, dict] = {g.name: {} for g in self.gateways}
+        received: dict[str, set] = {g.name: set() for g in self.gateways}
+        messages = 0
+        prefixes = {f"imaging-edge/v1/{SITE}/{g.name}/events ": g.name for g in self.gateways}
         for line in raw.decode("utf-8", "replace").splitlines():
             messages += 1
-            if not line.startswith(prefix):
+            prefix = next((p for p in prefixes if line.startswith(p)), None)
+            if prefix is None:
                 continue
+            gateway = prefixes[prefix]
             event = json.loads(line[len(prefix):])
             seq = event["seq"]
-            if seq in seqs and seqs[seq] != event:
-                self.failures.append(f"event seq {seq} published twice with different contents")
-            seqs[seq] = event
+            if seq in seqs[gateway] and seqs[gateway][seq] != event:
+                self.failures.append(f"{gateway}: event seq {seq} published twice with different contents")
+            seqs[gateway][seq] = event
             if event["type"] == "study.received":
-                received.add(event["data"]["study"])
-        acked_studies = {f["study"] for f in self.ledger.acked.values()} | {s.uid for s in self.canary.studies}
-        log(f"mqtt: {messages} messages, {len(seqs)} distinct events, {len(received)} studies announced, "
-            f"{len(acked_studies)} studies with an acknowledged instance")
-        if len(received) < len(acked_studies):
-            self.failures.append(f"study.received for {len(received)} studies, {len(acked_studies)} had an acknowledged instance")
+                received[gateway].add(event["data"]["study"])
+        for g in self.gateways:
+            acked_studies = {self.ledger.acked[k]["study"] for k, by in self.ledger.acked_by.items() if g.name in by}
+            if g is self.gateway:
+                acked_studies |= {s.uid for s in self.canary.studies}
+            log(f"mqtt {g.name}: {len(seqs[g.name])} distinct events, {len(received[g.name])} studies announced, "
+                f"{len(acked_studies)} studies with an acknowledged instance")
+            if len(received[g.name]) < len(acked_studies):
+                self.failures.append(f"{g.name}: study.received for {len(received[g.name])} studies, "
+                                     f"{len(acked_studies)} had an acknowledged instance")
+        log(f"mqtt: {messages} messages")
 
     def cleanup(self) -> None:
-        for stop in (lambda: self.gateway.proc and self.gateway.proc.poll() is None and self.gateway.kill(),
-                     lambda: self.recorder.stop(), lambda: self.mqtt.stop(), lambda: self.proxy.close(),
-                     lambda: (self.s3proc.terminate(), self.s3proc.wait(10))):
+        gateways = getattr(self, "gateways", [])
+        for stop in ([lambda g=g: g.proc and g.proc.poll() is None and g.kill() for g in gateways] +
+                     [lambda: self.player and self.player.unplug(),
+                      lambda: self.recorder.stop(), lambda: self.mqtt.stop(), lambda: self.proxy.close(),
+                      lambda: (self.s3proc.terminate(), self.s3proc.wait(10)),
+                      lambda: (self.s3bproc.terminate(), self.s3bproc.wait(10))]):
             try:
                 stop()
             except Exception:
                 pass
         if self.tmpfs:
             if self.keep:   # keep the data folder: copy it off the tmpfs
-                shutil.copytree(self.data, os.path.join(self.tmp, "data-copy"), dirs_exist_ok=True)
+                for g in gateways:
+                    shutil.copytree(g.data, os.path.join(self.tmp, f"data-copy-{g.name}"), dirs_exist_ok=True)
             subprocess.run(["umount", self.tmpfs], capture_output=True)
         if self.keep:
             print(f"soak: kept {self.tmp}", file=sys.stderr)
@@ -759,6 +906,11 @@ def main() -> int:
     parser.add_argument("--gateway", required=True)
     parser.add_argument("--s3rver", required=True)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, bucket, data)")
+    parser.add_argument("--backup", action=argparse.BooleanOptionalAction, default=None,
+                        help="a backup store that takes over while the primary is away (default: on for runs longer than 5 minutes; "
+                             "off in the short form until the gateway removes a damaged object it left in the primary, see README)")
+    parser.add_argument("--serial", action=argparse.BooleanOptionalAction, default=True,
+                        help="an ASTM instrument on a socat pty pair cabled to the first gateway (--no-serial: none)")
     options = parser.parse_args()
     # a timeout's SIGTERM still runs the clean-up (the peers stopped, the tmpfs unmounted)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -99,7 +99,9 @@ internal sealed class ManifestUploader(
             }),
         };
         var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
-        var file = Path.Combine(layout.Spool, $"manifest-{studyId}-{version}.json");
+        // A spool file (.part): a kill before the delete below leaves it to start-up recovery, which removes spool
+        // files; a plain .json stayed for good once the study's manifest moved on (the chaos soak found them).
+        var file = Path.Combine(layout.Spool, $"manifest-{studyId}-{version}.json{DataLayout.SpoolExtension}");
         await File.WriteAllBytesAsync(file, bytes, cancellationToken).ConfigureAwait(false);
         try
         {
