@@ -29,6 +29,7 @@ internal sealed class FileMaterializer(DataLayout layout, PendingFiles pending, 
     private static readonly TimeSpan GiveWayPoll = TimeSpan.FromMilliseconds(250);
 
     private readonly Lock _lock = new();
+    private int _gaveWay;
     private readonly HashSet<string> _durableFolders = new(StringComparer.Ordinal);
 
     /// <summary>Writes every pending file now (start-up, before the receiver listens). Returns how many.</summary>
@@ -66,6 +67,9 @@ internal sealed class FileMaterializer(DataLayout layout, PendingFiles pending, 
             return batch.Count;
         }
     }
+
+    /// <summary>How many times the loop found files waiting and gave way to an open association (tests wait on it).</summary>
+    internal int GaveWay => Volatile.Read(ref _gaveWay);
 
     /// <summary>Whether the writer waits now: an association is open and the queue holds fewer than <see cref="HighWater"/> files.</summary>
     public bool GivesWay() => activeAssociations is not null && activeAssociations() > 0 && pending.Waiting() < HighWater;
@@ -130,6 +134,7 @@ internal sealed class FileMaterializer(DataLayout layout, PendingFiles pending, 
                 while (!GivesWay() && MaterializeBatch() > 0) stoppingToken.ThrowIfCancellationRequested();
                 if (GivesWay() && pending.Waiting() > 0)
                 {
+                    Interlocked.Increment(ref _gaveWay);
                     // files are waiting for the association to end: look again soon, not at the next arrival
                     await Task.Delay(GiveWayPoll, stoppingToken).ConfigureAwait(false);
                     continue;

@@ -22,19 +22,24 @@ public sealed class FileMaterializerTests : IDisposable
         Volatile.Write(ref _associations, 1);
         var ids = Enumerable.Range(0, 3).Select(_ => _scene.ReceiveSmall()).ToList();
         await writer.StartAsync(CancellationToken.None);
-        await Task.Delay(TimeSpan.FromMilliseconds(600)); // a few of its looks (every 250 ms): nothing may be written meanwhile
+        await Until(() => writer.GaveWay >= 2); // it looked twice, found files waiting and wrote none of them
+        Assert.True(writer.GaveWay >= 2, "the writer never gave way to the open association");
 
         Assert.True(writer.GivesWay());
         Assert.All(ids, id => Assert.False(_scene.HasFile(id)));
         Assert.Equal(3, _scene.Queue.PendingFiles.Waiting());
 
         Volatile.Write(ref _associations, 0); // the association ended: no new arrival wakes the writer, it looks again itself
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (_scene.Queue.PendingFiles.Waiting() > 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Until(() => _scene.Queue.PendingFiles.Waiting() == 0);
 
         Assert.Equal(0, _scene.Queue.PendingFiles.Waiting());
         Assert.All(ids, id => Assert.True(_scene.FileIsIntact(id), $"#{id}: its file is missing or differs"));
         await writer.StopAsync(CancellationToken.None);
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); !condition() && DateTime.UtcNow < deadline;) await Task.Delay(20);
     }
 
     [Fact]
