@@ -40,4 +40,7 @@ internal static partial class TelemetryLog
 
     [LoggerMessage(6011, LogLevel.Error, "Writing events to the console failed ({ErrorType}); tried again in a second")]
     public static partial void ConsoleDrainFailed(ILogger logger, Exception exception, string errorType);
+
+    [LoggerMessage(6012, LogLevel.Error, "The telemetry loop met an unexpected {ErrorType}; it reconnects in {Seconds} s")]
+    public static partial void LoopFault(ILogger logger, Exception exception, string errorType, double seconds);
 }

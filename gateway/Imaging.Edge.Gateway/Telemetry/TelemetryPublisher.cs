@@ -73,7 +73,18 @@ internal sealed class TelemetryPublisher(
                 }
                 backoff = TimeSpan.FromSeconds(1);
                 TelemetryLog.Connected(logger, _options.Host, _options.Port, _clientId, _prefix);
-                await RunConnectedAsync(stoppingToken);
+                try
+                {
+                    await RunConnectedAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // Nobody expected it (the soak met MQTTnet's own state errors): telemetry must not stop the host,
+                    // nor stay dead; it says so and connects again.
+                    TelemetryLog.LoopFault(logger, e, e.GetType().Name, backoff.TotalSeconds);
+                    await Task.Delay(backoff, clock, stoppingToken);
+                    continue;
+                }
                 if (!stoppingToken.IsCancellationRequested)
                     TelemetryLog.ConnectionLost(logger);
             }
