@@ -32,6 +32,9 @@ internal static partial class UploadLog
     [LoggerMessage(4010, LogLevel.Warning, "An object on {Endpoint} claims this file's SHA-256 but holds other bytes (an earlier attempt damaged on the way): sending the file again")]
     public static partial void ReplacingDamagedCopy(ILogger logger, string endpoint);
 
+    [LoggerMessage(4011, LogLevel.Information, "An object key on {Endpoint} holds an empty object without metadata (a PUT cut short by a store that is not atomic): writing the file there")]
+    public static partial void ReplacingEmptyObject(ILogger logger, string endpoint);
+
     [LoggerMessage(4009, LogLevel.Information, "Replacing an earlier object on {Endpoint} that this upload may replace")]
     public static partial void Replacing(ILogger logger, string endpoint);
 

@@ -44,8 +44,8 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
     }
 
     /// <summary>
-    /// The key to write and, when it already holds this file, what is there. The request's key if it is free, holds
-    /// this file, holds a damaged copy of it, or holds an object <see cref="UploadRequest.MayReplace"/> allows; else the
+    /// The key to write and, when it already holds this file, what is there. The request's key if it is free, empty,
+    /// holds this file, holds a damaged copy of it, or holds an object <see cref="UploadRequest.MayReplace"/> allows; else the
     /// content-suffixed key under the same rules (the same bytes always get the same one, so a retry finds its copy).
     /// Both holding other bytes is a permanent failure ("KeyTaken"): nothing is overwritten, the local copy stays, a
     /// person looks. Between this HEAD and the write another writer could still take the key: keys that name the
@@ -63,6 +63,9 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
             {
                 case Existing.ThisFile:
                     return (key, head);
+                case Existing.Empty:
+                    UploadLog.ReplacingEmptyObject(logger, endpoint.Store.Name);
+                    return (key, null);
                 case Existing.DamagedCopy:
                     // It claims this file's SHA-256 but holds other bytes: an attempt of ours damaged on the way (a
                     // store that does not check Content-MD5). Replacing it with the bytes it was meant to hold loses nothing.
@@ -83,18 +86,22 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
     private enum Existing
     {
         ThisFile,
+        Empty,
         DamagedCopy,
         Other,
     }
 
     /// <summary>
-    /// What an object already under the key is. This file: our SHA-256 in its metadata, our size, and an ETag that is
+    /// What an object already under the key is. Empty: no bytes and no metadata. This file: our SHA-256 in its metadata, our size, and an ETag that is
     /// the MD5 of our bytes (plain, or of the part MD5s for a multipart ETag "…-N"); metadata alone is only a claim,
     /// sent in headers, that a damaged body does not change. A store without ETags (the file store, which checks
     /// Content-MD5 itself) is taken at its metadata. An object without our SHA-256 is not known to be ours.
     /// </summary>
     private async Task<Existing> CompareAsync(ObjectInfo head, UploadRequest request, CancellationToken cancellationToken)
     {
+        // Zero bytes and no metadata at all holds nothing that replacing it could lose. A store whose PUT is not
+        // atomic (s3rver writes the body before the metadata) leaves one where a PUT of ours was cut before its body.
+        if (head.Size == 0 && head.Metadata.Count == 0) return Existing.Empty;
         if (!head.Metadata.TryGetValue(ObjectMetadata.Sha256, out var sha) || !sha.Equals(Convert.ToHexStringLower(request.Sha256), StringComparison.OrdinalIgnoreCase))
             return Existing.Other;
         if (head.Size != request.Size) return Existing.DamagedCopy;
