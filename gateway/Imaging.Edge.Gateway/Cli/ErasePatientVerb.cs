@@ -187,7 +187,7 @@ internal static class ErasePatientVerb
         o.WriteLine(string.Create(c, $"erase-patient: patient {r.Patient} (keyed hash){ErasureResult.IssuerText(r.IssuerGiven, r.IssuerOptional)}{(r.PlaceholderForced ? ", placeholder ID forced" : "")}: {(r.Complete ? (r.Matched ? "erased" : "nothing matched") : "INCOMPLETE")}"));
         o.WriteLine(string.Create(c, $"  local disk : {r.LocalFiles} files, {r.Folders} study folders"));
         o.WriteLine(string.Create(c, $"  queue      : {r.Instances} instance rows ({r.CancelledUploads} pending/failed uploads cancelled), {r.Studies} studies, {r.EventsDeleted} unsent events"));
-        o.WriteLine(string.Create(c, $"  database   : secure_delete {(r.SecureDelete ? "on" : "OFF")}, WAL {(r.WalTruncated ? "checkpointed and truncated" : "not truncated yet (a reader holds it)")}"));
+        o.WriteLine(string.Create(c, $"  database   : secure_delete {(r.SecureDelete ? "on" : "OFF")}, {(r.Compacted ? "rebuilt from its rows" : "NOT rebuilt (see the log; give the request again)")}, WAL {(r.WalTruncated ? "checkpointed and truncated" : "not truncated yet (a reader holds it)")}"));
         if (!r.Cloud)
             o.WriteLine("  cloud      : not asked (--cloud deletes the objects and manifests from the buckets)");
         foreach (var b in r.Buckets)

@@ -20,6 +20,9 @@ internal static partial class ErasureLog
     [LoggerMessage(8104, LogLevel.Warning, "Erasure {RequestId}: the WAL could not be truncated now (a reader holds it); it is truncated at the next checkpoint")]
     public static partial void WalNotTruncated(ILogger logger, string requestId);
 
+    [LoggerMessage(8106, LogLevel.Warning, "Erasure {RequestId}: the queue database could not be rebuilt ({Error}); the deleted rows are zeroed, but old copies of moved rows may stay in its free space until an erasure rebuilds it: give the same request again when the disk has room")]
+    public static partial void NotCompacted(ILogger logger, string requestId, string error);
+
     [LoggerMessage(8105, LogLevel.Warning, "Erasure {RequestId} incomplete: {Problem}")]
     public static partial void Incomplete(ILogger logger, string requestId, string problem);
 }

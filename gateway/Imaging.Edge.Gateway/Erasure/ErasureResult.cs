@@ -50,6 +50,9 @@ internal sealed record ErasureResult(
 {
     public bool Matched => Instances > 0 || Studies > 0;
 
+    /// <summary>The queue database was rebuilt from its rows (VACUUM): no old copy of an erased row in its free space.</summary>
+    public bool Compacted { get; init; }
+
     public int ObjectsDeleted => Buckets.Sum(b => b.Deleted);
 
     public JsonObject ToJson()
@@ -80,6 +83,7 @@ internal sealed record ErasureResult(
                 ["folders"] = Folders,
                 ["cancelledUploads"] = CancelledUploads,
                 ["events"] = EventsDeleted,
+                ["compacted"] = Compacted,
                 ["walTruncated"] = WalTruncated,
                 ["secureDelete"] = SecureDelete,
             },

@@ -92,7 +92,10 @@ internal sealed class ErasureStore(QueueWriter writer, OperatorActions actions)
         });
     }
 
-    /// <summary>Step 5: true when the WAL was copied back and truncated to zero bytes.</summary>
+    /// <summary>Step 5: the file rebuilt from its rows (<see cref="QueueWriter.Compact"/>): null when done, else why not.</summary>
+    public string? Compact() => writer.Compact();
+
+    /// <summary>Step 6: true when the WAL was copied back and truncated to zero bytes.</summary>
     public bool TruncateWal() => writer.TruncateWal();
 
     /// <summary>The patient's instances and their studies (with the instances each keeps), inside the caller's transaction.</summary>

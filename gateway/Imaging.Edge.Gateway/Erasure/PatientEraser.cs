@@ -21,8 +21,9 @@ namespace Imaging.Edge.Gateway.Erasure;
 /// Order, so that an erased instance cannot come back: (1) the rows are claimed (state <c>erasing</c>) in one FULL
 /// commit — no worker leases them any more and an upload in flight can no longer be marked done (its worker then
 /// deletes what it wrote); (2) local files; (3) objects; (4) rows, events, the <c>erase.completed</c> event and
-/// (for the command line) the audit row, in one transaction; (5) <c>wal_checkpoint(TRUNCATE)</c>. The connection has
-/// <c>secure_delete</c> on, so freed pages are zeroed. If objects cannot be deleted the rows stay claimed and the
+/// (for the command line) the audit row, in one transaction; (5) the file rebuilt from its rows (<c>VACUUM</c>: the
+/// connection has <c>secure_delete</c> on, which zeroes what is deleted but not old copies of cells the b-tree moved
+/// earlier); (6) <c>wal_checkpoint(TRUNCATE)</c>. If objects cannot be deleted the rows stay claimed and the
 /// same request, given again, finishes.
 /// </para>
 /// Erasure is not a block-list: an instance of the patient that arrives later (including one whose spool file is
@@ -81,9 +82,12 @@ internal sealed class PatientEraser(
         store.RecordCompletion(request, result, writeAudit);
         TestFaults.KillAt(TestFaults.ErasureAfterRowsDelete);
 
+        // Only a complete erasure rebuilds the file: an incomplete one keeps its claimed rows until it is given again.
+        var compactionProblem = complete ? store.Compact() : "the erasure is incomplete";
+        if (complete && compactionProblem is not null) ErasureLog.NotCompacted(logger, request.RequestId, compactionProblem);
         var truncated = store.TruncateWal();
         if (!truncated) ErasureLog.WalNotTruncated(logger, request.RequestId);
-        result = result with { WalTruncated = truncated };
+        result = result with { WalTruncated = truncated, Compacted = compactionProblem is null };
         if (complete)
             ErasureLog.Completed(logger, request.RequestId, patient, result.Instances, result.Studies, result.LocalFiles, result.ObjectsDeleted);
         else

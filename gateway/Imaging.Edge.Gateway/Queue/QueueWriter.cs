@@ -157,6 +157,32 @@ internal sealed class QueueWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Rebuilds the whole file from its rows (<c>VACUUM</c>, committed FULL), so that no page keeps bytes of deleted rows
+    /// anywhere. <c>secure_delete</c> zeroes what a statement deletes, but not the old copy of a cell that the b-tree
+    /// moved to another page while rebalancing (SQLite's <c>rebuildPage</c> leaves the gap unzeroed): measured, 1 of
+    /// 6,033 deleted UIDs was still in a 17 MB file. Writers wait meanwhile (about 0.5 s per 15 MB here). Returns null
+    /// when done, else why not (a full disk: VACUUM needs room for a copy); the file is then unchanged.
+    /// </summary>
+    public string? Compact()
+    {
+        lock (_lock)
+        {
+            Apply(Durability.Full);
+            using var command = _connection.CreateCommand();
+            command.CommandText = "VACUUM;";
+            try
+            {
+                command.ExecuteNonQuery();
+                return null;
+            }
+            catch (SqliteException e)
+            {
+                return $"SQLite error {e.SqliteErrorCode} ({e.SqliteExtendedErrorCode})";
+            }
+        }
+    }
+
     /// <summary>The <c>synchronous</c> level the writer connection has now (a test looks at what an operation chose).</summary>
     internal Durability CurrentDurability()
     {

@@ -82,6 +82,46 @@ public sealed class PatientEraserTests
         Assert.True(File.Exists(scene.Layout.Absolute(scene.Queue.Queries.Find(other)!.LocalPath)));
     }
 
+    /// <summary>
+    /// secure_delete zeroes what a statement deletes, not an old copy of a cell that the b-tree moved while rebalancing
+    /// (the soak found an erased UID left that way in queue.db). Here bytes the patient's rows once held are left in the
+    /// file's free space by a connection without secure_delete, which is where such copies sit: the erasure rebuilds the
+    /// file, and they are gone.
+    /// </summary>
+    [Fact]
+    public async Task Copies_of_the_patients_rows_in_the_files_free_space_are_gone_after_the_erasure()
+    {
+        using var scene = new ErasureScene();
+        var canary = scene.Receive(CanaryId, null, CanaryStudy, CanaryStudy + ".1");
+        var other = scene.Receive(OtherId, null, OtherStudy, OtherStudy + ".1");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={scene.Database.Path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                PRAGMA secure_delete = OFF;
+                CREATE TABLE moved (copy TEXT);
+                INSERT INTO moved SELECT local_path || ' {CanaryId}' FROM instances WHERE id = {canary};
+                DROP TABLE moved;
+                PRAGMA wal_checkpoint(TRUNCATE);
+                """;
+            command.ExecuteNonQuery();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Assert.Equal(0, scene.Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'moved';"));
+        Assert.NotEqual(-1, File.ReadAllBytes(scene.Database.Path).AsSpan().IndexOf(Encoding.ASCII.GetBytes(CanaryId)));
+
+        var result = await scene.Eraser().EraseAsync(Request(CanaryId, cloud: true), writeAudit: true, sweepUnindexedFiles: true, default);
+
+        Assert.True(result.Complete, result.Problem);
+        Assert.True(result.Compacted);
+        Assert.True(result.ToJson()["local"]!["compacted"]!.GetValue<bool>());
+        Assert.False(ErasureScene.AnyFileContains(scene.Root, CanaryId));
+        Assert.False(ErasureScene.AnyFileContains(scene.Root, CanaryStudy));
+        Assert.NotNull(scene.Queue.Queries.Find(other));
+        Assert.Equal(0, scene.Scalar("PRAGMA freelist_count;"));
+    }
+
     [Fact]
     public async Task Without_cloud_the_bucket_keeps_its_objects_and_local_data_goes()
     {
