@@ -276,7 +276,9 @@ internal static class GatewayHost
         builder.Services.AddSingleton<UploadMetrics>();
         builder.Services.AddSingleton<UploadSlots>();
         builder.Services.AddSingleton<UploadPause>();
-        builder.Services.AddSingleton(sp => new ReceiverFirst(sp.GetRequiredService<DicomServer>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new UploadBacklog(sp.GetRequiredService<QueueQueries>().Waiting,
+            sp.GetRequiredService<DiskSpaceGuard>().Headroom, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new ReceiverFirst(sp.GetRequiredService<DicomServer>(), sp.GetRequiredService<UploadBacklog>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<UploadWorker>();
         builder.Services.AddHostedService<ManifestUploader>();
         builder.Services.AddHostedService<MultipartSweeper>();

@@ -73,6 +73,14 @@ internal sealed class QueueQueries(QueueDatabase database)
             bytes, oldest, Count(InstanceStates.Evicted), Count(InstanceStates.Erasing));
     }
 
+    /// <summary>Bytes of the instances waiting for upload (pending or uploading) and when the oldest of them arrived.</summary>
+    public (long Bytes, DateTimeOffset? Oldest) Waiting()
+    {
+        using var connection = database.Open();
+        using var command = SqlCommands.Create(connection, null, WaitingBytesAndOldest);
+        return RowReader.First(command, r => (r.Int64("bytes"), r.NullableTime("oldest")));
+    }
+
     /// <summary>Uploads since a moment: how many, how many bytes, the last one's time and destination.</summary>
     public RecentUploads UploadsSince(DateTimeOffset since)
     {

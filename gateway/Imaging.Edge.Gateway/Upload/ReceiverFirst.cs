@@ -7,9 +7,10 @@ namespace Imaging.Edge.Gateway.Upload;
 /// <see cref="Grace"/> (a CT study of a thousand instances arrives in seconds, and an upload beside it costs the
 /// acknowledgements CPU and, to a file store on the same disk, syncs); after that only the first slot uploads, so
 /// that uploads never stop under a receiver that is never idle and take one core at most from it. Every slot
-/// resumes the moment no association is open.
+/// resumes the moment no association is open, or once uploads have fallen behind (<see cref="UploadBacklog"/>: the
+/// soak's four senders that never paused filled the disk to the reserve in ten minutes with one slot running).
 /// </summary>
-internal sealed class ReceiverFirst(Func<int> activeAssociations, TimeProvider clock)
+internal sealed class ReceiverFirst(Func<int> activeAssociations, Func<bool> uploadsBehind, TimeProvider clock)
 {
     /// <summary>How long uploads wait for open associations before the first slot goes on regardless.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
@@ -17,7 +18,7 @@ internal sealed class ReceiverFirst(Func<int> activeAssociations, TimeProvider c
     private readonly Lock _lock = new();
     private DateTimeOffset? _busySince;
 
-    public ReceiverFirst(DicomServer receiver, TimeProvider clock) : this(() => receiver.ActiveAssociations, clock)
+    public ReceiverFirst(DicomServer receiver, UploadBacklog backlog, TimeProvider clock) : this(() => receiver.ActiveAssociations, backlog.IsBehind, clock)
     {
     }
 
@@ -33,7 +34,8 @@ internal sealed class ReceiverFirst(Func<int> activeAssociations, TimeProvider c
                 return false;
             }
             _busySince ??= now;
-            return slot > 0 || now - _busySince.Value < Grace;
+            if (slot > 0 || now - _busySince.Value < Grace) return !uploadsBehind();
+            return false;
         }
     }
 }

@@ -95,7 +95,7 @@ public sealed class UploadSlotTests : IDisposable
         var associations = 1;
         var gate = new TaskCompletionSource();
         var store = new FaultyStore(new FileSystemObjectStore(_cloud), failPuts: 0, () => new InvalidOperationException(), gate.Task);
-        using var run = Start(store, concurrency: 4, attemptTimeout: TimeSpan.FromDays(1), receiver: new ReceiverFirst(() => associations, _scene.Clock));
+        using var run = Start(store, concurrency: 4, attemptTimeout: TimeSpan.FromDays(1), receiver: new ReceiverFirst(() => associations, () => false, _scene.Clock));
         for (var round = 0; round < 20; round++) // every slot comes round its loop several times within the grace
         {
             run.Clock.Advance(TimeSpan.FromSeconds(1));
@@ -117,6 +117,42 @@ public sealed class UploadSlotTests : IDisposable
         gate.SetResult();
     }
 
+    /// <summary>The soak's four senders never paused: with one slot the backlog grew until the disk reached the reserve
+    /// and studies were refused. Once the backlog holds more than the disk has left, every slot uploads beside the receiver.</summary>
+    [Fact]
+    public async Task Once_the_backlog_outgrows_the_disk_room_every_slot_uploads_while_an_association_is_open()
+    {
+        for (var i = 0; i < 4; i++) _scene.Receive(size: 4096);
+        var gate = new TaskCompletionSource();
+        var store = new FaultyStore(new FileSystemObjectStore(_cloud), failPuts: 0, () => new InvalidOperationException(), gate.Task);
+        var headroom = long.MaxValue;
+        var backlog = new UploadBacklog(_scene.Queue.Queries.Waiting, () => headroom, _scene.Clock);
+        using var run = Start(store, concurrency: 4, attemptTimeout: TimeSpan.FromDays(1), receiver: new ReceiverFirst(() => 1, backlog.IsBehind, _scene.Clock));
+        for (var round = 0; round < 10; round++)
+        {
+            run.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5);
+        }
+        Assert.Equal(0, store.PutsStarted); // young association, backlog small: the receiver first
+
+        headroom = 4 * 4096 - 1; // the disk has less room above the reserve than the backlog holds
+        run.Clock.Advance(UploadBacklog.CheckEvery);
+        await run.UntilAsync(() => store.PutsStarted == 4);
+        gate.SetResult();
+    }
+
+    [Theory]
+    [InlineData(9, false)]
+    [InlineData(11, true)]
+    public void Uploads_are_behind_once_the_oldest_waiting_instance_is_older_than_ten_minutes(int minutes, bool behind)
+    {
+        _scene.Receive();
+        var backlog = new UploadBacklog(_scene.Queue.Queries.Waiting, () => long.MaxValue, _scene.Clock);
+        _scene.Clock.Advance(TimeSpan.FromMinutes(minutes));
+
+        Assert.Equal(behind, backlog.IsBehind());
+    }
+
     private WorkerRun Start(IObjectStore store, int concurrency, UploadPause? pause = null, TimeSpan? attemptTimeout = null, ReceiverFirst? receiver = null)
     {
         var configuration = EdgeConfiguration.FromRoot(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -131,7 +167,7 @@ public sealed class UploadSlotTests : IDisposable
         var worker = new UploadWorker(_scene.Queue.Leases, new UploadEndpoints(endpoint, null, writeToBoth: false),
             new ObjectUploader(new UploadSettings(), NullLogger.Instance), ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default),
             new BandwidthLimiter(BandwidthSchedule.Unlimited, clock), new UploadMetrics(clock), pause ?? new UploadPause(), slots,
-            receiver ?? new ReceiverFirst(() => 0, _scene.Clock), _scene.Queue.PendingFiles, _scene.Layout, configuration, clock, NullLogger<UploadWorker>.Instance);
+            receiver ?? new ReceiverFirst(() => 0, () => false, _scene.Clock), _scene.Queue.PendingFiles, _scene.Layout, configuration, clock, NullLogger<UploadWorker>.Instance);
         return new WorkerRun(worker, slots, _scene.Clock);
     }
 
