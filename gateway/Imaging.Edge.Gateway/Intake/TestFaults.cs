@@ -28,6 +28,9 @@ internal static class TestFaults
     public static readonly PowerCutPoint UploadBeforeMarkUploaded = new("upload-before-mark-uploaded", PowerCutArea.Upload, "object complete and verified, not marked uploaded");
     public static readonly PowerCutPoint UploadAfterMarkUploaded = new("upload-after-mark-uploaded", PowerCutArea.Upload, "marked uploaded (NORMAL commit), nothing after");
 
+    // A study's manifest, once the study is stable.
+    public static readonly PowerCutPoint ManifestAfterSpoolWrite = new("manifest-after-spool-write", PowerCutArea.Manifest, "manifest written to its spool file, not uploaded");
+
     // Retention (Retention:KeepUploadedDays = 0).
     public static readonly PowerCutPoint RetentionAfterEvictedCommit = new("retention-after-evicted-commit", PowerCutArea.Retention, "rows evicted, files not deleted");
     public static readonly PowerCutPoint RetentionAfterDelete = new("retention-after-delete", PowerCutArea.Retention, "files deleted, before the next sweep");
@@ -44,6 +47,7 @@ internal static class TestFaults
         IntakeAfterWrite, IntakeAfterFlush, IntakeAfterRename, IntakeAfterFolderFlush, IntakeAfterCommit, SmallAfterCommit,
         BeforeMaterialize, AfterMaterialize,
         UploadAfterPart, UploadBeforeMarkUploaded, UploadAfterMarkUploaded,
+        ManifestAfterSpoolWrite,
         RetentionAfterEvictedCommit, RetentionAfterDelete,
         ErasureAfterClaim, ErasureAfterLocalDelete, ErasureAfterObjectDelete, ErasureAfterRowsDelete,
     ];
@@ -66,6 +70,7 @@ internal enum PowerCutArea
     Intake,
     Materialize,
     Upload,
+    Manifest,
     Retention,
     Erasure,
 }

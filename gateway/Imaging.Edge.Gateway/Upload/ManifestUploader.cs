@@ -103,6 +103,7 @@ internal sealed class ManifestUploader(
         // files; a plain .json stayed for good once the study's manifest moved on (the chaos soak found them).
         var file = Path.Combine(layout.Spool, $"manifest-{studyId}-{version}.json{DataLayout.SpoolExtension}");
         await File.WriteAllBytesAsync(file, bytes, cancellationToken).ConfigureAwait(false);
+        Intake.TestFaults.KillAt(Intake.TestFaults.ManifestAfterSpoolWrite);
         try
         {
             var key = keys.ManifestKey(KeyValues(instances[0]), version);

@@ -43,14 +43,14 @@ internal sealed class FaultGateway : IAsyncDisposable
     /// <summary>Starts the gateway with <paramref name="upload"/> (whose endpoints came from <see cref="Endpoint"/> with <see cref="KeyFolder"/>),
     /// and <paramref name="environment"/> (e.g. IMAGING_EDGE_TEST_FAULT). A second start over the same folder is a restart.</summary>
     public static async Task<FaultGateway> StartAsync(TemporaryDirectory folder, JsonObject upload, IReadOnlyDictionary<string, string>? environment = null,
-        JsonObject? retention = null)
+        JsonObject? retention = null, int stableStudySeconds = 3600)
     {
         var port = GatewayProcess.FreePort();
         var config = new JsonObject
         {
             ["Gateway"] = new JsonObject { ["DataDir"] = folder.Combine("data"), ["SiteId"] = "site", ["GatewayId"] = "faults" },
             ["Dicom"] = new JsonObject { ["Port"] = port, ["BindAddress"] = "127.0.0.1" },
-            ["Queue"] = new JsonObject { ["StableStudySeconds"] = 3600 },
+            ["Queue"] = new JsonObject { ["StableStudySeconds"] = stableStudySeconds },
             ["Upload"] = upload,
             ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Information" } },
         };

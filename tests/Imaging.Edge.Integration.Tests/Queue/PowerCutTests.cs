@@ -53,6 +53,9 @@ public sealed class PowerCutTests(ITestOutputHelper output)
             ? new JsonObject { ["KeepUploadedDays"] = 0, ["SweepIntervalSeconds"] = 1 }
             : null;
 
+        /// <summary>Studies become stable (and get their manifest) at once for the manifest's points, never for the others.</summary>
+        private static int StableStudySeconds(PowerCutPoint point) => point.Area == PowerCutArea.Manifest ? 1 : 3600;
+
         private static Dictionary<string, string> Fault(PowerCutPoint point) => new() { ["IMAGING_EDGE_TEST_FAULT"] = point.Name };
 
         /// <summary>Small instances, and a large one (spool file, multipart upload) where the point is on its path.</summary>
@@ -71,7 +74,7 @@ public sealed class PowerCutTests(ITestOutputHelper output)
         {
             var files = Files(point);
             List<string> acknowledged;
-            await using (var faulty = await FaultGateway.StartAsync(folder, Upload(), Fault(point), Retention(point)))
+            await using (var faulty = await FaultGateway.StartAsync(folder, Upload(), Fault(point), Retention(point), StableStudySeconds(point)))
             {
                 var store = await ProcessRunner.RunAsync("storescu",
                     ["-v", "-aec", "IMAGING_EDGE", "-nh", "127.0.0.1", faulty.Port.ToString(CultureInfo.InvariantCulture), .. files], TimeSpan.FromSeconds(90));
@@ -80,8 +83,10 @@ public sealed class PowerCutTests(ITestOutputHelper output)
                 Assert.True(exit == Killed, $"the gateway did not reach {point.Name} (exit {exit})\n{faulty.Output}");
             }
             output.WriteLine($"{acknowledged.Count} of {files.Count} acknowledged before the cut");
+            if (point.Area == PowerCutArea.Manifest) // the cut came with the manifest's spool file written
+                Assert.Contains(Directory.EnumerateFiles(folder.Combine("data", "spool")), f => Path.GetFileName(f).StartsWith("manifest-", StringComparison.Ordinal));
 
-            await using var restarted = await FaultGateway.StartAsync(folder, Upload(), retention: Retention(point));
+            await using var restarted = await FaultGateway.StartAsync(folder, Upload(), retention: Retention(point), stableStudySeconds: StableStudySeconds(point));
             var settled = point.Area == PowerCutArea.Retention ? "evicted" : "uploaded";
             var rows = await restarted.WaitForAsync(r => r.Count >= acknowledged.Count && r.All(x => x.State == settled), TimeSpan.FromSeconds(90));
             Assert.True(rows.All(r => r.State == settled), FaultGateway.Describe(rows) + "\n" + restarted.Output);
@@ -94,7 +99,23 @@ public sealed class PowerCutTests(ITestOutputHelper output)
                 var local = File.Exists(restarted.LocalFile(row)) || HasPendingBytes(restarted, row);
                 Assert.Equal(settled == "uploaded", local); // kept while retention keeps it; evicted only with the verified copy above
             }
-            Assert.Empty(Directory.EnumerateFiles(Path.Combine(restarted.DataDir, "spool")));
+            if (point.Area == PowerCutArea.Manifest)
+            {
+                // the manifest the cut interrupted is made again and uploaded
+                var manifests = await Eventually(() => Directory.EnumerateFiles(Path.Combine(s3.Directory, Bucket), "manifest.v*.json._S3rver_object", SearchOption.AllDirectories).ToList());
+                Assert.True(manifests.Count > 0, "no manifest uploaded after the restart\n" + restarted.Output);
+            }
+            // nothing the cut left in the spool stays there (the restarted gateway makes the same manifest again, under
+            // the same spool name, and removes it once uploaded)
+            var spool = Path.Combine(restarted.DataDir, "spool");
+            for (var i = 0; i < 100 && Directory.EnumerateFiles(spool).Any(); i++) await Task.Delay(100);
+            Assert.Empty(Directory.EnumerateFiles(spool));
+        }
+
+        private static async Task<List<string>> Eventually(Func<List<string>> found)
+        {
+            for (var i = 0; i < 300 && found().Count == 0; i++) await Task.Delay(100);
+            return found();
         }
 
         /// <summary>Erasure: both patients uploaded, the gateway stopped, the command line cut at the point, then run again.</summary>
