@@ -12,9 +12,11 @@ namespace Imaging.Edge.CloudSync.Upload;
 /// nothing needs a person, and the caller records the key used). Small files: one PUT with Content-MD5, then HEAD. Large files:
 /// multipart with Content-MD5 per part and parts in parallel; progress is checkpointed after each part, and an
 /// interrupted upload resumes from the store's own list of parts (an upload that vanished starts again). Every
-/// store call goes through the endpoint's resilience pipeline. Safe to retry; at worst a part is sent twice.
+/// store call goes through the endpoint's resilience pipeline. Safe to retry; at worst a part is sent twice. An object
+/// it wrote that then fails verification is reported to <paramref name="damaged"/> (when given), which removes it
+/// unless a later write replaced it; every write of an object holds the key's lock against such a removal.
 /// </summary>
-public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
+public sealed class ObjectUploader(UploadSettings settings, ILogger logger, IDamagedObjects? damaged = null)
 {
     private const int HashBuffer = 256 * 1024;
 
@@ -39,7 +41,7 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
                 ? await MultipartAsync(endpoint, request, checkpoints, wrap, cancellationToken).ConfigureAwait(false)
                 : await SinglePutAsync(endpoint, request, wrap, cancellationToken).ConfigureAwait(false);
         }
-        await VerifyAsync(endpoint, request, result, cancellationToken).ConfigureAwait(false);
+        await VerifyAsync(endpoint, request, result, wrote: existing is null, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
@@ -132,15 +134,19 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
         return Convert.ToHexStringLower(MD5.HashData(digests.ToArray())) + "-" + parts.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static async Task<UploadResult> SinglePutAsync(EndpointResilience endpoint, UploadRequest request, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
+    private async Task<UploadResult> SinglePutAsync(EndpointResilience endpoint, UploadRequest request, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
     {
         // The file's SHA-256 is known (the request's, from intake): only Content-MD5 needs a pass over the bytes.
         var (md5, _) = await HashAsync(request, 0, request.Size, cancellationToken, sha256: false).ConfigureAwait(false);
         var content = request.Range(0, request.Size, md5, wrap, request.Sha256);
         var put = await endpoint.Pipeline.ExecuteAsync(async token =>
         {
-            var result = await endpoint.Store.PutAsync(request.Key, content, request.Metadata, token).ConfigureAwait(false);
-            EnsureStoredAsSent(result.ETag, md5);
+            PutResult result;
+            using (await WritingAsync(endpoint, request.Key, token).ConfigureAwait(false))
+                result = await endpoint.Store.PutAsync(request.Key, content, request.Metadata, token).ConfigureAwait(false);
+            // The store keeps what arrived under the key: if the pipeline's next attempts cannot replace it (the store
+            // goes away) and the instance is verified elsewhere, it must not stay there.
+            EnsureStoredAsSent(result.ETag, md5, etag => Damaged(endpoint, request.Key, etag, sha256: null));
             return result;
         }, cancellationToken).ConfigureAwait(false);
         return new UploadResult(request.Key, endpoint.Store.Name, put.ETag, request.Size, 1, 0);
@@ -149,12 +155,23 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
     /// <summary>
     /// A plain PUT's or a part's ETag is its MD5 on S3 and COS. One that is an MD5 of other bytes means the bytes were
     /// damaged on the way (and the store did not check Content-MD5): a transient failure, so the pipeline sends again.
+    /// <paramref name="stored"/> hears of the damaged object first (a part is not one: it is sent again or aborted).
     /// </summary>
-    private static void EnsureStoredAsSent(string? etag, byte[] md5)
+    private static void EnsureStoredAsSent(string? etag, byte[] md5, Action<string>? stored = null)
     {
         if (etag is not null && IsMd5Hex(etag) && !etag.Equals(Convert.ToHexStringLower(md5), StringComparison.OrdinalIgnoreCase))
+        {
+            stored?.Invoke(etag);
             throw new ObjectStoreException(ObjectStoreErrorKind.Transient, $"the store's ETag {etag} is not the MD5 of what was sent", "BadDigest");
+        }
     }
+
+    /// <summary>The key's write lock (<see cref="ObjectKeyLocks"/>), or null without a <see cref="IDamagedObjects"/>.</summary>
+    private async Task<IDisposable?> WritingAsync(EndpointResilience endpoint, string key, CancellationToken cancellationToken) =>
+        damaged is null ? null : await damaged.Locks.EnterAsync(endpoint.Store.Name, key, cancellationToken).ConfigureAwait(false);
+
+    private void Damaged(EndpointResilience endpoint, string key, string etag, string? sha256) =>
+        damaged?.Record(new DamagedObject(endpoint.Store.Name, key, etag, sha256));
 
     private async Task<UploadResult> MultipartAsync(EndpointResilience endpoint, UploadRequest request, IUploadCheckpoints checkpoints, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
     {
@@ -245,8 +262,11 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
         PutResult completed;
         try
         {
-            completed = await endpoint.Pipeline.ExecuteAsync(
-                async token => await store.CompleteMultipartAsync(request.Key, checkpoint.UploadId, parts, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            completed = await endpoint.Pipeline.ExecuteAsync(async token =>
+            {
+                using (await WritingAsync(endpoint, request.Key, token).ConfigureAwait(false))
+                    return await store.CompleteMultipartAsync(request.Key, checkpoint.UploadId, parts, token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectStoreException e) when (e.Kind == ObjectStoreErrorKind.NoSuchUpload)
         {
@@ -258,16 +278,25 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger)
         return new UploadResult(request.Key, store.Name, completed.ETag, request.Size, missing.Count, reused);
     }
 
-    /// <summary>Only a verified copy counts: HEAD must show the object with our size (and our SHA-256 where the store keeps metadata).</summary>
-    private static async Task VerifyAsync(EndpointResilience endpoint, UploadRequest request, UploadResult result, CancellationToken cancellationToken)
+    /// <summary>
+    /// Only a verified copy counts: HEAD must show the object with our size (and our SHA-256 where the store keeps
+    /// metadata). When it does not, and what the HEAD shows is the object this call <paramref name="wrote"/> (the ETag
+    /// its write answered), that object is reported damaged; anything else under the key is not ours to remove.
+    /// </summary>
+    private async Task VerifyAsync(EndpointResilience endpoint, UploadRequest request, UploadResult result, bool wrote, CancellationToken cancellationToken)
     {
         var head = await endpoint.Pipeline.ExecuteAsync(
             async token => await endpoint.Store.HeadAsync(request.Key, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
             ?? throw new UploadVerificationException("the object is not in the store after upload");
+        string? failure = null;
         if (head.Size != request.Size)
-            throw new UploadVerificationException($"the store holds {head.Size} bytes, {request.Size} were sent");
-        if (head.Metadata.TryGetValue(ObjectMetadata.Sha256, out var sha) && !sha.Equals(Convert.ToHexStringLower(request.Sha256), StringComparison.OrdinalIgnoreCase))
-            throw new UploadVerificationException("the store's SHA-256 metadata is not the file's");
+            failure = $"the store holds {head.Size} bytes, {request.Size} were sent";
+        else if (head.Metadata.TryGetValue(ObjectMetadata.Sha256, out var sha) && !sha.Equals(Convert.ToHexStringLower(request.Sha256), StringComparison.OrdinalIgnoreCase))
+            failure = "the store's SHA-256 metadata is not the file's";
+        if (failure is null) return;
+        if (wrote && head.ETag is { } etag && result.ETag is { } written && etag.Equals(written, StringComparison.OrdinalIgnoreCase))
+            Damaged(endpoint, request.Key, etag, DamagedObjectRemoval.ShaClaim(head));
+        throw new UploadVerificationException(failure);
     }
 
     private static long PartLength(int number, long partSize, long size) => Math.Min(partSize, size - (number - 1) * partSize);

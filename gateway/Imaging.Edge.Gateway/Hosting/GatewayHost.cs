@@ -267,12 +267,14 @@ internal static class GatewayHost
         });
         builder.Services.AddSingleton(ObjectKeyTemplate.Parse(upload.KeyTemplate));
         builder.Services.AddSingleton(sp => new BandwidthLimiter(BandwidthScheduleReader.Read(upload.BandwidthSchedule), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new DamagedObjectCleaner(new DamagedObjectStore(sp.GetRequiredService<QueueWriter>()),
+            sp.GetRequiredService<UploadEndpoints>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DamagedObjectCleaner>>()));
         builder.Services.AddSingleton(sp => new ObjectUploader(new UploadSettings
         {
             MultipartThreshold = upload.MultipartThresholdMegabytes * 1024L * 1024,
             PartSize = upload.PartSizeMegabytes * 1024L * 1024,
             PartConcurrency = upload.PartConcurrency,
-        }, sp.GetRequiredService<ILogger<ObjectUploader>>()));
+        }, sp.GetRequiredService<ILogger<ObjectUploader>>(), sp.GetRequiredService<DamagedObjectCleaner>()));
         builder.Services.AddSingleton<UploadMetrics>();
         builder.Services.AddSingleton<UploadSlots>();
         builder.Services.AddSingleton<UploadPause>();
@@ -282,6 +284,7 @@ internal static class GatewayHost
         builder.Services.AddHostedService<UploadWorker>();
         builder.Services.AddHostedService<ManifestUploader>();
         builder.Services.AddHostedService<MultipartSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DamagedObjectCleaner>());
         builder.Services.AddHostedService<BandwidthScheduleReloader>();
     }
 

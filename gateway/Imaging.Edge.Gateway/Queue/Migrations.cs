@@ -125,5 +125,24 @@ internal static class Migrations
             bytes       BLOB    NOT NULL                 -- the Part 10 file, as it will be written
         );
         """,
+
+        // 7: objects this gateway wrote that failed verification (a body damaged on the way), kept until they are
+        // deleted from their store or found replaced by other bytes (Upload/DamagedObjectCleaner). The key is the object
+        // key as uploaded (no UID with the default template); the ETag and SHA-256 claim tell the damaged object apart
+        // from a verified one under the same key.
+        """
+        CREATE TABLE IF NOT EXISTS damaged_objects (
+            id              INTEGER PRIMARY KEY,
+            destination     TEXT    NOT NULL,           -- endpoint name: primary, backup
+            object_key      TEXT    NOT NULL,
+            bad_etag        TEXT    NOT NULL,           -- the MD5 of the bytes that arrived
+            bad_sha256      TEXT,                       -- the SHA-256 its metadata claimed ('' none), NULL not looked at
+            recorded_at     INTEGER NOT NULL,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            last_error      TEXT,                       -- a store code, never exception text
+            UNIQUE (destination, object_key, bad_etag)
+        );
+        """,
     ];
 }

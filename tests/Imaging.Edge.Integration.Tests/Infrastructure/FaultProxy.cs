@@ -101,6 +101,12 @@ public sealed class FaultProxy : IAsyncDisposable
         Volatile.Write(ref _corruptBudget, count);
     }
 
+    /// <summary>
+    /// When set, once the last body of <see cref="CorruptNextBodies"/> has been damaged every later request gets this kind
+    /// (the store goes away right after a damaged write, before the client can send it again).
+    /// </summary>
+    public FaultKind? AfterCorruption { get; set; }
+
     private long CorruptionOffset(long contentLength)
     {
         if (contentLength < Volatile.Read(ref _corruptMinimum) || contentLength == 0) return -1;
@@ -111,6 +117,7 @@ public sealed class FaultProxy : IAsyncDisposable
             if (Interlocked.CompareExchange(ref _corruptBudget, budget - 1, budget) == budget)
             {
                 Interlocked.Increment(ref _corrupted);
+                if (budget == 1 && AfterCorruption is { } next) Set(next);
                 return contentLength / 2;
             }
         }
