@@ -71,16 +71,7 @@ public sealed class AddressCapTests : IDisposable
         }
 
         Assert.True(await BadInputTests.Eventually(() => receiver.Server.OpenConnections == 0), "the attacker's slots should be free once it closed");
-        var again = new List<RawDicomConnection>();
-        try
-        {
-            for (var i = 0; i < Cap; i++) again.Add(await AssociateAsync(receiver.Port));
-            Assert.Equal(Cap, receiver.Server.ActiveAssociations);
-        }
-        finally
-        {
-            await DisposeAllAsync(again);
-        }
+        await AssertAssociatesAgainAsync(receiver, Cap);
     }
 
     [Fact]
@@ -141,11 +132,17 @@ public sealed class AddressCapTests : IDisposable
         Assert.True(await BadInputTests.Eventually(() => receiver.Server.OpenConnections == 0 && receiver.SpoolFiles().Count == 0),
             $"every slot should be free: {receiver.Server.OpenConnections} connections still counted");
 
+        await AssertAssociatesAgainAsync(receiver, Exits);
+    }
+
+    /// <summary>The attacker's address has its whole cap again: <paramref name="cap"/> associations, all accepted.</summary>
+    private static async Task AssertAssociatesAgainAsync(ReceiverUnderTest receiver, int cap)
+    {
         var again = new List<RawDicomConnection>();
         try
         {
-            for (var i = 0; i < Exits; i++) again.Add(await AssociateAsync(receiver.Port));
-            Assert.Equal(Exits, receiver.Server.ActiveAssociations);
+            for (var i = 0; i < cap; i++) again.Add(await AssociateAsync(receiver.Port));
+            Assert.Equal(cap, receiver.Server.ActiveAssociations);
         }
         finally
         {
