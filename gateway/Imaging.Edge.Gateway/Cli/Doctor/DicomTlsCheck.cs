@@ -108,7 +108,7 @@ internal static class DicomTlsCheck
             if (isKey) keyMode = octal;
             if (isKey && (mode & LooseKey) != 0)
             {
-                problems.Add($"the key {path} has mode {octal}, others may read it");
+                problems.Add($"the key {path} has mode {octal}, others may read or change it");
                 hints.Add($"chmod 600 {path} (640 when the service reads it through its group)");
             }
             else if (!isKey && (mode & Writable) != 0)
