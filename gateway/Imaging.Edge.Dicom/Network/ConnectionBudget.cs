@@ -28,6 +28,9 @@ internal sealed class ConnectionBudget(int maxAssociations, int maxPending, int 
     /// </summary>
     public ConnectionLease? TryAdmit(IPAddress address, Action evict, out string? refusal)
     {
+        // A dual-stack listener (systemd's socket) sees an IPv4 peer as ::ffff:a.b.c.d, an IPv4 one (the TLS port) as
+        // a.b.c.d: one host, one count, or it gets its cap once per listener.
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
         ConnectionLease? victim = null;
         ConnectionLease lease;
         lock (_gate)

@@ -12,8 +12,18 @@ internal sealed class DicomOptions
     public string BindAddress { get; set; } = "0.0.0.0";
     public int MaxAssociations { get; set; } = 32;
 
-    /// <summary>Connections open at once from one IP address, associated or not (a router or PACS sending many at once needs more).</summary>
-    public int MaxConnectionsPerAddress { get; set; } = 8;
+    /// <summary>
+    /// Connections open at once from one IP address, associated or not (a router or PACS sending many at once needs
+    /// more); at most <see cref="MaxAssociations"/>. Unset: <see cref="ConnectionsPerAddress"/> decides.
+    /// </summary>
+    public int? MaxConnectionsPerAddress { get; set; }
+
+    /// <summary>
+    /// The per-address cap in force: the configured one, else half the association slots, at least 1 and at most 8, so
+    /// that with two slots or more one host on the LAN (hostile or broken) can never hold them all and lock the
+    /// modalities out; 8 is more than any modality opens at once.
+    /// </summary>
+    public int ConnectionsPerAddress => MaxConnectionsPerAddress ?? Math.Clamp(MaxAssociations / 2, 1, 8);
 
     /// <summary>Slowest pace accepted while a message arrives (a peer may still pause up to <see cref="DimseTimeoutSeconds"/> in all).</summary>
     public int MinimumBytesPerSecond { get; set; } = 1024;

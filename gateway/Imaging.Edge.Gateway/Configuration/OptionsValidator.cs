@@ -30,8 +30,8 @@ internal static partial class OptionsValidator
             problems.Add($"Dicom:BindAddress: not an IP address (was '{dicom.BindAddress}')");
         if (dicom.MaxAssociations is < 1 or > 1024)
             problems.Add($"Dicom:MaxAssociations: must be between 1 and 1024 (was {dicom.MaxAssociations})");
-        if (dicom.MaxConnectionsPerAddress is < 1 or > 1024)
-            problems.Add($"Dicom:MaxConnectionsPerAddress: must be between 1 and 1024 (was {dicom.MaxConnectionsPerAddress})");
+        if (dicom.MaxConnectionsPerAddress is { } perAddress && (perAddress < 1 || perAddress > dicom.MaxAssociations))
+            problems.Add($"Dicom:MaxConnectionsPerAddress: must be between 1 and Dicom:MaxAssociations ({dicom.MaxAssociations}) (was {perAddress})");
         if (dicom.MinimumBytesPerSecond is < 1 or > 100 * 1024 * 1024)
             problems.Add($"Dicom:MinimumBytesPerSecond: must be between 1 and 104857600 (was {dicom.MinimumBytesPerSecond})");
         if (dicom.MaxInstanceMegabytes is < 0 or > 1024 * 1024)

@@ -32,7 +32,7 @@ internal static class DicomTlsCredentials
         if (chain is not null && key is not null)
         {
             var leaf = chain[0];
-            if (!leaf.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+            if (!KeyMatches(leaf, key))
                 problems.Add($"Dicom:Tls:KeyFile: the key does not belong to the certificate of Dicom:Tls:CertificateFile ({keyPath}, {certificatePath})");
             else
                 certificate = key switch
@@ -60,7 +60,12 @@ internal static class DicomTlsCredentials
     private static string Locate(string? file, string credential) =>
         !string.IsNullOrEmpty(file) ? file : Path.Combine(Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") ?? "", credential);
 
-    private static X509Certificate2Collection? ReadCertificates(string key, string path, List<string> problems)
+    /// <summary>Whether <paramref name="key"/> is the private key of <paramref name="certificate"/> (their public keys are equal).</summary>
+    internal static bool KeyMatches(X509Certificate2 certificate, AsymmetricAlgorithm key) =>
+        certificate.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo());
+
+    /// <summary>The PEM certificates of <paramref name="path"/>, or null and a problem naming <paramref name="key"/> and the file (never the contents).</summary>
+    internal static X509Certificate2Collection? ReadCertificates(string key, string path, List<string> problems)
     {
         if (ReadText(key, path, problems) is not { } pem) return null;
         var certificates = new X509Certificate2Collection();
@@ -82,7 +87,7 @@ internal static class DicomTlsCredentials
     }
 
     /// <summary>An unencrypted PEM private key, RSA or EC (PKCS#8, PKCS#1 or SEC1); the file's mode is its protection.</summary>
-    private static AsymmetricAlgorithm? ReadKey(string key, string path, List<string> problems)
+    internal static AsymmetricAlgorithm? ReadKey(string key, string path, List<string> problems)
     {
         if (ReadText(key, path, problems) is not { } pem) return null;
         if (pem.Contains("ENCRYPTED", StringComparison.Ordinal))
@@ -130,14 +135,27 @@ internal static class DicomTlsCredentials
 
     private static void WarnAboutDates(X509Certificate2 certificate, ILogger logger, DateTime now)
     {
+        if (DateProblem(certificate, now, out _) is { } problem)
+            DicomTlsLog.ServerCertificateDates(logger, problem);
+    }
+
+    /// <summary>
+    /// What is wrong with the server certificate's dates at <paramref name="now"/> (UTC), or null; <paramref name="unusable"/>:
+    /// TLS devices refuse it now (expired or not valid yet), rather than soon (less than <see cref="ExpiryNotice"/> left).
+    /// </summary>
+    internal static string? DateProblem(X509Certificate2 certificate, DateTime now, out bool unusable)
+    {
         var notBefore = certificate.NotBefore.ToUniversalTime();
         var notAfter = certificate.NotAfter.ToUniversalTime();
-        string Date(DateTime d) => d.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        unusable = now > notAfter || now < notBefore;
         if (now > notAfter)
-            DicomTlsLog.ServerCertificateDates(logger, $"expired on {Date(notAfter)}: TLS devices will refuse the gateway");
-        else if (now < notBefore)
-            DicomTlsLog.ServerCertificateDates(logger, $"not valid before {Date(notBefore)} (is the clock set?): TLS devices will refuse the gateway");
-        else if (notAfter - now < ExpiryNotice)
-            DicomTlsLog.ServerCertificateDates(logger, $"expires on {Date(notAfter)}: renew it (docs/security.md)");
+            return $"expired on {Date(notAfter)}: TLS devices will refuse the gateway";
+        if (now < notBefore)
+            return $"not valid before {Date(notBefore)} (is the clock set?): TLS devices will refuse the gateway";
+        if (notAfter - now < ExpiryNotice)
+            return $"expires on {Date(notAfter)}: renew it (docs/security.md)";
+        return null;
     }
+
+    internal static string Date(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

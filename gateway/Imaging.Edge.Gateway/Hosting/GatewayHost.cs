@@ -314,7 +314,7 @@ internal static class GatewayHost
         BindAddress = IPAddress.Parse(dicom.BindAddress),
         Port = dicom.Port,
         MaxAssociations = dicom.MaxAssociations,
-        MaxConnectionsPerAddress = dicom.MaxConnectionsPerAddress,
+        MaxConnectionsPerAddress = dicom.ConnectionsPerAddress,
         MinimumBytesPerSecond = dicom.MinimumBytesPerSecond,
         MaxInstanceBytes = dicom.MaxInstanceMegabytes * 1024L * 1024,
         MaxPduLength = (uint)dicom.MaxPduLength,

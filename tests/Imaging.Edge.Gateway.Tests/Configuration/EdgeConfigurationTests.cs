@@ -30,10 +30,27 @@ public sealed class EdgeConfigurationTests : IDisposable
         Assert.Equal(11112, configuration.Dicom.Port);
         Assert.Equal("0.0.0.0", configuration.Dicom.BindAddress);
         Assert.Equal(32, configuration.Dicom.MaxAssociations);
-        Assert.Equal(8, configuration.Dicom.MaxConnectionsPerAddress);
+        Assert.Equal(8, configuration.Dicom.ConnectionsPerAddress);
         Assert.Equal(1024, configuration.Dicom.MinimumBytesPerSecond);
         Assert.True(configuration.Dicom.AllowUnknownCallers);
         Assert.Equal("./var", configuration.Gateway.DataDir);
+    }
+
+    [Theory]
+    [InlineData("1", null, 1)]
+    [InlineData("2", null, 1)]
+    [InlineData("4", null, 2)]
+    [InlineData("32", null, 8)]
+    [InlineData("200", null, 8)]
+    [InlineData("4", "4", 4)]
+    public void Connections_per_address_default_to_half_the_association_slots_and_at_most_8(string maxAssociations, string? perAddress, int expected)
+    {
+        // One host must not hold every association slot unless the operator says so (a single router feeding the gateway).
+        var configuration = perAddress is null
+            ? FromPairs(("Dicom:MaxAssociations", maxAssociations))
+            : FromPairs(("Dicom:MaxAssociations", maxAssociations), ("Dicom:MaxConnectionsPerAddress", perAddress));
+
+        Assert.Equal(expected, configuration.Dicom.ConnectionsPerAddress);
     }
 
     [Fact]
@@ -69,7 +86,8 @@ public sealed class EdgeConfigurationTests : IDisposable
     [InlineData("Dicom:AeTitle", "THIS_TITLE_IS_TOO_LONG", "Dicom:AeTitle")]
     [InlineData("Dicom:BindAddress", "localhost", "Dicom:BindAddress: not an IP address")]
     [InlineData("Dicom:MaxPduLength", "100", "Dicom:MaxPduLength")]
-    [InlineData("Dicom:MaxConnectionsPerAddress", "0", "Dicom:MaxConnectionsPerAddress: must be between 1 and 1024 (was 0)")]
+    [InlineData("Dicom:MaxConnectionsPerAddress", "0", "Dicom:MaxConnectionsPerAddress: must be between 1 and Dicom:MaxAssociations (32) (was 0)")]
+    [InlineData("Dicom:MaxConnectionsPerAddress", "33", "Dicom:MaxConnectionsPerAddress: must be between 1 and Dicom:MaxAssociations (32) (was 33)")]
     [InlineData("Dicom:MinimumBytesPerSecond", "0", "Dicom:MinimumBytesPerSecond: must be between 1 and 104857600 (was 0)")]
     [InlineData("Dicom:MaxInstanceMegabytes", "-1", "Dicom:MaxInstanceMegabytes: must be between 0 (no limit) and 1048576 (was -1)")]
     [InlineData("Dicom:Devices:0:AeTitle", "", "Dicom:Devices:0:AeTitle")]

@@ -151,6 +151,36 @@ public sealed class DoctorTests
     }
 
     [Fact]
+    public async Task Dicom_tls_files_get_their_lines_and_a_key_of_another_certificate_fails_the_key_line()
+    {
+        await using var scene = await DoctorScene.StartAsync();
+        using var pki = new Tls.TestPki();
+        var server = pki.ServerValid(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(365), "server-year"); // TestPki's own has 30 days: a warning
+        var other = pki.Client("OTHER");
+        foreach (var key in new[] { server.KeyFile, other.KeyFile })
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        JsonObject Tls(string keyFile) => new()
+        {
+            ["Port"] = GatewayProcess.FreePort(), ["CertificateFile"] = server.CertificateFile, ["KeyFile"] = keyFile,
+            ["ClientCaFile"] = pki.Ca.CertificateFile, ["RequireClientCertificate"] = true,
+        };
+
+        await scene.WriteConfigAsync(c => c["Dicom"]!["Tls"] = Tls(server.KeyFile));
+        var valid = await scene.DoctorAsync("--json");
+        await scene.WriteConfigAsync(c => c["Dicom"]!["Tls"] = Tls(other.KeyFile));
+        var mismatched = await scene.DoctorAsync();
+
+        Assert.True(valid.ExitCode == 0, valid.Output);
+        var checks = EdgeCli.Checks(valid);
+        foreach (var name in new[] { "dicom-tls-certificate", "dicom-tls-key", "dicom-tls-dates", "dicom-tls-client-ca", "dicom-tls-files" })
+            Assert.True(checks.TryGetValue(name, out var check) && check.Result == "ok", $"{name}: {valid.Output}");
+        Assert.True(mismatched.ExitCode == 1, mismatched.Output);
+        Assert.Contains($"✗ dicom-tls-key: {other.KeyFile}: the key does not belong to the certificate", mismatched.StandardOutput, StringComparison.Ordinal);
+        foreach (var key in new[] { server.KeyFile, other.KeyFile })
+            Assert.DoesNotContain(File.ReadAllLines(key)[1], valid.Output + mismatched.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_invalid_configuration_fails_the_first_line_and_nothing_else_is_tried()
     {
         await using var scene = await DoctorScene.StartAsync();

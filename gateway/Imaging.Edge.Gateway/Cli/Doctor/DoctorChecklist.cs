@@ -39,6 +39,8 @@ internal static class DoctorChecklist
         var serviceUser = ServiceUser.Find();
         checks.Add(await GuardedAsync(CredentialsCheck.Name, () => Task.FromResult(CredentialsCheck.Run(configuration, options.CredentialsDirectory, serviceUser))));
         checks.Add(await GuardedAsync(DicomPortCheck.Name, () => DicomPortCheck.RunAsync(configuration, cancellationToken)));
+        if (configuration.Dicom.Tls.Enabled)
+            checks.AddRange(GuardedLines("dicom-tls", () => DicomTlsCheck.Run(configuration.Dicom.Tls, options.CredentialsDirectory, serviceUser, DateTime.UtcNow)));
         checks.AddRange(SerialPortCheck.Run(configuration.Serial, serviceUser));
         var upload = configuration.Upload;
         if (upload.Destination == "s3" && upload.S3 is { } primary)
@@ -71,7 +73,23 @@ internal static class DoctorChecklist
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return CheckResult.Fail(name, $"the check itself failed: {e.GetType().Name}: {SafeText.Printable(e.Message)}", "run doctor again; if it repeats, send this line to support");
+            return Unforeseen(name, e);
+        }
+    }
+
+    private static CheckResult Unforeseen(string name, Exception e) =>
+        CheckResult.Fail(name, $"the check itself failed: {e.GetType().Name}: {SafeText.Printable(e.Message)}", "run doctor again; if it repeats, send this line to support");
+
+    /// <summary>As <see cref="GuardedAsync"/>, for a check of several lines: what it did not foresee becomes one ✗ line.</summary>
+    private static IReadOnlyList<CheckResult> GuardedLines(string name, Func<IReadOnlyList<CheckResult>> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return [Unforeseen(name, e)];
         }
     }
 
