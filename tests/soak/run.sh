@@ -4,7 +4,7 @@
 #   tests/soak/run.sh --minutes 60    a long run (the chaos phase lasts N minutes)
 # Options: --seed N (repeat a run's random choices), --keep (keep the temporary folder: logs, buckets, data),
 #          --no-serial (leave out the ASTM instrument on a pty pair)
-#          --backup|--no-backup (the primary away and a backup taking over; default: only in runs over 5 minutes)
+#          --no-backup (leave out the primary going away and the backup taking over)
 # Env:     SOAK_GATEWAY_EXE=PATH (default: the Release build of this checkout; built if missing)
 # Last line: soak: sent N, acknowledged N, refused N, kills N, faults N, lost N, corrupt N, leaks N
 # Exit 0 only if nothing was lost, corrupted or leaked and every other check held.

@@ -323,7 +323,7 @@ class Soak:
         self.tmpfs = None
         self.rng = random.Random(self.seed)
         self.serial = options.serial
-        self.backup = options.backup if options.backup is not None else self.minutes > 5
+        self.backup = options.backup
         self.player: SerialPlayer | None = None
         self.weather = threading.Lock()    # the proxy's mode: the weather schedule, or the primary away for a while
         self.primary_away = False
@@ -906,9 +906,8 @@ def main() -> int:
     parser.add_argument("--gateway", required=True)
     parser.add_argument("--s3rver", required=True)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, bucket, data)")
-    parser.add_argument("--backup", action=argparse.BooleanOptionalAction, default=None,
-                        help="a backup store that takes over while the primary is away (default: on for runs longer than 5 minutes; "
-                             "off in the short form until the gateway removes a damaged object it left in the primary, see README)")
+    parser.add_argument("--backup", action=argparse.BooleanOptionalAction, default=True,
+                        help="a backup store that takes over while the primary is away (--no-backup: the primary only)")
     parser.add_argument("--serial", action=argparse.BooleanOptionalAction, default=True,
                         help="an ASTM instrument on a socat pty pair cabled to the first gateway (--no-serial: none)")
     options = parser.parse_args()
