@@ -560,7 +560,7 @@ class Soak:
         senders = [Sender(i, self) for i in range(4)]
         for s in senders:
             s.start()
-        kills = (0.6, (1.5, 5.0)) if self.minutes <= 5 else (0.4, (3.0, 12.0))
+        kills = (0.6, (1.5, 5.0)) if self.minutes <= 5 else (0.4, (2.0, 8.0))
         threads = [threading.Thread(target=self.killer, args=(g, random.Random(self.seed * 10 + i), *kills), daemon=True)
                    for i, g in enumerate(self.gateways)]
         threads += [threading.Thread(target=self.proxy_schedule, daemon=True),
