@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 
 import dicomgen
 from faultproxy import FaultProxy
@@ -320,6 +321,7 @@ class Soak:
         self.failures: list[str] = []
         self.notes: list[str] = []
         self.faults = 0
+        self.lost = self.corrupt = self.leaks = 0   # set by the check; 0 if it never got there (then it failed)
         self.tmpfs = None
         self.rng = random.Random(self.seed)
         self.serial = options.serial
@@ -622,7 +624,10 @@ class Soak:
         with open(os.path.join(self.tmp, "proxy-heads.txt"), "wb") as f:
             f.write(b"\n".join(self.proxy.heads))
         self.drain()
-        self.check()
+        try:
+            self.check()
+        except Exception:   # a checker bug must not cost an hour's run its figures: it fails the run and says why
+            self.failures.append(f"the check itself failed:\n{traceback.format_exc()}")
         line = (f"soak: sent {self.ledger.sent}, acknowledged {self.ledger.acked_count}, refused {self.ledger.refused}, "
                 f"kills {self.kills}, faults {self.faults}, lost {self.lost}, corrupt {self.corrupt}, leaks {self.leaks}")
         for note in self.notes:
@@ -792,6 +797,8 @@ class Soak:
         latest: dict[str, tuple[int, dict]] = {}
         for bucket_root in buckets.values():
             for path in glob.glob(os.path.join(bucket_root, "**", "manifest*.json._S3rver_object"), recursive=True):
+                if not os.path.exists(path[:-len("object")] + "metadata.json"):
+                    continue   # an s3rver leftover of an aborted PUT (see check): not served, not in the bucket
                 folder = os.path.relpath(os.path.dirname(path), bucket_root)
                 # a manifest whose key held other bytes went under `.sha256-{16 hex}` before its extension
                 version = int(re.search(r"\.v(\d+)(?:\.sha256-[0-9a-f]+)?\.json", path).group(1))
