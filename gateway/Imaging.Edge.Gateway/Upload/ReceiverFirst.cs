@@ -26,6 +26,7 @@ internal sealed class ReceiverFirst(Func<int> activeAssociations, Func<bool> upl
     public bool Waits(int slot)
     {
         var now = clock.GetUtcNow();
+        bool givesWay;
         lock (_lock)
         {
             if (activeAssociations() == 0)
@@ -34,8 +35,9 @@ internal sealed class ReceiverFirst(Func<int> activeAssociations, Func<bool> upl
                 return false;
             }
             _busySince ??= now;
-            if (slot > 0 || now - _busySince.Value < Grace) return !uploadsBehind();
-            return false;
+            givesWay = slot > 0 || now - _busySince.Value < Grace;
         }
+        // outside the lock: the backlog may read the queue, and the other slots need not wait for that
+        return givesWay && !uploadsBehind();
     }
 }

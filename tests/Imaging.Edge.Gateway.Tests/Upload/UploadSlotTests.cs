@@ -127,11 +127,17 @@ public sealed class UploadSlotTests : IDisposable
         var store = new FaultyStore(new FileSystemObjectStore(_cloud), failPuts: 0, () => new InvalidOperationException(), gate.Task);
         var headroom = long.MaxValue;
         var backlog = new UploadBacklog(_scene.Queue.Queries.Waiting, () => headroom, _scene.Clock);
-        using var run = Start(store, concurrency: 4, attemptTimeout: TimeSpan.FromDays(1), receiver: new ReceiverFirst(() => 1, backlog.IsBehind, _scene.Clock));
-        for (var round = 0; round < 10; round++)
+        var asked = 0; // how often a slot asked whether uploads are behind: each ask is a slot that decided to wait
+        using var run = Start(store, concurrency: 4, attemptTimeout: TimeSpan.FromDays(1), receiver: new ReceiverFirst(() => 1, () =>
+        {
+            Interlocked.Increment(ref asked);
+            return backlog.IsBehind();
+        }, _scene.Clock));
+        for (var round = 1; round <= 10; round++)
         {
             run.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(5);
+            var target = 4 * round;
+            await run.UntilAsync(() => Volatile.Read(ref asked) >= target); // every slot came round and asked
         }
         Assert.Equal(0, store.PutsStarted); // young association, backlog small: the receiver first
 

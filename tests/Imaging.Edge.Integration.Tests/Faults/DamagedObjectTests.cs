@@ -79,16 +79,8 @@ public sealed class DamagedObjectTests(ITestOutputHelper output)
         Assert.DoesNotContain(setup.Proxy.Heads, h => h.StartsWith("DELETE ", StringComparison.Ordinal));
     }
 
-    private static async Task<bool> WaitForAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) return false;
-            await Task.Delay(200);
-        }
-        return true;
-    }
+    private static Task<bool> WaitForAsync(Func<bool> condition, TimeSpan timeout) =>
+        Receiver.BadInputTests.Eventually(condition, (int)timeout.TotalMilliseconds);
 
     /// <summary>The gateway's <c>damaged_objects</c> rows.</summary>
     private static List<(string Destination, string Key, int Attempts)> DamagedRows(FaultGateway gateway)
