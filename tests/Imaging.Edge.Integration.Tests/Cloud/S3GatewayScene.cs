@@ -193,6 +193,19 @@ internal sealed class S3GatewayScene : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>
+    /// The bytes of a row's local file, once it is written: a small instance is acknowledged with its bytes in queue.db
+    /// and may be uploaded from there before the file writer (which gives way while an association is open) writes it.
+    /// </summary>
+    public async Task<byte[]> LocalFileAsync(QueueRow row, TimeSpan timeout)
+    {
+        var path = Path.Combine(DataDir, row.LocalPath);
+        var deadline = DateTime.UtcNow + timeout;
+        while (!File.Exists(path) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(File.Exists(path), $"the file of {row.SopInstanceUid} was not written within {timeout}\n--- gateway ---\n{Output}");
+        return await File.ReadAllBytesAsync(path);
+    }
+
     public Task<IReadOnlyList<QueueRow>> WaitForAllUploadedAsync(int count, TimeSpan timeout) =>
         WaitForRowsAsync(rows => rows.Count == count && rows.All(r => r.State == "uploaded"), timeout, $"{count} rows uploaded");
 

@@ -55,7 +55,7 @@ public sealed class SharedBucketTests(S3rverFixture fixture, ITestOutputHelper o
         Assert.NotEqual(rowA.ObjectKey, rowB.ObjectKey);
         foreach (var (scene, row) in new[] { (a, rowA), (b, rowB) })
         {
-            var local = await File.ReadAllBytesAsync(Path.Combine(scene.DataDir, row.LocalPath));
+            var local = await scene.LocalFileAsync(row, Timeout);
             var stored = await S3.ReadObjectAsync(row.ObjectKey!);
             Assert.True(stored.AsSpan().SequenceEqual(local), $"{scene.Gateway}'s object {row.ObjectKey} is not its file's bytes");
         }
