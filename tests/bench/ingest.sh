@@ -104,7 +104,9 @@ JSON
     # warm-up: one instance on its own association (JIT, page cache, first-file paths)
     bg_run storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$warm" >"$work/warm.log" 2>&1 || {
         echo "$kind: warm-up storescu failed:" >&2; cat "$work/warm.log" >&2; return 1; }
-    local t0 t1
+    local t0 t1 sender0 receiver0
+    times >"$work/times.0"     # in this shell, not a subshell: a subshell's `times` does not see our children
+    sender0=$(children_cpu "$work/times.0"); receiver0=$(process_cpu "$pid")
     t0=$EPOCHREALTIME
     if [[ -d $input/part1 ]]; then
         # concurrent associations: one storescu per part, all started together
@@ -119,11 +121,26 @@ JSON
         echo "$kind: storescu failed:" >&2; tail -n 40 "$work/storescu.log" >&2; return 1
     fi
     t1=$EPOCHREALTIME
+    local sender_cpu receiver_cpu
+    times >"$work/times.1"
+    sender_cpu=$(awk -v a="$sender0" -v b="$(children_cpu "$work/times.1")" 'BEGIN {printf "%.3f", b - a}')
+    receiver_cpu=$(awk -v a="$receiver0" -v b="$(process_cpu "$pid")" 'BEGIN {printf "%.3f", b - a}')
     local hwm
     hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
     local count
     count=$(count_received "$kind" "$out")
-    echo "RESULT $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f", b - a}') $count ${hwm:-0}"
+    echo "RESULT $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f", b - a}') $count ${hwm:-0} $sender_cpu $receiver_cpu"
+}
+
+# CPU seconds (user + system) of the children this shell has waited for, from the output of bash's `times` (line 2)
+children_cpu() {
+    awk 'NR == 2 {
+        split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"
+}
+
+# CPU seconds (user + system, all threads) of a running process
+process_cpu() {
+    awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f", ($12 + $13) / tck }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
 count_received() {  # count_received KIND DIR: stored instance files
@@ -209,8 +226,8 @@ large_bytes=$(bytes_of "$tmp/in/large")
 huge_bytes=$(bytes_of "$tmp/in/huge")
 sync
 
-declare -A SECS COUNT HWM RES FAILED
-run_one() {  # run_one KIND WORKLOAD EXPECTED_FILES RUN: appends "seconds files hwm" to RES[KIND.WORKLOAD]
+declare -A SECS COUNT HWM RES FAILED SENDER_CPU RECEIVER_CPU
+run_one() {  # run_one KIND WORKLOAD EXPECTED_FILES RUN: appends "seconds files hwm sender_cpu receiver_cpu" to RES[KIND.WORKLOAD]
     local kind=$1 load=$2 expected=$3 i=$4 line
     local work="$tmp/run/$kind.$load.$i"
     bg_run sync    # flush the previous run's dirty pages so that its write-back does not land in this run
@@ -223,21 +240,21 @@ run_one() {  # run_one KIND WORKLOAD EXPECTED_FILES RUN: appends "seconds files 
         echo "ingest.sh: $kind / $load run $i failed" >&2
         return 1
     fi
-    local s c h
-    read -r _ s c h <<<"$line"
+    local s c h sc rc
+    read -r _ s c h sc rc <<<"$line"
     if ((c != expected)); then
         echo "ingest.sh: $kind / $load run $i: $c files stored, expected $expected" >&2
         return 1
     fi
-    printf '   %-5s run %d  %-8s %8.3f s  VmHWM %d kB\n' "$load" "$i" "$kind" "$s" "$h"
-    RES[$kind.$load]+="$s $c $h"$'\n'
+    printf '   %-5s run %d  %-8s %8.3f s  VmHWM %d kB  CPU: senders %.2f s, receiver %.2f s\n' "$load" "$i" "$kind" "$s" "$h" "$sc" "$rc"
+    RES[$kind.$load]+="$s $c $h $sc $rc"$'\n'
 }
 summarize() {  # summarize KIND WORKLOAD: median seconds, highest VmHWM over the runs
-    local k=$1.$2 s c h
+    local k=$1.$2 s c h sc rc
     [[ -n ${RES[$k]:-} ]] || return 0
     local n; n=$(printf '%s' "${RES[$k]}" | grep -c .)
-    read -r s c h < <(printf '%s' "${RES[$k]}" | sort -g | sed -n "$(((n + 1) / 2))p")
-    SECS[$k]=$s; COUNT[$k]=$c
+    read -r s c h sc rc < <(printf '%s' "${RES[$k]}" | sort -g | sed -n "$(((n + 1) / 2))p")
+    SECS[$k]=$s; COUNT[$k]=$c; SENDER_CPU[$k]=$sc; RECEIVER_CPU[$k]=$rc
     HWM[$k]=$(printf '%s' "${RES[$k]}" | awk '$3 > m {m = $3} END {print m + 0}')
 }
 
@@ -308,6 +325,36 @@ printf '(small = %d x CT_small.dcm over one association, small4 = the same over 
 printf ' large = %d x %d MB multi-frame, huge = 1 x %d MB; MB = 10^6 bytes;\n' \
     "$LARGE_COUNT" "$LARGE_MB" "$HUGE_MB"
 printf ' VmHWM = peak RSS of the receiver process over the runs)\n'
+
+# Where the CPU went: the senders run on the same cores as the receiver, so the cores bound the rate of any receiver.
+cores=$(nproc)
+echo
+echo "CPU per instance (user + system, medians' runs; $cores cores shared by the senders and the receiver):"
+printf '%-9s %-8s %14s %15s %12s\n' receiver workload "senders ms" "receiver ms" "cores busy"
+for kind in storescp gateway orthanc; do
+    for load in small small4; do
+        k=$kind.$load
+        [[ -n ${SECS[$k]:-} ]] || continue
+        n=$([[ $load == small ]] && echo "$SMALL_COUNT" || echo "$small4_count")
+        printf '%-9s %-8s %14.2f %15.2f %11.0f%%\n' "$kind" "$load" "$(fmt %.4f "${SENDER_CPU[$k]} * 1000 / $n")" \
+            "$(fmt %.4f "${RECEIVER_CPU[$k]} * 1000 / $n")" "$(fmt %.1f "(${SENDER_CPU[$k]} + ${RECEIVER_CPU[$k]}) * 100 / ($cores * ${SECS[$k]})")"
+    done
+done
+if [[ -n ${SECS[gateway.small4]:-} ]]; then
+    sender_ms=$(fmt %.4f "${SENDER_CPU[gateway.small4]} * 1000 / $small4_count")
+    both_ms=$(fmt %.4f "$sender_ms + ${RECEIVER_CPU[gateway.small4]} * 1000 / $small4_count")
+    printf 'ceiling, 4 associations: the senders alone (%.2f ms/inst) allow %.0f inst/s on %d cores; senders + gateway (%.2f ms/inst) %.0f inst/s;\n' \
+        "$sender_ms" "$(fmt %.1f "$cores * 1000 / $sender_ms")" "$cores" "$both_ms" "$(fmt %.1f "$cores * 1000 / $both_ms")"
+    printf '  the gateway reached %.0f inst/s' "$(fmt %.1f "$small4_count / ${SECS[gateway.small4]}")"
+    if [[ -n ${SECS[orthanc.small4]:-} ]]; then
+        goal=$(fmt %.1f "4 * $small4_count / ${SECS[orthanc.small4]}")
+        printf '; 4 x Orthanc would be %.0f inst/s,\n  which leaves any receiver %.2f ms of CPU per instance beside these senders' \
+            "$goal" "$(fmt %.4f "$cores * 1000 / $goal - $sender_ms")"
+        [[ -n ${SECS[storescp.small4]:-} ]] &&
+            printf ' (storescp, which neither syncs nor hashes nor indexes, used %.2f)' "$(fmt %.4f "${RECEIVER_CPU[storescp.small4]} * 1000 / $small4_count")"
+    fi
+    echo
+fi
 
 small_r=n/a small4_r=n/a orthanc_r=n/a large_r=n/a rss=n/a
 if [[ -n ${SECS[gateway.small]:-} && -n ${SECS[storescp.small]:-} ]]; then
