@@ -2,7 +2,9 @@ namespace Imaging.Edge.Gateway.Configuration;
 
 /// <summary>
 /// Checks <c>Dicom:Tls</c> without reading the key (the files' contents are checked when the gateway starts, by
-/// <see cref="Hosting.DicomTlsCredentials"/>): ports, combinations, and that the named files exist.
+/// <see cref="Hosting.DicomTlsCredentials"/>): ports, combinations, and that the named files exist. Whether a systemd
+/// credential is there is not a question about the configuration: the CLI verbs (status, queue, doctor) load the same
+/// configuration from a shell, where <c>$CREDENTIALS_DIRECTORY</c> is never set; the service start checks it.
 /// </summary>
 internal static class DicomTlsOptionsValidator
 {
@@ -23,21 +25,10 @@ internal static class DicomTlsOptionsValidator
             problems.Add("Dicom:Tls:ClientCaFile: must be given when RequireClientCertificate is true (the CA that signs the devices' certificates)");
         if (tls.BindAeTitleToCertificate && !tls.RequireClientCertificate)
             problems.Add("Dicom:Tls:BindAeTitleToCertificate: needs RequireClientCertificate true");
-        var credentials = Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY");
-        foreach (var (key, file, credential) in new[]
-                 {
-                     ("CertificateFile", tls.CertificateFile, DicomTlsOptions.CertificateCredential),
-                     ("KeyFile", tls.KeyFile, DicomTlsOptions.KeyCredential),
-                     ("ClientCaFile", tls.ClientCaFile, null),
-                 })
+        foreach (var (key, file) in new[] { ("CertificateFile", tls.CertificateFile), ("KeyFile", tls.KeyFile), ("ClientCaFile", tls.ClientCaFile) })
         {
-            if (!string.IsNullOrEmpty(file))
-            {
-                if (!File.Exists(file))
-                    problems.Add($"Dicom:Tls:{key}: file not found ({file})");
-            }
-            else if (credential is not null && string.IsNullOrEmpty(credentials))
-                problems.Add($"Dicom:Tls:{key}: not given, and no systemd credential '{credential}' ($CREDENTIALS_DIRECTORY is not set)");
+            if (!string.IsNullOrEmpty(file) && !File.Exists(file))
+                problems.Add($"Dicom:Tls:{key}: file not found ({file})");
         }
     }
 }

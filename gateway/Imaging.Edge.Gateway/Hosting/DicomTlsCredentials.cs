@@ -23,10 +23,10 @@ internal static class DicomTlsCredentials
     {
         if (!tls.Enabled) return null;
         var problems = new List<string>();
-        var certificatePath = Locate(tls.CertificateFile, DicomTlsOptions.CertificateCredential);
-        var keyPath = Locate(tls.KeyFile, DicomTlsOptions.KeyCredential);
-        var chain = ReadCertificates("Dicom:Tls:CertificateFile", certificatePath, problems);
-        var key = ReadKey("Dicom:Tls:KeyFile", keyPath, problems);
+        var certificatePath = Locate("Dicom:Tls:CertificateFile", tls.CertificateFile, DicomTlsOptions.CertificateCredential, problems);
+        var keyPath = Locate("Dicom:Tls:KeyFile", tls.KeyFile, DicomTlsOptions.KeyCredential, problems);
+        var chain = certificatePath is null ? null : ReadCertificates("Dicom:Tls:CertificateFile", certificatePath, problems);
+        var key = keyPath is null ? null : ReadKey("Dicom:Tls:KeyFile", keyPath, problems);
         var clientCa = string.IsNullOrEmpty(tls.ClientCaFile) ? null : ReadCertificates("Dicom:Tls:ClientCaFile", tls.ClientCaFile, problems);
         X509Certificate2? certificate = null;
         if (chain is not null && key is not null)
@@ -57,8 +57,15 @@ internal static class DicomTlsCredentials
         };
     }
 
-    private static string Locate(string? file, string credential) =>
-        !string.IsNullOrEmpty(file) ? file : Path.Combine(Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") ?? "", credential);
+    /// <summary>The named file, else the systemd credential; null and a problem when neither can be (not started by systemd).</summary>
+    private static string? Locate(string key, string? file, string credential, List<string> problems)
+    {
+        if (!string.IsNullOrEmpty(file)) return file;
+        if (Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") is { Length: > 0 } credentials)
+            return Path.Combine(credentials, credential);
+        problems.Add($"{key}: not given, and no systemd credential '{credential}' ($CREDENTIALS_DIRECTORY is not set: name the file, or start the gateway from its unit with LoadCredential=)");
+        return null;
+    }
 
     /// <summary>Whether <paramref name="key"/> is the private key of <paramref name="certificate"/> (their public keys are equal).</summary>
     internal static bool KeyMatches(X509Certificate2 certificate, AsymmetricAlgorithm key) =>

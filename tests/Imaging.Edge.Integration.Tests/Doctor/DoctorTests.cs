@@ -180,6 +180,36 @@ public sealed class DoctorTests
             Assert.DoesNotContain(File.ReadAllLines(key)[1], valid.Output + mismatched.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A box whose TLS certificate and key are systemd credentials: a field engineer's shell has no
+    /// <c>$CREDENTIALS_DIRECTORY</c>, and the configuration is still valid there (it used to stop doctor at its first
+    /// line); the TLS lines find the files where the unit's <c>LoadCredential=</c> reads them.
+    /// </summary>
+    [Fact]
+    public async Task Tls_from_systemd_credentials_is_checked_from_a_shell_without_credentials_directory()
+    {
+        await using var scene = await DoctorScene.StartAsync();
+        using var pki = new Tls.TestPki();
+        var server = pki.ServerValid(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(365), "server-year");
+        var credentials = scene.Folder.Combine("credentials");
+        Directory.CreateDirectory(credentials);
+        File.Copy(server.CertificateFile, Path.Combine(credentials, "dicom-tls-certificate"));
+        File.Copy(server.KeyFile, Path.Combine(credentials, "dicom-tls-key"));
+        File.SetUnixFileMode(Path.Combine(credentials, "dicom-tls-key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await scene.WriteConfigAsync(c => c["Dicom"]!["Tls"] = new JsonObject { ["Port"] = GatewayProcess.FreePort() });
+
+        var doctor = await scene.DoctorAsync("--json", "--credentials-dir", credentials);
+        var status = await EdgeCli.RunAsync(scene.Folder.Path, null, ["status", "--config", scene.ConfigFile]);
+
+        var checks = EdgeCli.Checks(doctor);
+        Assert.True(checks["configuration"].Result == "ok", doctor.Output);
+        foreach (var name in new[] { "dicom-tls-certificate", "dicom-tls-key", "dicom-tls-dates" })
+            Assert.True(checks.TryGetValue(name, out var check) && check.Result == "ok", $"{name}: {doctor.Output}");
+        Assert.DoesNotContain("CREDENTIALS_DIRECTORY", status.Output, StringComparison.Ordinal);
+        Assert.True(status.ExitCode != 2, status.Output); // 2: the configuration refused
+        Assert.DoesNotContain(File.ReadAllLines(server.KeyFile)[1], doctor.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_invalid_configuration_fails_the_first_line_and_nothing_else_is_tried()
     {

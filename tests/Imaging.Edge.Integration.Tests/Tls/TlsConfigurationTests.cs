@@ -70,6 +70,7 @@ public sealed class TlsConfigurationTests : IDisposable
         { "key of another certificate", "Dicom:Tls:KeyFile: the key does not belong to the certificate" },
         { "certificate without certificate", "Dicom:Tls:CertificateFile: holds no PEM certificate" },
         { "required client certificate without CA", "Dicom:Tls:ClientCaFile: must be given when RequireClientCertificate is true" },
+        { "no key file and not started by systemd", "Dicom:Tls:KeyFile: not given, and no systemd credential 'dicom-tls-key'" },
     };
 
     [Theory]
@@ -85,6 +86,10 @@ public sealed class TlsConfigurationTests : IDisposable
             case "garbage key": environment["IMAGING_EDGE__Dicom__Tls__KeyFile"] = garbage; break;
             case "key of another certificate": environment["IMAGING_EDGE__Dicom__Tls__KeyFile"] = _pki.Ca.KeyFile; break;
             case "certificate without certificate": environment["IMAGING_EDGE__Dicom__Tls__CertificateFile"] = _pki.Server.KeyFile; break;
+            case "no key file and not started by systemd":
+                environment.Remove("IMAGING_EDGE__Dicom__Tls__KeyFile");
+                environment["CREDENTIALS_DIRECTORY"] = "";
+                break;
             default: environment.Remove("IMAGING_EDGE__Dicom__Tls__ClientCaFile"); break;
         }
         await using var gateway = GatewayProcess.Start(["run"], environment, _folder.Path);
