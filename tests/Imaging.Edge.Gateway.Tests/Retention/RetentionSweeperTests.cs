@@ -192,12 +192,15 @@ public sealed class RetentionSweeperTests : IDisposable
         await sweeper.StartAsync(CancellationToken.None);
         try
         {
-            for (var i = 0; i < 400 && sweeper.Sweeps == 0; i++) await Task.Delay(25);
+            // deadlines, not counts of short delays: a loaded CI machine may not run the sweeper's loop for seconds
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (sweeper.Sweeps == 0 && DateTime.UtcNow < deadline) await Task.Delay(25);
             Assert.Equal(1, sweeper.Sweeps); // the sweep at start found nothing old enough
             Assert.Equal(InstanceStates.Uploaded, _scene.State(id));
 
             _scene.Clock.Advance(TimeSpan.FromDays(31));
-            for (var i = 0; i < 400 && _scene.State(id) != InstanceStates.Evicted; i++)
+            deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (_scene.State(id) != InstanceStates.Evicted && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(25);
                 _scene.Clock.Advance(sweeper.Interval);
