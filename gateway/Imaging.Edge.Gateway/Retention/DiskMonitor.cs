@@ -76,7 +76,15 @@ internal sealed class DiskMonitor : BackgroundService
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            using (_heartbeat?.Working()) Check();
+            try
+            {
+                using (_heartbeat?.Working()) Check();
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Check() handles the disk and the queue failing as it expects them to; anything else must not stop the host.
+                RetentionLog.CheckFailed(_logger, e, e.GetType().Name);
+            }
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var tick = Task.Delay(Every, _clock, wait.Token);
             var woken = _wake.Reader.WaitToReadAsync(wait.Token).AsTask();

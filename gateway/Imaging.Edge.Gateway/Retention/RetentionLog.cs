@@ -34,4 +34,10 @@ internal static partial class RetentionLog
 
     [LoggerMessage(8009, LogLevel.Warning, "Could not record a {EventType} event (SQLite error {ErrorCode}); will try again")]
     public static partial void EventNotRecorded(ILogger logger, string eventType, int errorCode);
+
+    [LoggerMessage(8010, LogLevel.Error, "Retention sweep failed: unexpected {ErrorType}; tried again at the next sweep (nothing is deleted by a failed sweep that a later one would not)")]
+    public static partial void SweepFailed(ILogger logger, Exception exception, string errorType);
+
+    [LoggerMessage(8011, LogLevel.Error, "Disk check failed: unexpected {ErrorType}; the last reading stands until the next check")]
+    public static partial void CheckFailed(ILogger logger, Exception exception, string errorType);
 }

@@ -47,7 +47,7 @@ internal sealed class RetentionSweeper(
         RetentionLog.Started(logger, options.KeepUploadedDays, options.HighWaterPercent, options.ReserveMegabytes, options.LogRetentionDays, options.SweepIntervalSeconds);
         while (!stoppingToken.IsCancellationRequested)
         {
-            using (heartbeat?.Working()) Sweep();
+            using (heartbeat?.Working()) Guarded(() => Sweep(), stoppingToken);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var tick = Task.Delay(Interval, clock, wait.Token);
             while (true)
@@ -55,7 +55,7 @@ internal sealed class RetentionSweeper(
                 var highWater = monitor is null ? Task.Delay(Timeout.Infinite, wait.Token) : monitor.WaitForHighWaterAsync(wait.Token).AsTask();
                 if (await Task.WhenAny(tick, highWater).ConfigureAwait(false) == tick) break;
                 if (highWater.IsCanceled) break;
-                using (heartbeat?.Working()) EvictAboveHighWater();
+                using (heartbeat?.Working()) Guarded(() => EvictAboveHighWater(), stoppingToken);
             }
             await wait.CancelAsync().ConfigureAwait(false);
             stoppingToken.ThrowIfCancellationRequested();
@@ -63,6 +63,22 @@ internal sealed class RetentionSweeper(
     }
 
     /// <summary>One full sweep: age, high-water mark, logs. Does not throw for file trouble; SQLite errors propagate (the host stops, systemd restarts).</summary>
+    /// <summary>
+    /// One pass of the loop; an exception nobody expected (a full disk failing SQLite, a bug) is logged and the loop
+    /// goes on: every step of a sweep is safe to repeat, and a sweeper that stopped would stop the whole host.
+    /// </summary>
+    private void Guarded(Action pass, CancellationToken stoppingToken)
+    {
+        try
+        {
+            pass();
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            RetentionLog.SweepFailed(logger, e, e.GetType().Name);
+        }
+    }
+
     public Result Sweep()
     {
         var byAge = EvictByAge();

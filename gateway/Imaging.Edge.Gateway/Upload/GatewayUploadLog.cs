@@ -26,6 +26,12 @@ internal static partial class GatewayUploadLog
     [LoggerMessage(5006, LogLevel.Warning, "Sweep of orphaned multipart uploads on {Endpoint} failed: {Reason}")]
     public static partial void SweepFailed(ILogger logger, string endpoint, string reason);
 
+    [LoggerMessage(5056, LogLevel.Error, "Manifest pass failed: unexpected {ErrorType}; tried again at the next pass")]
+    public static partial void ManifestPassFailed(ILogger logger, Exception exception, string errorType);
+
+    [LoggerMessage(5057, LogLevel.Error, "Sweep of orphaned multipart uploads failed: unexpected {ErrorType}; tried again at the next sweep")]
+    public static partial void SweepPassFailed(ILogger logger, Exception exception, string errorType);
+
     [LoggerMessage(5040, LogLevel.Information, "No sweep of orphaned multipart uploads: the key template's prefix does not name the gateway, so other gateways' uploads could not be told apart (leave it to the bucket's lifecycle rule)")]
     public static partial void SweepOff(ILogger logger);
 

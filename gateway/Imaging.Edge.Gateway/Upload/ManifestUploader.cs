@@ -38,8 +38,19 @@ internal sealed class ManifestUploader(
     {
         using var timer = new PeriodicTimer(Pass, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            if (!pause.IsPaused)
+        {
+            if (pause.IsPaused) continue;
+            try
+            {
                 await UploadPendingManifestsAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The queue itself failed (the long soak met SQLite's "abort due to ROLLBACK" on a full disk): a manifest
+                // is only late, never lost, so the loop says so and goes on; it once stopped the whole host.
+                GatewayUploadLog.ManifestPassFailed(logger, e, e.GetType().Name);
+            }
+        }
     }
 
     public async Task UploadPendingManifestsAsync(CancellationToken cancellationToken)

@@ -29,10 +29,23 @@ internal sealed class MultipartSweeper(UploadLeases queue, UploadEndpoints endpo
             GatewayUploadLog.SweepOff(logger);
             return;
         }
-        await SweepAsync(MinimumAge, stoppingToken).ConfigureAwait(false);
+        await GuardedSweepAsync(stoppingToken).ConfigureAwait(false);
         using var timer = new PeriodicTimer(Every, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            await GuardedSweepAsync(stoppingToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A sweep whose unexpected failure (the queue's read of the checkpoints) is logged, not fatal to the host.</summary>
+    private async Task GuardedSweepAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
             await SweepAsync(MinimumAge, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            GatewayUploadLog.SweepPassFailed(logger, e, e.GetType().Name);
+        }
     }
 
     /// <summary>One sweep over every endpoint. Returns how many uploads were aborted. Does not throw for store trouble.</summary>

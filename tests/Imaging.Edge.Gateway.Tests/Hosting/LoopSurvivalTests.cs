@@ -1,0 +1,137 @@
+using Imaging.Edge.CloudSync.Keys;
+using Imaging.Edge.CloudSync.Resilience;
+using Imaging.Edge.CloudSync.Stores;
+using Imaging.Edge.CloudSync.Upload;
+using Imaging.Edge.Gateway.Configuration;
+using Imaging.Edge.Gateway.Intake;
+using Imaging.Edge.Gateway.Queue;
+using Imaging.Edge.Gateway.Retention;
+using Imaging.Edge.Gateway.Tests.Retention;
+using Imaging.Edge.Gateway.Upload;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Imaging.Edge.Gateway.Tests.Hosting;
+
+/// <summary>
+/// The background loops meet an exception nobody planned for (a bug, a database failing in a way no catch names) and
+/// go on: a loop that ended would stop the whole host (BackgroundServiceExceptionBehavior.StopHost), and every modality
+/// with it. The long chaos soak found the manifest loop ending on SQLite's "abort due to ROLLBACK" on a full disk.
+/// </summary>
+public sealed class LoopSurvivalTests : IDisposable
+{
+    private readonly RetentionScene _scene = new();
+    private readonly string _cloud = Directory.CreateTempSubdirectory("edge-loops-cloud-").FullName;
+
+    public void Dispose()
+    {
+        _scene.Dispose();
+        Directory.Delete(_cloud, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_retention_sweeper_goes_on_after_its_disk_probe_throws_the_unexpected()
+    {
+        var id = _scene.Receive();
+        _scene.Upload(id);
+        var throws = 2;
+        DiskUsage Probe() => Interlocked.Decrement(ref throws) >= 0 ? throw new InvalidOperationException("a probe bug") : RetentionScene.NothingUsed();
+        var sweeper = _scene.Sweeper(new RetentionOptions { KeepUploadedDays = 30, SweepIntervalSeconds = 300 }, Probe);
+        await sweeper.StartAsync(CancellationToken.None);
+        try
+        {
+            // the first two sweeps find nothing old enough, then meet the probe's exception (the high-water check)
+            await UntilAsync(() => Volatile.Read(ref throws) < 0, () => _scene.Clock.Advance(sweeper.Interval), sweeper);
+            Assert.Equal(InstanceStates.Uploaded, _scene.State(id));
+
+            _scene.Clock.Advance(TimeSpan.FromDays(31));
+            await UntilAsync(() => _scene.State(id) == InstanceStates.Evicted, () => _scene.Clock.Advance(sweeper.Interval), sweeper);
+            Assert.False(_scene.HasFile(id));
+        }
+        finally
+        {
+            await sweeper.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task The_disk_monitor_goes_on_after_its_probe_throws_the_unexpected()
+    {
+        var throws = 1;
+        DiskUsage Probe() => Interlocked.Decrement(ref throws) >= 0 ? throw new InvalidOperationException("a probe bug") : RetentionScene.NothingUsed();
+        var monitor = new DiskMonitor(new DiskSpaceGuard(_scene.Layout.Root, 1), _scene.Store, Probe, 85, _scene.Clock, NullLogger<DiskMonitor>.Instance);
+        await monitor.StartAsync(CancellationToken.None);
+        try
+        {
+            await UntilAsync(() => monitor.Readings > 0, () => _scene.Clock.Advance(TimeSpan.FromMinutes(1)), monitor);
+
+            Assert.True(throws < 0, "the probe never threw");
+        }
+        finally
+        {
+            await monitor.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task The_manifest_uploader_goes_on_after_the_queue_fails_and_uploads_the_manifest_once_it_works()
+    {
+        var id = _scene.Receive();
+        _scene.Upload(id);
+        Assert.NotEmpty(_scene.Queue.Studies.MarkStableStudies(_scene.Clock.GetUtcNow().AddSeconds(1)));
+        Execute("ALTER TABLE studies RENAME TO studies_away;"); // every query of the studies fails now
+        var uploader = Manifests();
+        await uploader.StartAsync(CancellationToken.None);
+        try
+        {
+            for (var pass = 0; pass < 3; pass++)
+            {
+                _scene.Clock.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(50);
+            }
+            Assert.False(uploader.ExecuteTask!.IsCompleted, $"the manifest loop ended: {uploader.ExecuteTask.Exception?.GetBaseException().Message}");
+
+            Execute("ALTER TABLE studies_away RENAME TO studies;");
+            await UntilAsync(() => ManifestsInTheStore().Count > 0, () => _scene.Clock.Advance(TimeSpan.FromSeconds(1)), uploader);
+            Assert.EndsWith("manifest.v1.json", Assert.Single(ManifestsInTheStore()), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await uploader.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private ManifestUploader Manifests()
+    {
+        var configuration = EdgeConfiguration.FromRoot(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>()).Build());
+        var endpoint = new EndpointResilience(new FileSystemObjectStore(_cloud), new ResilienceSettings { MaxRetryAttempts = 1 }, _scene.Clock, NullLogger.Instance);
+        return new ManifestUploader(_scene.Queue.Studies, new UploadEndpoints(endpoint, null, writeToBoth: false),
+            new ObjectUploader(new UploadSettings(), NullLogger.Instance), ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default),
+            new UploadPause(), _scene.Layout, configuration, _scene.Clock, NullLogger<ManifestUploader>.Instance);
+    }
+
+    private List<string> ManifestsInTheStore() =>
+        [.. Directory.EnumerateFiles(_cloud, "manifest.v*.json", SearchOption.AllDirectories).Where(f => !f.EndsWith(".meta.json", StringComparison.Ordinal))];
+
+    private void Execute(string sql)
+    {
+        using var connection = _scene.Database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Advances the fake clock until the condition holds (30 s of real time at most); fails if the loop ended.</summary>
+    private static async Task UntilAsync(Func<bool> condition, Action advance, BackgroundService loop)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            Assert.False(loop.ExecuteTask is { IsCompleted: true }, $"the loop ended: {loop.ExecuteTask?.Exception?.GetBaseException().Message}");
+            advance();
+            await Task.Delay(25);
+        }
+        Assert.True(condition(), "not reached within 30 s");
+    }
+}
