@@ -865,7 +865,12 @@ class Soak:
             if prefix is None:
                 continue
             gateway = prefixes[prefix]
-            event = json.loads(line[len(prefix):])
+            try:
+                event = json.loads(line[len(prefix):])
+            except ValueError:
+                # a torn packet's bytes read as a payload (a publish cut half-way): ops would see garbage
+                self.failures.append(f"{gateway}: an event message is not JSON: {line[len(prefix):][:80]!r}")
+                continue
             seq = event["seq"]
             if seq in seqs[gateway] and seqs[gateway][seq] != event:
                 self.failures.append(f"{gateway}: event seq {seq} published twice with different contents")

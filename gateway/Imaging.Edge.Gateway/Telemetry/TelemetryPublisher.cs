@@ -30,6 +30,9 @@ internal sealed class TelemetryPublisher(
     private static readonly TimeSpan TrimEvery = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RefusedEventPause = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a stop lets a publish in flight finish before it is cut (<see cref="PublishAsync(MqttApplicationMessage, CancellationToken)"/>).</summary>
+    private static readonly TimeSpan PublishGrace = TimeSpan.FromSeconds(3);
     private const double LogsPerSecond = 5;
     private const double LogBurst = 20;
 
@@ -43,6 +46,8 @@ internal sealed class TelemetryPublisher(
     private long _logSeq;
     private long _historySeq;
     private readonly TelemetryHistory _history = new();
+    private readonly CancellationTokenSource _publishStop = new();
+    private volatile bool _torn;
     private long _logsDroppedReported;
     private readonly LogRate _logRate = new(LogsPerSecond, LogBurst, clock.GetUtcNow());
     private DateTimeOffset _lastTrim = DateTimeOffset.MinValue;
@@ -96,8 +101,11 @@ internal sealed class TelemetryPublisher(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _publishStop.CancelAfter(PublishGrace);
         await base.StopAsync(cancellationToken);
-        if (!_client.IsConnected) return;
+        // A publish cut half-way may have left a torn packet: nothing more on this connection, not even DISCONNECT, so
+        // the broker drops it and publishes the Last Will (offline) instead of reading our next packet as its payload.
+        if (!_client.IsConnected || _torn) return;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -115,6 +123,7 @@ internal sealed class TelemetryPublisher(
     public override void Dispose()
     {
         _client.Dispose();
+        _publishStop.Dispose();
         base.Dispose();
     }
 
@@ -270,7 +279,7 @@ internal sealed class TelemetryPublisher(
         try
         {
             if (await _commands!.HandleAsync(request, clock, stoppingToken) is { } answer)
-                await _client.PublishAsync(answer, stoppingToken);
+                await PublishAsync(answer, stoppingToken);
         }
         catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
         {
@@ -287,11 +296,32 @@ internal sealed class TelemetryPublisher(
         PublishAsync(TelemetryMessages.StatusTopic(_prefix), payload, MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken, retain: true);
 
     private Task<MqttClientPublishResult> PublishAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos, CancellationToken cancellationToken, bool retain = false) =>
-        _client.PublishAsync(new MqttApplicationMessageBuilder()
+        PublishAsync(new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(payload)
             .WithRetainFlag(retain)
             .WithQualityOfServiceLevel(qos)
             .WithContentType("application/json")
             .Build(), cancellationToken);
+
+    /// <summary>
+    /// Every publish goes through here. The caller's token is checked before the publish starts but not handed to the
+    /// client: MQTTnet writes the packet with it, and a write cancelled half-way leaves a torn packet on the connection
+    /// whose declared length swallows the next packet (the long soak recorded the shutdown status inside an event's
+    /// payload). A stop gives a publish in flight <see cref="PublishGrace"/> to finish; one cut after that marks the
+    /// connection torn.
+    /// </summary>
+    private async Task<MqttClientPublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return await _client.PublishAsync(message, _publishStop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_publishStop.IsCancellationRequested)
+        {
+            _torn = true;
+            throw;
+        }
+    }
 }
