@@ -102,14 +102,37 @@ public sealed class LoopSurvivalTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task The_multipart_sweeper_goes_on_after_the_queue_fails()
+    {
+        Execute("ALTER TABLE instances RENAME TO instances_away;"); // the read of the upload checkpoints fails now
+        var log = new EventLog<MultipartSweeper>();
+        var sweeper = new MultipartSweeper(_scene.Queue.Leases, Endpoints(), ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default),
+            EdgeConfiguration.FromRoot(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>()).Build()), _scene.Clock, log);
+        await sweeper.StartAsync(CancellationToken.None);
+        try
+        {
+            // the sweep at start and the hourly one after it both fail, and the loop is still there
+            await UntilAsync(() => log.Count(5057) >= 2, () => _scene.Clock.Advance(TimeSpan.FromHours(1)), sweeper);
+        }
+        finally
+        {
+            await sweeper.StopAsync(CancellationToken.None);
+            Execute("ALTER TABLE instances_away RENAME TO instances;");
+        }
+    }
+
     private ManifestUploader Manifests(ILogger<ManifestUploader> log)
     {
         var configuration = EdgeConfiguration.FromRoot(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>()).Build());
-        var endpoint = new EndpointResilience(new FileSystemObjectStore(_cloud), new ResilienceSettings { MaxRetryAttempts = 1 }, _scene.Clock, NullLogger.Instance);
-        return new ManifestUploader(_scene.Queue.Studies, new UploadEndpoints(endpoint, null, writeToBoth: false),
+        return new ManifestUploader(_scene.Queue.Studies, Endpoints(),
             new ObjectUploader(new UploadSettings(), NullLogger.Instance), ObjectKeyTemplate.Parse(ObjectKeyTemplate.Default),
             new UploadPause(), _scene.Layout, configuration, _scene.Clock, log);
     }
+
+    private UploadEndpoints Endpoints() => new(
+        new EndpointResilience(new FileSystemObjectStore(_cloud), new ResilienceSettings { MaxRetryAttempts = 1 }, _scene.Clock, NullLogger.Instance),
+        null, writeToBoth: false);
 
     private List<string> ManifestsInTheStore() =>
         [.. Directory.EnumerateFiles(_cloud, "manifest.v*.json", SearchOption.AllDirectories).Where(f => !f.EndsWith(".meta.json", StringComparison.Ordinal))];
