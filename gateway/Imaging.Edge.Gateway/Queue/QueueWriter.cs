@@ -79,29 +79,20 @@ internal sealed class QueueWriter : IDisposable
     /// <summary>Changes of <see cref="WriteTogether{T}"/> waiting for the write lock now.</summary>
     internal int WaitingToCommit => _group.Waiting;
 
-    /// <summary>Runs every change of a group in one FULL transaction, each in a savepoint, and commits once. Under the write lock.</summary>
+    /// <summary>
+    /// Runs every change of a group in one FULL transaction and commits once. Under the write lock. Several changes
+    /// run each in a savepoint; a lone one (one association sending) needs none: its throw rolls everything back.
+    /// </summary>
     private void CommitGroup(IReadOnlyList<GroupedChange> changes)
     {
         try
         {
             Apply(Durability.Full);
             using var transaction = _connection.BeginTransaction();
-            for (var i = 0; i < changes.Count; i++)
-            {
-                var savepoint = "change" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                transaction.Save(savepoint);
-                try
-                {
-                    changes[i].Ran(changes[i].Work(transaction));
-                    transaction.Release(savepoint);
-                }
-                catch (Exception e)
-                {
-                    transaction.Rollback(savepoint);
-                    transaction.Release(savepoint);
-                    changes[i].Failed(e);
-                }
-            }
+            if (changes.Count == 1)
+                changes[0].Ran(changes[0].Work(transaction));
+            else
+                RunEachInSavepoint(transaction, changes);
             transaction.Commit();
             GroupCommits++;
         }
@@ -110,6 +101,27 @@ internal sealed class QueueWriter : IDisposable
             foreach (var change in changes) change.Failed(e);
         }
         foreach (var change in changes) change.Complete();
+    }
+
+    /// <summary>Runs each change in its own savepoint: one that throws is rolled back alone and its caller gets the exception.</summary>
+    private static void RunEachInSavepoint(SqliteTransaction transaction, IReadOnlyList<GroupedChange> changes)
+    {
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var savepoint = "change" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            transaction.Save(savepoint);
+            try
+            {
+                changes[i].Ran(changes[i].Work(transaction));
+                transaction.Release(savepoint);
+            }
+            catch (Exception e)
+            {
+                transaction.Rollback(savepoint);
+                transaction.Release(savepoint);
+                changes[i].Failed(e);
+            }
+        }
     }
 
     /// <summary>As <see cref="Write{T}"/>, for a change that returns nothing.</summary>
@@ -199,7 +211,11 @@ internal sealed class QueueWriter : IDisposable
         }
     }
 
-    /// <summary>Sets the level of the next commit, only when it changes (a pragma per write would cost a statement each).</summary>
+    /// <summary>
+    /// Sets the level of the next commit, only when it changes (a pragma per write would cost a statement each). Not a
+    /// statement prepared once: SQLite applies <c>synchronous</c> while it prepares the pragma, so running a prepared
+    /// one again would change nothing.
+    /// </summary>
     private void Apply(Durability durability)
     {
         if (_durability == durability) return;
@@ -216,6 +232,16 @@ internal sealed class QueueWriter : IDisposable
             if (_disposed) return;
             _disposed = true;
             foreach (var command in _statements.Values) command.Dispose();
+            // The connection goes back to the pool, where QueueDatabase.Open does not run its pragmas again: it must
+            // leave with synchronous = FULL, or be closed for good.
+            try
+            {
+                Apply(Durability.Full);
+            }
+            catch (SqliteException)
+            {
+                SqliteConnection.ClearPool(_connection);
+            }
             _connection.Dispose();
         }
     }

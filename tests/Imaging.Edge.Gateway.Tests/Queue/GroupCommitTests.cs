@@ -76,6 +76,25 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public void A_lone_change_that_throws_leaves_nothing_and_its_caller_gets_the_exception()
+    {
+        using var scene = new CommandScene();
+        var writer = scene.Queue.Writer;
+
+        Assert.Throws<InvalidOperationException>(() => writer.WriteTogether<int>(t =>
+        {
+            writer.Statement(t, InsertAudit(1)).ExecuteNonQuery();
+            writer.AddEvent(t, QueueEvents.CommandExecuted, """{"n":1}""");
+            throw new InvalidOperationException("the lone change fails after its writes");
+        }));
+        Assert.Empty(scene.Rows("SELECT id FROM audit;"));
+        Assert.Empty(scene.Rows("SELECT id FROM outbox;"));
+
+        writer.WriteTogether(t => writer.Statement(t, InsertAudit(2)).ExecuteNonQuery());
+        Assert.Equal(["r2"], scene.Rows("SELECT request_id FROM audit;").Select(r => r[0]));
+    }
+
+    [Fact]
     public void A_lone_change_commits_at_once_without_waiting_for_company()
     {
         using var scene = new CommandScene();

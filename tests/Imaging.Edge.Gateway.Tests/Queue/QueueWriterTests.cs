@@ -36,6 +36,38 @@ public sealed class QueueWriterTests
         Assert.Equal("""{"n":2}""", Assert.Single(scene.Rows("SELECT payload FROM outbox;"))[0]);
     }
 
+    [Fact]
+    public void A_connection_back_from_the_writer_gives_readers_the_pragmas_every_connection_needs()
+    {
+        using var scene = new CommandScene();
+        var writer = new QueueWriter(scene.Database, TimeProvider.System);
+        writer.Write(Durability.Normal, transaction => writer.Statement(transaction, InsertAudit).ExecuteNonQuery()); // left NORMAL
+        writer.Dispose(); // its connection goes back to the pool, where Open does not run the pragmas again
+
+        // several at once, so that the pool hands out the writer's old handle as well as fresh ones
+        var connections = Enumerable.Range(0, 4).Select(_ => scene.Database.Open()).ToList();
+        try
+        {
+            foreach (var connection in connections)
+            {
+                Assert.Equal(2L, Pragma(connection, "synchronous"));  // FULL
+                Assert.Equal(1L, Pragma(connection, "secure_delete"));
+                Assert.Equal(1L, Pragma(connection, "foreign_keys"));
+            }
+        }
+        finally
+        {
+            connections.ForEach(c => c.Dispose());
+        }
+    }
+
+    private static long Pragma(Microsoft.Data.Sqlite.SqliteConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA {name};";
+        return (long)command.ExecuteScalar()!;
+    }
+
     [Theory]
     [InlineData(false, 1L)]
     [InlineData(true, 2L)]
