@@ -13,8 +13,9 @@ namespace Imaging.Edge.CloudSync.Upload;
 /// multipart with Content-MD5 per part and parts in parallel; progress is checkpointed after each part, and an
 /// interrupted upload resumes from the store's own list of parts (an upload that vanished starts again). Every
 /// store call goes through the endpoint's resilience pipeline. Safe to retry; at worst a part is sent twice. An object
-/// it wrote that then fails verification is reported to <paramref name="damaged"/> (when given), which removes it
-/// unless a later write replaced it; every write of an object holds the key's lock against such a removal.
+/// it wrote that then fails verification, or a damaged copy of its file that it finds under the key, is reported to
+/// <paramref name="damaged"/> (when given), which removes it unless a later write replaced it; every write of an object
+/// holds the key's lock against such a removal.
 /// </summary>
 public sealed class ObjectUploader(UploadSettings settings, ILogger logger, IDamagedObjects? damaged = null)
 {
@@ -61,17 +62,23 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger, IDam
             var head = await endpoint.Pipeline.ExecuteAsync(
                 async token => await endpoint.Store.HeadAsync(key, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             if (head is null) return (key, null);
-            switch (await CompareAsync(head, request, cancellationToken).ConfigureAwait(false))
+            var found = await CompareAsync(head, request, cancellationToken).ConfigureAwait(false);
+            switch (found)
             {
                 case Existing.ThisFile:
                     return (key, head);
                 case Existing.Empty:
                     UploadLog.ReplacingEmptyObject(logger, endpoint.Store.Name);
                     return (key, null);
-                case Existing.DamagedCopy:
-                    // It claims this file's SHA-256 but holds other bytes: an attempt of ours damaged on the way (a
-                    // store that does not check Content-MD5). Replacing it with the bytes it was meant to hold loses nothing.
+                case Existing.DamagedCopy or Existing.Unverifiable:
+                    // It claims this file's SHA-256 but holds (or may hold) other bytes: an attempt of ours damaged on
+                    // the way (a store that does not check Content-MD5). Replacing it with the bytes it was meant to hold
+                    // loses nothing. One certainly damaged is reported first: if the replacement does not happen here
+                    // (this endpoint fails and the file is verified on the backup, or the process is killed), the
+                    // cleaner still removes it. The long soak found one left in a primary that way.
                     UploadLog.ReplacingDamagedCopy(logger, endpoint.Store.Name);
+                    if (found == Existing.DamagedCopy && head.ETag is { } damagedETag)
+                        Damaged(endpoint, key, damagedETag, DamagedObjectRemoval.ShaClaim(head));
                     return (key, null);
                 case Existing.Other when request.MayReplace?.Invoke(head) == true:
                     UploadLog.Replacing(logger, endpoint.Store.Name);
@@ -89,7 +96,12 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger, IDam
     {
         ThisFile,
         Empty,
+
+        /// <summary>Our SHA-256 claim over bytes that certainly are not ours: another size, or a plain ETag (their MD5) not ours.</summary>
         DamagedCopy,
+
+        /// <summary>Our SHA-256 claim, but an ETag we cannot check: a multipart one that may only reflect another part size, or one of no known form.</summary>
+        Unverifiable,
         Other,
     }
 
@@ -119,9 +131,10 @@ public sealed class ObjectUploader(UploadSettings settings, ILogger logger, IDam
         }
         else
         {
-            return Existing.DamagedCopy; // an ETag of no known form: cannot tell, so send the bytes again
+            return Existing.Unverifiable; // an ETag of no known form: cannot tell, so send the bytes again
         }
-        return etag.Equals(expected, StringComparison.OrdinalIgnoreCase) ? Existing.ThisFile : Existing.DamagedCopy;
+        if (etag.Equals(expected, StringComparison.OrdinalIgnoreCase)) return Existing.ThisFile;
+        return IsMd5Hex(etag) ? Existing.DamagedCopy : Existing.Unverifiable;
     }
 
     /// <summary>S3's ETag of a multipart object: the MD5 of the parts' MD5s, a dash, the number of parts.</summary>

@@ -7,7 +7,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Imaging.Edge.CloudSync.Tests.Upload;
 
-/// <summary>What the uploader reports as damaged (only what it wrote itself), and which object a removal may delete.</summary>
+/// <summary>
+/// What the uploader reports as damaged (what it wrote itself, and a copy of its file that certainly holds other bytes),
+/// and which object a removal may delete.
+/// </summary>
 public sealed class DamagedObjectReportTests : IDisposable
 {
     private static readonly ResilienceSettings Quick = new()
@@ -66,6 +69,45 @@ public sealed class DamagedObjectReportTests : IDisposable
 
         await Assert.ThrowsAsync<UploadVerificationException>(() => UploadAsync(store, file));
 
+        Assert.Empty(_damaged.Recorded);
+    }
+
+    [Fact]
+    public async Task A_damaged_copy_found_under_the_key_is_reported_even_when_its_replacement_fails()
+    {
+        // The long soak: an attempt killed after the store took a damaged body; the retry found it, could not replace it
+        // (503 storm, circuit open), was verified on the backup, and the damaged copy stayed in the primary for good.
+        var file = _temp.WriteRandomFile("f.dcm", 1_000);
+        var claim = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
+        var damagedMd5 = Convert.ToHexStringLower(MD5.HashData("damaged bytes"u8));
+        var store = new ScriptedStore(_bucket)
+        {
+            AlterHead = _ => new ObjectInfo("f.dcm", 1_000, damagedMd5, new Dictionary<string, string> { [ObjectMetadata.Sha256] = claim }),
+            FailPut = _ => new ObjectStoreException(ObjectStoreErrorKind.Transient, "503", "ServiceUnavailable"),
+        };
+
+        await Assert.ThrowsAsync<ObjectStoreException>(() => UploadAsync(store, file));
+
+        Assert.Equal([new DamagedObject("primary", "f.dcm", damagedMd5, claim)], _damaged.Recorded.Distinct());
+    }
+
+    [Fact]
+    public async Task A_copy_whose_multipart_etag_cannot_be_checked_is_replaced_but_not_reported()
+    {
+        // "…-N" may only reflect another part size: the bytes could be right, so it is never a candidate for deletion
+        var file = _temp.WriteRandomFile("f.dcm", 1_000);
+        var claim = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
+        var heads = 0;
+        var store = new ScriptedStore(_bucket)
+        {
+            AlterHead = info => Interlocked.Increment(ref heads) == 1
+                ? new ObjectInfo("f.dcm", 1_000, new string('a', 32) + "-2", new Dictionary<string, string> { [ObjectMetadata.Sha256] = claim })
+                : info,
+        };
+
+        await UploadAsync(store, file);
+
+        Assert.Equal(1, store.PutCalls);
         Assert.Empty(_damaged.Recorded);
     }
 
