@@ -14,6 +14,9 @@
 # Env:   BENCH_SMALL_COUNT BENCH_LARGE_COUNT BENCH_LARGE_MB BENCH_HUGE_MB BENCH_RUNS
 #        BENCH_GATEWAY_EXE=PATH (another imaging-edge; implies no build)
 #        BENCH_KEEP=1 (keep the temp dir)  BENCH_STRICT=1 (exit 3 when a target is missed)
+#        BENCH_SPLIT_CORES=1: the senders on core 0, the receiver on the others (taskset), as on the appliance,
+#        where the modalities are other machines; by default all share every core, so that the senders' own CPU
+#        (about 0.8 ms per small instance) bounds every receiver alike
 # Exit:  0 measured; 1 setup/gateway failure (missing executable, no C-ECHO, ...);
 #        3 a target missed with BENCH_STRICT=1.
 set -euo pipefail
@@ -30,7 +33,12 @@ export TCP_NODELAY=1    # dcmtk 3.6.7 keeps Nagle on without it (~88 ms per smal
 # instances measured the JIT's tier-up more than the intake with the plain build output.
 GATEWAY_EXE=${BENCH_GATEWAY_EXE:-}
 AE=IMAGING_EDGE
-NS_PORT=11112           # inside a fresh network namespace every port is free
+NS_PORT=11112
+SENDER_CORES=(); RECEIVER_CORES=()
+if [[ ${BENCH_SPLIT_CORES:-0} == 1 ]]; then
+    (($(nproc) >= 2)) || { echo "ingest.sh: BENCH_SPLIT_CORES=1 needs 2 cores or more" >&2; exit 1; }
+    SENDER_CORES=(taskset -c 0); RECEIVER_CORES=(taskset -c "1-$(($(nproc) - 1))")
+fi           # inside a fresh network namespace every port is free
 
 # bg_run CMD...: runs CMD as a child and waits for it, so that a trapped TERM/INT is
 # handled at once (bash defers traps while a foreground child runs); the traps stop
@@ -62,7 +70,7 @@ ns_main() {
     case $kind in
         storescp)
             out="$work/out"; mkdir -p "$out"
-            storescp --aetitle "$AE" --output-directory "$out" "$NS_PORT" \
+            "${RECEIVER_CORES[@]}" storescp --aetitle "$AE" --output-directory "$out" "$NS_PORT" \
                 </dev/null >"$work/server.log" 2>&1 &
             pid=$!
             ;;
@@ -70,7 +78,7 @@ ns_main() {
             out="$work/data"; mkdir -p "$out"
             IMAGING_EDGE__Dicom__Port=$NS_PORT IMAGING_EDGE__Dicom__BindAddress=127.0.0.1 \
             IMAGING_EDGE__Gateway__DataDir="$out" IMAGING_EDGE__Dicom__AeTitle=$AE \
-                "$GATEWAY_EXE" run </dev/null >"$work/server.log" 2>&1 &
+                "${RECEIVER_CORES[@]}" "$GATEWAY_EXE" run </dev/null >"$work/server.log" 2>&1 &
             pid=$!
             ;;
         orthanc)
@@ -81,7 +89,7 @@ ns_main() {
   "StorageCompression": false, "SyncStorageArea": true, "DicomCheckCalledAet": false, "DicomAlwaysAllowStore": true,
   "DicomAlwaysAllowEcho": true, "DicomCheckModalityHost": false, "RemoteAccessAllowed": false }
 JSON
-            Orthanc "$work/orthanc.json" </dev/null >"$work/server.log" 2>&1 &
+            "${RECEIVER_CORES[@]}" Orthanc "$work/orthanc.json" </dev/null >"$work/server.log" 2>&1 &
             pid=$!
             ;;
     esac
@@ -102,7 +110,7 @@ JSON
         sleep 0.1
     done
     # warm-up: one instance on its own association (JIT, page cache, first-file paths)
-    bg_run storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$warm" >"$work/warm.log" 2>&1 || {
+    bg_run "${SENDER_CORES[@]}" storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$warm" >"$work/warm.log" 2>&1 || {
         echo "$kind: warm-up storescu failed:" >&2; cat "$work/warm.log" >&2; return 1; }
     local t0 t1 sender0 receiver0
     times >"$work/times.0"     # in this shell, not a subshell: a subshell's `times` does not see our children
@@ -112,12 +120,12 @@ JSON
         # concurrent associations: one storescu per part, all started together
         local senders=() part rc=0
         for part in "$input"/part*; do
-            storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$part" >"$work/storescu.$(basename "$part").log" 2>&1 &
+            "${SENDER_CORES[@]}" storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$part" >"$work/storescu.$(basename "$part").log" 2>&1 &
             senders+=($!)
         done
         for part in "${senders[@]}"; do wait "$part" || rc=$?; done
         if ((rc != 0)); then echo "$kind: a storescu failed:" >&2; tail -n 20 "$work"/storescu.*.log >&2; return 1; fi
-    elif ! bg_run storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$input" >"$work/storescu.log" 2>&1; then
+    elif ! bg_run "${SENDER_CORES[@]}" storescu -aec "$AE" -aet BENCH +sd "127.0.0.1" "$NS_PORT" "$input" >"$work/storescu.log" 2>&1; then
         echo "$kind: storescu failed:" >&2; tail -n 40 "$work/storescu.log" >&2; return 1
     fi
     t1=$EPOCHREALTIME
@@ -329,7 +337,11 @@ printf ' VmHWM = peak RSS of the receiver process over the runs)\n'
 # Where the CPU went: the senders run on the same cores as the receiver, so the cores bound the rate of any receiver.
 cores=$(nproc)
 echo
-echo "CPU per instance (user + system, medians' runs; $cores cores shared by the senders and the receiver):"
+if ((${#SENDER_CORES[@]})); then
+    echo "CPU per instance (user + system, medians' runs; senders on core 0, receiver on cores 1-$((cores - 1)); busy = of all $cores):"
+else
+    echo "CPU per instance (user + system, medians' runs; $cores cores shared by the senders and the receiver):"
+fi
 printf '%-9s %-8s %14s %15s %12s\n' receiver workload "senders ms" "receiver ms" "cores busy"
 for kind in storescp gateway orthanc; do
     for load in small small4; do
@@ -340,7 +352,11 @@ for kind in storescp gateway orthanc; do
             "$(fmt %.4f "${RECEIVER_CPU[$k]} * 1000 / $n")" "$(fmt %.1f "(${SENDER_CPU[$k]} + ${RECEIVER_CPU[$k]}) * 100 / ($cores * ${SECS[$k]})")"
     done
 done
-if [[ -n ${SECS[gateway.small4]:-} ]]; then
+if [[ -n ${SECS[gateway.small4]:-} ]] && ((${#SENDER_CORES[@]})); then
+    sender_ms=$(fmt %.4f "${SENDER_CPU[gateway.small4]} * 1000 / $small4_count")
+    printf 'ceiling, 4 associations: the senders on their one core (%.2f ms/inst) allow %.0f inst/s; the gateway reached %.0f\n' \
+        "$sender_ms" "$(fmt %.1f "1000 / $sender_ms")" "$(fmt %.1f "$small4_count / ${SECS[gateway.small4]}")"
+elif [[ -n ${SECS[gateway.small4]:-} ]]; then
     sender_ms=$(fmt %.4f "${SENDER_CPU[gateway.small4]} * 1000 / $small4_count")
     both_ms=$(fmt %.4f "$sender_ms + ${RECEIVER_CPU[gateway.small4]} * 1000 / $small4_count")
     printf 'ceiling, 4 associations: the senders alone (%.2f ms/inst) allow %.0f inst/s on %d cores; senders + gateway (%.2f ms/inst) %.0f inst/s;\n' \
