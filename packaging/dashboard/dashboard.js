@@ -17,7 +17,8 @@
   const COMMANDS = ['retry-failed', 'pause-uploads', 'resume-uploads'];
   const KINDS = ['status', 'events', 'heartbeat', 'history'];
   const STATE_ORDER = { offline: 0, silent: 1, degraded: 2, unknown: 3, online: 4 };
-  const RUNBOOK = '../../docs/runbook.md';
+  // beside the page: in the repository a link to docs/runbook.md, in the package a copy (the page is installed alone)
+  const RUNBOOK = 'runbook.md';
   // alert rules (docs/telemetry.md, "Alerts"): each names its runbook section
   const RULES = {
     'upload-failed': { title: 'upload.failed burst', runbook: '#events-worth-an-alert' },

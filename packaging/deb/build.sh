@@ -73,7 +73,7 @@ build_one() {
     done
     mkdir -p "$share/hardware-profiles"
     cp "$repo"/hardware-profiles/*.json "$share/hardware-profiles/"
-    cp -r "$repo/packaging/dashboard" "$share/dashboard"
+    cp -rL "$repo/packaging/dashboard" "$share/dashboard"   # -L: runbook.md is a link to docs/ in the repository
     rm -f "$share"/dashboard/*.sh   # the page only: its development scripts (screenshots) stay in the repository
     cp -r "$repo/packaging/examples" "$share/examples"
     ln -s ../lib/imaging-edge/imaging-edge "$stage/usr/bin/imaging-edge"

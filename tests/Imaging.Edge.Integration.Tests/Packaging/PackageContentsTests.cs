@@ -22,6 +22,7 @@ public sealed class PackageContentsTests(BuiltPackages packages)
         Assert.Equal("-rw-r--r--", entries["/usr/lib/systemd/journald.conf.d/imaging-edge.conf"].Mode);
         Assert.Contains("/usr/share/imaging-edge/dashboard/index.html", entries.Keys);
         Assert.Contains("/usr/share/imaging-edge/dashboard/vendor/mqtt.min.js", entries.Keys);
+        Assert.Equal("-rw-r--r--", entries["/usr/share/imaging-edge/dashboard/runbook.md"].Mode); // the alerts' link: a file, not the repository's symlink
         Assert.Contains("/lib/systemd/system/imaging-edge.socket", entries.Keys);
         Assert.Contains("/usr/share/doc/imaging-edge/copyright", entries.Keys);
         Assert.Contains("/usr/share/doc/imaging-edge/changelog.gz", entries.Keys);
