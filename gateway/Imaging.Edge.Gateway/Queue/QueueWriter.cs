@@ -213,8 +213,8 @@ internal sealed class QueueWriter : IDisposable
 
     /// <summary>
     /// Sets the level of the next commit, only when it changes (a pragma per write would cost a statement each). Not a
-    /// statement prepared once: SQLite applies <c>synchronous</c> while it prepares the pragma, so running a prepared
-    /// one again would change nothing.
+    /// statement prepared once: SQLite marks a PRAGMA to run only once per preparation and prepares it again at each
+    /// run, so keeping one would save nothing.
     /// </summary>
     private void Apply(Durability durability)
     {
