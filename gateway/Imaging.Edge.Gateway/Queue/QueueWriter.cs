@@ -238,8 +238,9 @@ internal sealed class QueueWriter : IDisposable
             {
                 Apply(Durability.Full);
             }
-            catch (SqliteException)
+            catch (Exception e) when (e is SqliteException or InvalidOperationException)
             {
+                // a broken connection: Dispose must not throw, and the handle must not be handed out again
                 SqliteConnection.ClearPool(_connection);
             }
             _connection.Dispose();
