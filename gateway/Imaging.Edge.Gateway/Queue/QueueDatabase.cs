@@ -5,7 +5,15 @@ namespace Imaging.Edge.Gateway.Queue;
 
 /// <summary>
 /// The SQLite file under the data folder: opened in WAL mode with <c>synchronous=FULL</c> (a commit is on disk when
-/// it returns), <c>secure_delete</c> (deleted patient data is overwritten) and a busy timeout; migrated at start-up.
+/// it returns), <c>secure_delete</c> (deleted patient data is overwritten), a busy timeout and temporary storage in
+/// memory; migrated at start-up.
+/// <para>
+/// <c>temp_store = MEMORY</c>: a group commit gives each instance a savepoint, and SQLite keeps a savepoint's
+/// statement journal (images of the pages it changes, patient data among them) in a temporary file once it passes
+/// 64 KiB. Those files were created and unlinked in /var/tmp (strace: 33 in 1,000 instances over four associations):
+/// an inode made and freed on the receiver's path each time, and patient bytes left in free blocks outside the data
+/// folder, where no erasure reaches. In memory they are bounded by one commit group's changes.
+/// </para>
 /// </summary>
 internal sealed class QueueDatabase
 {
@@ -16,6 +24,7 @@ internal sealed class QueueDatabase
         PRAGMA secure_delete = ON;
         PRAGMA foreign_keys = ON;
         PRAGMA busy_timeout = 10000;
+        PRAGMA temp_store = MEMORY;
         """;
 
     /// <summary>The SQLite handles that have had <see cref="ConnectionPragmas"/>: the pool hands the same handle out

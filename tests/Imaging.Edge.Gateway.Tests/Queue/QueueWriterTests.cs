@@ -53,6 +53,9 @@ public sealed class QueueWriterTests
                 Assert.Equal(2L, Pragma(connection, "synchronous"));  // FULL
                 Assert.Equal(1L, Pragma(connection, "secure_delete"));
                 Assert.Equal(1L, Pragma(connection, "foreign_keys"));
+                // MEMORY: the statement journals of a group commit's savepoints hold page images of patient data;
+                // in files (SQLite's default, /var/tmp) they were outside the data folder and its erasure
+                Assert.Equal(2L, Pragma(connection, "temp_store"));
             }
         }
         finally
