@@ -18,8 +18,9 @@
 # upload (S3 client set-up, JIT) is included. A python3 sqlite3 poll every 100 ms checks that every
 # row is state='uploaded' and gives the wall time from process launch as a cross-check, and the
 # steady state (instances 2..N, first -> last upload) is shown as well.
-# Then, in the same (now warmed-up: tiered JIT done) process, every row is made pending and due again
-# and the second pass is timed from that commit to the last upload ("gateway_warm"; objects overwritten).
+# Then, in the same (now warmed-up) process, every row is made pending and due again, the bucket emptied,
+# and the second pass is timed from that commit to the last upload ("gateway_warm"). Every pass starts with an
+# empty bucket gw: an object that already holds the same bytes is verified and kept, not uploaded again.
 # rclone's time is its wall time (its start-up included, ~0.1 s). Each run i re-uploads: the rows are
 # set back to pending and rclone copies to a fresh prefix run<i>/ of bucket rc.
 #
@@ -197,6 +198,15 @@ rclone_env() {
         RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true "$@"
 }
 
+# Every pass must upload: an object already holding the same bytes is verified by a HEAD and kept, not sent again
+# (the uploader never overwrites a verified object), so a second pass into a full bucket measured HEADs, not uploads.
+empty_gateway_bucket() {
+    rclone_env rclone delete bench:gw >/dev/null 2>&1 || die "could not empty bucket gw"
+    local left
+    left=$(rclone_env rclone size --json bench:gw | "$PEERS_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+    ((left == 0)) || die "bucket gw still holds $left objects"
+}
+
 # ---------------------------------------------------------------------------------------------
 # one workload: ingest into a queue that cannot upload, then RUNS x (gateway upload, rclone copy)
 # ---------------------------------------------------------------------------------------------
@@ -230,6 +240,7 @@ run_workload() {  # run_workload LOAD INPUT_DIR EXPECTED_FILES [RCLONE=1]
 
     local i
     for ((i = 1; i <= RUNS; i++)); do
+        empty_gateway_bucket
         sql "$db" "UPDATE instances SET state = 'pending', next_attempt_at = 0, attempts = 0, lease_owner = NULL,
                    lease_expires_at = NULL, upload_checkpoint = NULL, last_error = NULL" >/dev/null
         local log="$work/upload.$i.log" done_at wall span n steady hwm
@@ -248,10 +259,11 @@ run_workload() {  # run_workload LOAD INPUT_DIR EXPECTED_FILES [RCLONE=1]
         done_at=$(poll_uploaded "$db" "$total" "$UPLOAD_TIMEOUT") || { tail -n 30 "$log" >&2; die "$load: gateway upload did not finish"; }
         hwm=$(hwm_kb "$gw_pid")
         gwc1=$(cpu_s "$gw_pid"); s3c1=$(cpu_s "$s3_pid")
-        # warm pass, same process: every row back to pending and due now; timed from that commit to the
-        # last upload (the gateway's log). Objects are overwritten in place.
+        # warm pass, same process: every row back to pending and due now, the bucket emptied; timed from that
+        # commit to the last upload (the gateway's log).
         local t_warm warm_end wgc0 wgc1 ws3c0 ws3c1 warm
         sleep 2
+        empty_gateway_bucket
         wgc0=$(cpu_s "$gw_pid"); ws3c0=$(cpu_s "$s3_pid")
         t_warm=$(sql "$db" "UPDATE instances SET state = 'pending', next_attempt_at = 0, attempts = 0,
                    upload_checkpoint = NULL, last_error = NULL" >/dev/null; date +%s.%N)
