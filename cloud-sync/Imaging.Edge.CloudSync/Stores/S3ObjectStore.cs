@@ -16,6 +16,7 @@ namespace Imaging.Edge.CloudSync.Stores;
 public sealed class S3ObjectStore : IObjectStore, IDisposable
 {
     private readonly AmazonS3Client _client;
+    private readonly PresignedHead _head;
     private readonly S3StoreOptions _options;
 
     public S3ObjectStore(S3StoreOptions options, string name)
@@ -35,6 +36,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         if (options.Limiter is not null)
             config.HttpClientFactory = new Throttling.ThrottlingHttpClientFactory(options.Limiter);
         _client = new ContentMd5S3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
+        _head = new PresignedHead(_client, options);
     }
 
     public string Name { get; }
@@ -59,20 +61,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             return new PutResult(response.ETag?.Trim('"'));
         }, cancellationToken);
 
+    /// <summary>Through <see cref="PresignedHead"/>: a key that holds nothing is the usual answer, not an exception.</summary>
     public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken) =>
-        Call(async () =>
-        {
-            try
-            {
-                var response = await _client.GetObjectMetadataAsync(_options.Bucket, key, cancellationToken).ConfigureAwait(false);
-                var metadata = response.Metadata.Keys.ToDictionary(k => StripMetaPrefix(k), k => response.Metadata[k], StringComparer.OrdinalIgnoreCase);
-                return new ObjectInfo(key, response.ContentLength, response.ETag?.Trim('"'), metadata);
-            }
-            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-        }, cancellationToken);
+        Call(() => _head.SendAsync(key, cancellationToken), cancellationToken);
 
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -206,9 +197,6 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     /// <summary>The body as it is: pacing happens on the wire (<see cref="S3StoreOptions.Limiter"/>), not on the file.</summary>
     private static Stream Open(ObjectContent content) => (content with { Wrap = null }).Open();
 
-    private static string StripMetaPrefix(string name) =>
-        name.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase) ? name["x-amz-meta-".Length..] : name;
-
     private static async Task Call(Func<Task> operation, CancellationToken cancellationToken) =>
         await Call(async () => { await operation().ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
 
@@ -262,5 +250,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         _ => ObjectStoreErrorKind.Transient,
     };
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _head.Dispose();
+        _client.Dispose();
+    }
 }
