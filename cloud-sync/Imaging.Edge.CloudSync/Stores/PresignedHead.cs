@@ -14,6 +14,11 @@ namespace Imaging.Edge.CloudSync.Stores;
 /// is a status code. Another answer is an error named by its status, as the SDK names a HEAD's (an answer to a HEAD has
 /// no body, so no S3 error code), and classified by <see cref="S3ObjectStore.Classify"/>.
 /// </para>
+/// <para>
+/// A presigned URL carries this box's clock, and the SDK's own requests correct for the store's: a 403 from a store
+/// whose clock is minutes away from ours is thrown as <see cref="ClockSkewException"/>, for the caller to ask through
+/// the SDK instead, rather than as a permanent refusal.
+/// </para>
 /// </summary>
 internal sealed class PresignedHead : IDisposable
 {
@@ -27,13 +32,17 @@ internal sealed class PresignedHead : IDisposable
     private readonly Protocol _protocol;
     private readonly HttpClient _http;
 
-    public PresignedHead(IAmazonS3 client, S3StoreOptions options)
+    /// <summary>A store's clock this far from ours makes a presigned URL look expired (or not yet valid).</summary>
+    internal static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <param name="handler">The HTTP handler (tests); by default a pooled socket handler.</param>
+    public PresignedHead(IAmazonS3 client, S3StoreOptions options, HttpMessageHandler? handler = null)
     {
         _client = client;
         _bucket = options.Bucket;
         // The SDK signs an https URL unless told otherwise, whatever the service URL says.
         _protocol = options.ServiceUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTP : Protocol.HTTPS;
-        _http = new HttpClient(new SocketsHttpHandler
+        _http = new HttpClient(handler ?? new SocketsHttpHandler
         {
             AutomaticDecompression = DecompressionMethods.None,
             AllowAutoRedirect = false,
@@ -59,6 +68,9 @@ internal sealed class PresignedHead : IDisposable
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        if (response.StatusCode == HttpStatusCode.Forbidden && response.Headers.Date is { } storeNow
+            && (storeNow - DateTimeOffset.UtcNow).Duration() > MaxClockSkew)
+            throw new ClockSkewException(storeNow - DateTimeOffset.UtcNow);
         if (!response.IsSuccessStatusCode)
         {
             // Named as the SDK names a HEAD's error: by its status (Forbidden, ServiceUnavailable, ...).
@@ -79,4 +91,11 @@ internal sealed class PresignedHead : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>The store refused a presigned request while its clock is <see cref="Skew"/> from ours.</summary>
+    internal sealed class ClockSkewException(TimeSpan skew)
+        : Exception($"the store's clock is {skew.TotalSeconds:F0} s from ours: a presigned URL is refused")
+    {
+        public TimeSpan Skew { get; } = skew;
+    }
 }

@@ -61,9 +61,38 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             return new PutResult(response.ETag?.Trim('"'));
         }, cancellationToken);
 
-    /// <summary>Through <see cref="PresignedHead"/>: a key that holds nothing is the usual answer, not an exception.</summary>
+    /// <summary>
+    /// Through <see cref="PresignedHead"/>: a key that holds nothing is the usual answer, not an exception. When the
+    /// store's clock and ours are minutes apart, through the SDK, which corrects its requests for that.
+    /// </summary>
     public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken) =>
-        Call(() => _head.SendAsync(key, cancellationToken), cancellationToken);
+        Call(async () =>
+        {
+            try
+            {
+                return await _head.SendAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PresignedHead.ClockSkewException)
+            {
+                return await SdkHeadAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
+    private async Task<ObjectInfo?> SdkHeadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _client.GetObjectMetadataAsync(_options.Bucket, key, cancellationToken).ConfigureAwait(false);
+            var metadata = response.Metadata.Keys.ToDictionary(
+                k => k.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase) ? k["x-amz-meta-".Length..] : k,
+                k => response.Metadata[k], StringComparer.OrdinalIgnoreCase);
+            return new ObjectInfo(key, response.ContentLength, response.ETag?.Trim('"'), metadata);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
 
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
