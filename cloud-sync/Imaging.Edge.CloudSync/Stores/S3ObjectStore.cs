@@ -20,6 +20,12 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     private readonly S3StoreOptions _options;
 
     public S3ObjectStore(S3StoreOptions options, string name)
+        : this(options, name, headHandler: null)
+    {
+    }
+
+    /// <param name="headHandler">The HTTP handler of <see cref="PresignedHead"/> (tests: answers a store could give).</param>
+    internal S3ObjectStore(S3StoreOptions options, string name, HttpMessageHandler? headHandler)
     {
         _options = options;
         Name = name;
@@ -36,7 +42,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         if (options.Limiter is not null)
             config.HttpClientFactory = new Throttling.ThrottlingHttpClientFactory(options.Limiter);
         _client = new ContentMd5S3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
-        _head = new PresignedHead(_client, options);
+        _head = new PresignedHead(_client, options, headHandler);
     }
 
     public string Name { get; }

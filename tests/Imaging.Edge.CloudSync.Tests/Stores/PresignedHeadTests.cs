@@ -21,26 +21,18 @@ public sealed class PresignedHeadTests
         Assert.InRange(skew.Skew, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
     }
 
-    [Fact]
-    public async Task A_refusal_from_a_store_whose_clock_agrees_is_permanent_and_named_by_its_status()
+    [Theory]
+    [InlineData(HttpStatusCode.Forbidden, ObjectStoreErrorKind.Permanent, "Forbidden")]     // a refusal, the clocks agreeing
+    [InlineData(HttpStatusCode.ServiceUnavailable, ObjectStoreErrorKind.Transient, "ServiceUnavailable")]
+    public async Task Another_answer_is_an_error_named_and_classified_by_its_status(HttpStatusCode status, ObjectStoreErrorKind kind, string code)
     {
-        using var head = Head(_ => Answer(HttpStatusCode.Forbidden, date: DateTimeOffset.UtcNow));
+        using var head = Head(_ => Answer(status, date: DateTimeOffset.UtcNow));
 
         var error = await Assert.ThrowsAsync<ObjectStoreException>(() => head.SendAsync("k.dcm", default));
 
-        Assert.Equal(ObjectStoreErrorKind.Permanent, error.Kind);
-        Assert.Equal("Forbidden", error.Code);
-    }
-
-    [Fact]
-    public async Task A_throttled_head_is_transient()
-    {
-        using var head = Head(_ => Answer(HttpStatusCode.ServiceUnavailable, date: DateTimeOffset.UtcNow));
-
-        var error = await Assert.ThrowsAsync<ObjectStoreException>(() => head.SendAsync("k.dcm", default));
-
-        Assert.Equal(ObjectStoreErrorKind.Transient, error.Kind);
-        Assert.Equal("ServiceUnavailable", error.Code);
+        Assert.Equal(kind, error.Kind);
+        Assert.Equal(code, error.Code);
+        Assert.Equal((int)status, error.HttpStatus);
     }
 
     [Fact]

@@ -69,11 +69,47 @@ public sealed class S3HeadTests(S3rverFixture fixture) : IClassFixture<S3rverFix
         Assert.Equal("Forbidden", error.Code);
     }
 
-    private S3ObjectStore Store(string accessKey = S3rverProcess.AccessKey) => new(new S3StoreOptions
+    [Fact]
+    public async Task When_the_stores_clock_is_far_from_ours_the_head_goes_through_the_sdk_and_still_finds_the_object()
+    {
+        // s3rver checks no signature or expiry: the refusal a store with another clock gives comes from a stub, and the
+        // SDK's HEAD then asks the real s3rver
+        var refusals = 0;
+        using var store = Store(headHandler: new StubHandler(() =>
+        {
+            Interlocked.Increment(ref refusals);
+            var refused = new HttpResponseMessage(System.Net.HttpStatusCode.Forbidden) { Content = new ByteArrayContent([]) };
+            refused.Headers.Date = DateTimeOffset.UtcNow.AddHours(2);
+            return refused;
+        }));
+        using var folder = new TemporaryDirectory();
+        var bytes = Encoding.ASCII.GetBytes("written while the clocks disagree");
+        var file = Path.Combine(folder.Path, "body");
+        await File.WriteAllBytesAsync(file, bytes);
+        await store.PutAsync("head-test/skewed.dcm", new ObjectContent(file, 0, bytes.Length, MD5.HashData(bytes)),
+            new Dictionary<string, string> { [ObjectMetadata.Sha256] = "feed" }, default);
+
+        var head = await store.HeadAsync("head-test/skewed.dcm", default);
+        var absent = await store.HeadAsync("head-test/never-written-skewed.dcm", default);
+
+        Assert.Equal(2, refusals);
+        Assert.NotNull(head);
+        Assert.Equal(bytes.Length, head.Size);
+        Assert.Equal("feed", head.Metadata[ObjectMetadata.Sha256]);
+        Assert.Null(absent);
+    }
+
+    private S3ObjectStore Store(string accessKey = S3rverProcess.AccessKey, HttpMessageHandler? headHandler = null) => new(new S3StoreOptions
     {
         ServiceUrl = S3.ServiceUrl, Bucket = S3.Bucket, PathStyle = true, Region = S3rverProcess.Region,
         AccessKey = accessKey, SecretKey = S3rverProcess.SecretKey,
-    }, "primary");
+    }, "primary", headHandler);
+
+    private sealed class StubHandler(Func<HttpResponseMessage> answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(answer());
+    }
 
     private static void Record(object? sender, FirstChanceExceptionEventArgs e) => Thrown.Value?.Add(e.Exception);
 }
